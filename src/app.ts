@@ -1,0 +1,98 @@
+/**
+ * The Worker's HTTP application: shared middleware, the surfaces mounted at
+ * their prefixes, the OpenAPI document, and the single place where a thrown
+ * error or an unmatched route becomes a response in the right surface's format.
+ */
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { DomainError } from "./core/errors";
+import type { AppEnv } from "./env";
+import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
+import { throwOnInvalid } from "./http/validation";
+import { servicesFor } from "./services";
+import { adminRouter } from "./surfaces/admin/router";
+import { renderBraintrustError } from "./surfaces/braintrust/errors";
+import { braintrustRouter } from "./surfaces/braintrust/router";
+
+/** Largest request body accepted anywhere; every request we serve is far smaller. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Where the surfaces are mounted. */
+const SURFACE_PREFIXES = ["/v1", "/admin"] as const;
+
+/** Which error format a path speaks. Paths outside every surface get plain JSON. */
+const RENDERERS: [prefix: string, render: ErrorRenderer][] = [["/v1/", renderBraintrustError]];
+
+const rendererFor = (c: Context<AppEnv>): ErrorRenderer =>
+  RENDERERS.find(([prefix]) => c.req.path.startsWith(prefix))?.[1] ?? renderPlainError;
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+
+  // The no-op route comes first so that it runs no middleware at all: it is the benchmark's baseline.
+  app.get("/healthz", (c) => c.text("ok"));
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    await next();
+    // Responses can carry secrets shown once; no cache may keep them.
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "edgekeys",
+      version: "0.1.0",
+      description:
+        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API.",
+    },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "API key (sk-...) or service token (bt-st-...)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The ADMIN_TOKEN secret",
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgekeys API" }));
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError("payload_too_large", `Request body larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use(
+    "*",
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allow) =>
+        rendererFor(c)(c, new DomainError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}`, { allow })),
+    }),
+  );
+  // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
+  const withServices = createMiddleware<AppEnv>(async (c, next) => {
+    c.set("services", servicesFor(c.env));
+    await next();
+  });
+  for (const prefix of SURFACE_PREFIXES) app.use(`${prefix}/*`, withServices);
+
+  app.route("/v1", braintrustRouter());
+  app.route("/admin", adminRouter());
+
+  app.notFound((c) => rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => rendererFor(c)(c, toDomainError(c, err)));
+  return app;
+}

@@ -1,0 +1,124 @@
+/**
+ * The credential core: issue, authenticate, list, read and delete credentials
+ * of every kind. No Hono, no wire formats: surfaces call this and map the results.
+ */
+import type { CredentialListQuery, CredentialScope, Repository } from "../db/repository";
+import { DomainError, notFound, unauthenticated } from "./errors";
+import type { SecretHasher } from "./hashing";
+import { uuidv7 } from "./ids";
+import type { Caller, Credential, OwnedCredential } from "./model";
+import { mintToken, parseToken, type TokenKind } from "./tokens";
+
+export interface IssueInput {
+  kind: TokenKind;
+  orgId: string;
+  principalId: string;
+  name: string;
+  expiresAt: number | null;
+}
+
+export interface Issued {
+  credential: Credential;
+  /** The raw secret; the only time it exists outside the client. */
+  token: string;
+}
+
+const LABEL: Record<TokenKind, string> = { api_key: "API key", service_token: "Service token" };
+
+export class CredentialService {
+  constructor(
+    private readonly repo: Repository,
+    private readonly hasher: SecretHasher,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Builds a new credential record and its raw token, without storing anything. */
+  async mint(input: IssueInput): Promise<Issued> {
+    const now = this.now();
+    const id = uuidv7(now);
+    const { token, preview } = mintToken(input.kind, id);
+    const { hash, version } = await this.hasher.hash(token);
+    const credential: Credential = {
+      id,
+      kind: input.kind,
+      orgId: input.orgId,
+      principalId: input.principalId,
+      name: input.name,
+      preview,
+      secretHash: hash,
+      hashVersion: version,
+      prevSecretHash: null,
+      prevHashVersion: null,
+      prevExpiresAt: null,
+      clientId: null,
+      duration: null,
+      secretVersion: 1,
+      enabled: true,
+      expiresAt: input.expiresAt,
+      createdAt: now,
+      updatedAt: now,
+      lastUsedAt: null,
+    };
+    return { credential, token };
+  }
+
+  /** Mints and stores a credential. */
+  async issue(input: IssueInput): Promise<Issued> {
+    const issued = await this.mint(input);
+    await this.repo.insertCredential(issued.credential);
+    return issued;
+  }
+
+  /**
+   * Verifies a bearer token and returns who is calling. Malformed tokens are
+   * refused before any storage read; the secret is compared as a keyed digest
+   * in constant time.
+   */
+  async authenticate(raw: string): Promise<Caller> {
+    const parsed = parseToken(raw);
+    if (!parsed) throw unauthenticated("malformed", "Malformed API key");
+    const label = LABEL[parsed.kind];
+    const caller = await this.repo.getCaller(parsed.credentialId);
+    if (!caller || caller.credential.kind !== parsed.kind) throw unauthenticated("unknown", `Invalid ${label}`);
+    const { credential } = caller;
+    if (!(await this.hasher.verify(raw, credential.secretHash, credential.hashVersion))) {
+      throw unauthenticated("invalid_secret", `Invalid ${label}`);
+    }
+    // Only a caller that proved the secret learns why a real credential is refused.
+    if (!credential.enabled) throw unauthenticated("disabled", `${label} is disabled`);
+    if (credential.expiresAt !== null && credential.expiresAt <= this.now()) {
+      throw unauthenticated("expired", `${label} has expired`);
+    }
+    return caller;
+  }
+
+  list(query: CredentialListQuery): Promise<OwnedCredential[]> {
+    return this.repo.listCredentials(query);
+  }
+
+  async get(scope: CredentialScope): Promise<OwnedCredential> {
+    const found = await this.repo.getCredential(scope);
+    if (!found) throw notFound(labelOf(scope), scope.id);
+    return found;
+  }
+
+  async delete(scope: CredentialScope): Promise<OwnedCredential> {
+    const deleted = await this.repo.deleteCredential(scope);
+    if (!deleted) throw notFound(labelOf(scope), scope.id);
+    return deleted;
+  }
+}
+
+function labelOf(scope: CredentialScope): string {
+  if (scope.kind === "access_token") return "Access service token";
+  return LABEL[scope.kind];
+}
+
+/** Validates an optional expiry supplied by a client. */
+export function expiryFrom(value: string | null | undefined, now: number, field = "expires_at"): number | null {
+  if (value == null) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new DomainError("invalid_request", `${field}: not a date-time`, { field });
+  if (ms <= now) throw new DomainError("invalid_request", `${field}: must be in the future`, { field });
+  return ms;
+}

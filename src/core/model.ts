@@ -1,0 +1,60 @@
+/** The objects the core deals in, independent of storage and of wire formats. */
+
+export type Role = "owner" | "member";
+export type PrincipalKind = "user" | "service_account";
+export type CredentialKind = "api_key" | "service_token" | "access_token";
+
+export interface Org {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface Principal {
+  id: string;
+  kind: PrincipalKind;
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  /** Service accounts' display name; null for users. */
+  name: string | null;
+  createdAt: number;
+}
+
+/** One stored credential of any kind. Times are epoch milliseconds. */
+export interface Credential {
+  id: string;
+  kind: CredentialKind;
+  orgId: string;
+  /** Owner: a user (api_key) or a service account (service_token); null for access tokens. */
+  principalId: string | null;
+  name: string;
+  preview: string;
+  secretHash: ArrayBuffer;
+  hashVersion: number;
+  prevSecretHash: ArrayBuffer | null;
+  prevHashVersion: number | null;
+  prevExpiresAt: number | null;
+  clientId: string | null;
+  duration: string | null;
+  secretVersion: number;
+  enabled: boolean;
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A credential together with the principal that owns it (null for access tokens). */
+export interface OwnedCredential {
+  credential: Credential;
+  owner: Principal | null;
+}
+
+/** Who is calling: the verified credential, its owner, the org it was issued in, and the owner's role there. */
+export interface Caller {
+  credential: Credential;
+  principal: Principal;
+  org: Org;
+  role: Role;
+}

@@ -1,0 +1,65 @@
+/** Orgs, members and the bootstrap of the first owner. */
+import type { Repository } from "../db/repository";
+import type { CredentialService, Issued } from "./credentials";
+import { DomainError, forbidden } from "./errors";
+import { uuidv7 } from "./ids";
+import type { Caller, Org, Principal, Role } from "./model";
+
+export interface BootstrapRequest {
+  orgName: string;
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+}
+
+export class OrgService {
+  constructor(
+    private readonly repo: Repository,
+    private readonly credentials: CredentialService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The org a request acts in: the one named by `orgName` if the caller's
+   * principal belongs to it, else the org the credential was issued in. A named
+   * org the caller is not in is refused, never silently replaced.
+   */
+  async resolve(caller: Caller, orgName: string | null | undefined): Promise<{ org: Org; role: Role }> {
+    if (orgName == null || orgName === caller.org.name) return { org: caller.org, role: caller.role };
+    const membership = await this.repo.findMembership(caller.principal.id, orgName);
+    // Same answer for "no such org" and "not yours": neither reveals the other.
+    if (!membership) throw forbidden(`You are not a member of an org named ${JSON.stringify(orgName)}`);
+    return membership;
+  }
+
+  /** Creates org and user when missing, makes the user an owner, and issues a new API key. */
+  async bootstrap(req: BootstrapRequest): Promise<{ org: Org; user: Principal; issued: Issued }> {
+    const now = this.now();
+    const email = normalizeEmail(req.email);
+    // Ids for the org and user are used only if they do not exist yet.
+    const org: Org = { id: uuidv7(now), name: req.orgName, createdAt: now };
+    const user: Principal = {
+      id: uuidv7(now),
+      kind: "user",
+      email,
+      givenName: req.givenName,
+      familyName: req.familyName,
+      name: null,
+      createdAt: now,
+    };
+    const issued = await this.credentials.mint({
+      kind: "api_key",
+      orgId: org.id,
+      principalId: user.id,
+      name: "bootstrap",
+      expiresAt: null,
+    });
+    const stored = await this.repo.bootstrap({ org, user, credential: issued.credential, now });
+    if (!stored) throw new DomainError("internal", "bootstrap failed");
+    issued.credential.orgId = stored.org.id;
+    issued.credential.principalId = stored.user.id;
+    return { org: stored.org, user: stored.user, issued };
+  }
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -1,0 +1,119 @@
+/**
+ * Bearer token format for Braintrust-style credentials.
+ *
+ *   <prefix><credential id: 22 base62><secret: 33 base62><crc32: 6 base62>
+ *
+ * The credential id is public and tells the server which record to check
+ * without a hash lookup; the secret is 192 random bits; the CRC-32 over
+ * everything before it lets a typo or a forged string be refused before any
+ * storage is touched (and lets secret scanners recognise our tokens).
+ */
+import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "./ids";
+
+export type TokenKind = "api_key" | "service_token";
+
+/** Prefixes as Braintrust issues them. `bt-st-` is checked first: it is the longer. */
+export const TOKEN_PREFIXES: Record<TokenKind, string> = {
+  service_token: "bt-st-",
+  api_key: "sk-",
+};
+
+const ID_CHARS = 22; // 128 bits
+const SECRET_BYTES = 24; // 192 bits
+const SECRET_CHARS = 33;
+const CHECK_CHARS = 6; // 32 bits
+const BODY_CHARS = ID_CHARS + SECRET_CHARS + CHECK_CHARS;
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const DIGIT: Record<string, bigint> = Object.fromEntries([...ALPHABET].map((ch, i) => [ch, BigInt(i)]));
+const BASE = 62n;
+
+function encodeBase62(bytes: Uint8Array, width: number): string {
+  let n = BigInt(bytes.length ? `0x${bytesToHex(bytes)}` : 0);
+  let out = "";
+  while (n > 0n) {
+    out = ALPHABET[Number(n % BASE)] + out;
+    n /= BASE;
+  }
+  return out.padStart(width, "0");
+}
+
+/** Fixed-width decode; null when a character is outside the alphabet or the value overflows. */
+function decodeBase62(text: string, byteLength: number): Uint8Array | null {
+  let n = 0n;
+  for (const ch of text) {
+    const d = DIGIT[ch];
+    if (d === undefined) return null;
+    n = n * BASE + d;
+  }
+  if (n >> BigInt(byteLength * 8) !== 0n) return null;
+  return hexToBytes(n.toString(16).padStart(byteLength * 2, "0"));
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[i] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (IEEE) of an ASCII string. */
+export function crc32(text: string): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function checksum(text: string): string {
+  const crc = crc32(text);
+  return encodeBase62(new Uint8Array([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]), CHECK_CHARS);
+}
+
+export interface IssuedToken {
+  /** The raw bearer token: shown to the client once, never stored. */
+  token: string;
+  /** A reminder that cannot be used: the prefix and the last four characters. */
+  preview: string;
+}
+
+/** Mints a new token for the credential `id` (a UUID). */
+export function mintToken(kind: TokenKind, id: string): IssuedToken {
+  const prefix = TOKEN_PREFIXES[kind];
+  const head =
+    prefix +
+    encodeBase62(hexToBytes(uuidToHex(id)), ID_CHARS) +
+    encodeBase62(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)), SECRET_CHARS);
+  const token = head + checksum(head);
+  return { token, preview: previewOf(token, prefix) };
+}
+
+// The last characters are the checksum, which is derived from the rest: safe to show.
+const previewOf = (token: string, prefix: string) => `${prefix}****${token.slice(-4)}`;
+
+export interface ParsedToken {
+  kind: TokenKind;
+  credentialId: string;
+}
+
+/**
+ * Recognises a token by prefix, length, alphabet and checksum. Pure and cheap:
+ * anything that fails here is refused without a storage lookup.
+ */
+export function parseToken(raw: string): ParsedToken | null {
+  const kind = raw.startsWith(TOKEN_PREFIXES.service_token)
+    ? "service_token"
+    : raw.startsWith(TOKEN_PREFIXES.api_key)
+      ? "api_key"
+      : null;
+  if (!kind) return null;
+  const body = raw.slice(TOKEN_PREFIXES[kind].length);
+  if (body.length !== BODY_CHARS) return null;
+  const head = raw.slice(0, raw.length - CHECK_CHARS);
+  if (checksum(head) !== raw.slice(-CHECK_CHARS)) return null;
+  const idBytes = decodeBase62(body.slice(0, ID_CHARS), 16);
+  if (!idBytes || !decodeBase62(body.slice(ID_CHARS, ID_CHARS + SECRET_CHARS), SECRET_BYTES)) return null;
+  return { kind, credentialId: hexToUuid(bytesToHex(idBytes)) };
+}

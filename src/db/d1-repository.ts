@@ -1,0 +1,284 @@
+/**
+ * The D1 implementation of `Repository`. Multi-statement changes go through
+ * `batch`, which D1 runs as one transaction: all or nothing.
+ */
+import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
+import type { BootstrapInput, CredentialListQuery, CredentialScope, Repository } from "./repository";
+
+type Row = Record<string, unknown>;
+
+const CREDENTIAL_COLUMNS = [
+  "id",
+  "kind",
+  "org_id",
+  "principal_id",
+  "name",
+  "preview",
+  "secret_hash",
+  "hash_version",
+  "prev_secret_hash",
+  "prev_hash_version",
+  "prev_expires_at",
+  "client_id",
+  "duration",
+  "secret_version",
+  "enabled",
+  "expires_at",
+  "created_at",
+  "updated_at",
+  "last_used_at",
+] as const;
+const PRINCIPAL_COLUMNS = ["id", "kind", "email", "given_name", "family_name", "name", "created_at"] as const;
+const ORG_COLUMNS = ["id", "name", "created_at"] as const;
+
+/** `c.id AS c_id, c.kind AS c_kind, ...`: prefixed so that joined rows do not collide. */
+const select = (alias: string, columns: readonly string[]) =>
+  columns.map((col) => `${alias}.${col} AS ${alias}_${col}`).join(", ");
+
+const CREDENTIAL_SELECT = select("c", CREDENTIAL_COLUMNS);
+const OWNER_SELECT = select("p", PRINCIPAL_COLUMNS);
+
+// D1 hands BLOBs back as arrays of numbers.
+function toBuffer(value: unknown): ArrayBuffer | null {
+  if (value == null) return null;
+  if (value instanceof ArrayBuffer) return value;
+  if (ArrayBuffer.isView(value)) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
+  return new Uint8Array(value as number[]).buffer;
+}
+
+const num = (v: unknown) => (v == null ? null : Number(v));
+const str = (v: unknown) => (v == null ? null : String(v));
+
+function credentialFrom(row: Row, p = "c_"): Credential {
+  return {
+    id: String(row[`${p}id`]),
+    kind: row[`${p}kind`] as Credential["kind"],
+    orgId: String(row[`${p}org_id`]),
+    principalId: str(row[`${p}principal_id`]),
+    name: String(row[`${p}name`]),
+    preview: String(row[`${p}preview`]),
+    secretHash: toBuffer(row[`${p}secret_hash`])!,
+    hashVersion: Number(row[`${p}hash_version`]),
+    prevSecretHash: toBuffer(row[`${p}prev_secret_hash`]),
+    prevHashVersion: num(row[`${p}prev_hash_version`]),
+    prevExpiresAt: num(row[`${p}prev_expires_at`]),
+    clientId: str(row[`${p}client_id`]),
+    duration: str(row[`${p}duration`]),
+    secretVersion: Number(row[`${p}secret_version`]),
+    enabled: Boolean(row[`${p}enabled`]),
+    expiresAt: num(row[`${p}expires_at`]),
+    createdAt: Number(row[`${p}created_at`]),
+    updatedAt: Number(row[`${p}updated_at`]),
+    lastUsedAt: num(row[`${p}last_used_at`]),
+  };
+}
+
+function principalFrom(row: Row, p = "p_"): Principal {
+  return {
+    id: String(row[`${p}id`]),
+    kind: row[`${p}kind`] as Principal["kind"],
+    email: String(row[`${p}email`]),
+    givenName: str(row[`${p}given_name`]),
+    familyName: str(row[`${p}family_name`]),
+    name: str(row[`${p}name`]),
+    createdAt: Number(row[`${p}created_at`]),
+  };
+}
+
+const orgFrom = (row: Row, p = "o_"): Org => ({
+  id: String(row[`${p}id`]),
+  name: String(row[`${p}name`]),
+  createdAt: Number(row[`${p}created_at`]),
+});
+
+const ownedFrom = (row: Row): OwnedCredential => ({
+  credential: credentialFrom(row),
+  owner: row.p_id == null ? null : principalFrom(row),
+});
+
+function credentialValues(c: Credential): unknown[] {
+  return [
+    c.id,
+    c.kind,
+    c.orgId,
+    c.principalId,
+    c.name,
+    c.preview,
+    c.secretHash,
+    c.hashVersion,
+    c.prevSecretHash,
+    c.prevHashVersion,
+    c.prevExpiresAt,
+    c.clientId,
+    c.duration,
+    c.secretVersion,
+    c.enabled ? 1 : 0,
+    c.expiresAt,
+    c.createdAt,
+    c.updatedAt,
+    c.lastUsedAt,
+  ];
+}
+
+const INSERT_CREDENTIAL = `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(", ")}) VALUES (${CREDENTIAL_COLUMNS.map(() => "?").join(", ")})`;
+
+/** WHERE clause and bindings for a scoped single-credential statement. */
+function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
+  const parts = ["c.id = ?", "c.kind = ?"];
+  const binds: unknown[] = [scope.id, scope.kind];
+  if (scope.orgId !== undefined) {
+    parts.push("c.org_id = ?");
+    binds.push(scope.orgId);
+  }
+  if (scope.principalId !== undefined) {
+    parts.push("c.principal_id = ?");
+    binds.push(scope.principalId);
+  }
+  return { sql: parts.join(" AND "), binds };
+}
+
+export class D1Repository implements Repository {
+  constructor(private readonly db: D1Database) {}
+
+  async getCaller(credentialId: string): Promise<Caller | null> {
+    const row = await this.db
+      .prepare(
+        `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${select("o", ORG_COLUMNS)}, m.role AS m_role
+         FROM credentials c
+         JOIN principals p ON p.id = c.principal_id
+         JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
+         JOIN orgs o ON o.id = c.org_id
+         WHERE c.id = ?`,
+      )
+      .bind(credentialId)
+      .first<Row>();
+    if (!row) return null;
+    return {
+      credential: credentialFrom(row),
+      principal: principalFrom(row),
+      org: orgFrom(row),
+      role: row.m_role as Role,
+    };
+  }
+
+  async findMembership(principalId: string, orgName: string): Promise<{ org: Org; role: Role } | null> {
+    const row = await this.db
+      .prepare(
+        `SELECT ${select("o", ORG_COLUMNS)}, m.role AS m_role
+         FROM orgs o JOIN memberships m ON m.org_id = o.id
+         WHERE o.name = ? AND m.principal_id = ?`,
+      )
+      .bind(orgName, principalId)
+      .first<Row>();
+    return row ? { org: orgFrom(row), role: row.m_role as Role } : null;
+  }
+
+  async insertCredential(credential: Credential): Promise<void> {
+    await this.db
+      .prepare(INSERT_CREDENTIAL)
+      .bind(...credentialValues(credential))
+      .run();
+  }
+
+  async listCredentials(q: CredentialListQuery): Promise<OwnedCredential[]> {
+    const where = ["c.kind = ?"];
+    const binds: unknown[] = [q.kind];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      binds.push(...values);
+    };
+    if (q.principalId !== undefined) add("c.principal_id = ?", q.principalId);
+    if (q.orgId !== undefined) add("c.org_id = ?", q.orgId);
+    if (q.name !== undefined) add("c.name = ?", q.name);
+    if (q.ids) add(`c.id IN (${q.ids.map(() => "?").join(", ")})`, ...q.ids);
+    if (q.startingAfter !== undefined) add("c.id < ?", q.startingAfter);
+    if (q.endingBefore !== undefined) add("c.id > ?", q.endingBefore);
+    // Walking backwards reads the rows just above the cursor, oldest first, then flips them.
+    const backwards = q.endingBefore !== undefined;
+    const { results } = await this.db
+      .prepare(
+        `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
+         FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id
+         WHERE ${where.join(" AND ")}
+         ORDER BY c.id ${backwards ? "ASC" : "DESC"} LIMIT ?`,
+      )
+      .bind(...binds, q.limit)
+      .all<Row>();
+    const page = results.map(ownedFrom);
+    return backwards ? page.reverse() : page;
+  }
+
+  async getCredential(scope: CredentialScope): Promise<OwnedCredential | null> {
+    const { sql, binds } = scopeWhere(scope);
+    const row = await this.db
+      .prepare(
+        `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
+         FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id WHERE ${sql}`,
+      )
+      .bind(...binds)
+      .first<Row>();
+    return row ? ownedFrom(row) : null;
+  }
+
+  async deleteCredential(scope: CredentialScope): Promise<OwnedCredential | null> {
+    const { sql, binds } = scopeWhere(scope);
+    // Read and delete in one transaction, so the answer is exactly what was deleted.
+    const [found] = await this.db.batch<Row>([
+      this.db
+        .prepare(
+          `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
+           FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id WHERE ${sql}`,
+        )
+        .bind(...binds),
+      this.db.prepare(`DELETE FROM credentials AS c WHERE ${sql}`).bind(...binds),
+    ]);
+    const row = found?.results[0];
+    return row ? ownedFrom(row) : null;
+  }
+
+  async bootstrap({ org, user, credential, now }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
+    const values = credentialValues(credential);
+    // org_id and principal_id (positions 2 and 3) come from the names, whoever created them.
+    const credentialColumns = CREDENTIAL_COLUMNS.map((col) =>
+      col === "org_id" ? "o.id" : col === "principal_id" ? "p.id" : "?",
+    ).join(", ");
+    const credentialBinds = values.filter((_, i) => i !== 2 && i !== 3);
+    const results = await this.db.batch<Row>([
+      this.db
+        .prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`)
+        .bind(org.id, org.name, org.createdAt),
+      this.db
+        .prepare(
+          `INSERT INTO principals (id, kind, email, given_name, family_name, name, created_at)
+           VALUES (?, 'user', ?, ?, ?, NULL, ?)
+           ON CONFLICT (email) WHERE kind = 'user' DO UPDATE SET
+             given_name = coalesce(excluded.given_name, given_name),
+             family_name = coalesce(excluded.family_name, family_name)`,
+        )
+        .bind(user.id, user.email, user.givenName, user.familyName, user.createdAt),
+      this.db
+        .prepare(
+          `INSERT INTO memberships (org_id, principal_id, role, created_at)
+           SELECT o.id, p.id, 'owner', ? FROM orgs o, principals p
+           WHERE o.name = ? AND p.email = ? AND p.kind = 'user'
+           ON CONFLICT (org_id, principal_id) DO UPDATE SET role = 'owner'`,
+        )
+        .bind(now, org.name, user.email),
+      this.db
+        .prepare(
+          `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(", ")})
+           SELECT ${credentialColumns} FROM orgs o, principals p
+           WHERE o.name = ? AND p.email = ? AND p.kind = 'user'`,
+        )
+        .bind(...credentialBinds, org.name, user.email),
+      this.db.prepare(`SELECT ${select("o", ORG_COLUMNS)} FROM orgs o WHERE o.name = ?`).bind(org.name),
+      this.db
+        .prepare(`SELECT ${OWNER_SELECT} FROM principals p WHERE p.email = ? AND p.kind = 'user'`)
+        .bind(user.email),
+    ]);
+    const orgRow = results[4]?.results[0];
+    const userRow = results[5]?.results[0];
+    if (!orgRow || !userRow) throw new Error("bootstrap batch returned no org or user");
+    return { org: orgFrom(orgRow), user: principalFrom(userRow) };
+  }
+}

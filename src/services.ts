@@ -1,0 +1,20 @@
+/**
+ * The core services a request may use, built from the environment and put on
+ * the context by one middleware, so that handlers never construct their own.
+ */
+import { CredentialService } from "./core/credentials";
+import { SecretHasher, peppersFromEnv } from "./core/hashing";
+import { OrgService } from "./core/orgs";
+import { D1Repository } from "./db/d1-repository";
+import type { Env } from "./env";
+
+export interface Services {
+  credentials: CredentialService;
+  orgs: OrgService;
+}
+
+export function servicesFor(env: Env): Services {
+  const repo = new D1Repository(env.DB);
+  const credentials = new CredentialService(repo, new SecretHasher(peppersFromEnv(env)));
+  return { credentials, orgs: new OrgService(repo, credentials) };
+}

@@ -1,0 +1,15 @@
+/** Operator routes under `/admin`, guarded by ADMIN_TOKEN. Errors use the plain JSON format. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requireAdminToken } from "../../auth/admin-token";
+import type { AppEnv } from "../../env";
+import { throwOnInvalid } from "../../http/validation";
+import { registerBootstrap } from "./bootstrap";
+
+export type AdminApp = OpenAPIHono<AppEnv>;
+
+export function adminRouter(): AdminApp {
+  const app: AdminApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  app.use("*", requireAdminToken);
+  registerBootstrap(app);
+  return app;
+}

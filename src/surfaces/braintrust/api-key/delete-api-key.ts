@@ -1,0 +1,35 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { BraintrustApp } from "../router";
+import { ApiKeySchema, errorResponses } from "../schemas";
+import { apiKeyToWire } from "../wire";
+import { ApiKeyIdParams } from "./get-api-key";
+
+export const deleteApiKeyRoute = createRoute({
+  method: "delete",
+  path: "/api_key/{api_key_id}",
+  operationId: "deleteApiKeyId",
+  tags: ["ApiKeys"],
+  summary: "Delete api_key",
+  description: "Delete one of the calling user's api_key objects by its id. The key stops authenticating at once",
+  security: [{ bearerAuth: [] }],
+  request: { params: ApiKeyIdParams },
+  responses: {
+    200: {
+      description: "Returns the deleted api_key object",
+      content: { "application/json": { schema: ApiKeySchema } },
+    },
+    ...errorResponses,
+  },
+});
+
+export const registerDeleteApiKey = (app: BraintrustApp) =>
+  app.openapi(deleteApiKeyRoute, async (c) => {
+    const { api_key_id } = c.req.valid("param");
+    const { caller, services } = c.var;
+    const deleted = await services.credentials.delete({
+      id: api_key_id,
+      kind: "api_key",
+      principalId: caller.principal.id,
+    });
+    return c.json(apiKeyToWire(deleted), 200);
+  });

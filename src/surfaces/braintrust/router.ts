@@ -1,0 +1,37 @@
+/**
+ * The Braintrust-compatible surface, mounted at `/v1`. Every route here is
+ * authenticated by `Authorization: Bearer <API key or service token>`.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { requireBearer } from "../../auth/bearer";
+import type { AppEnv } from "../../env";
+import { throwOnInvalid } from "../../http/validation";
+import { registerCreateApiKey } from "./api-key/create-api-key";
+import { registerDeleteApiKey } from "./api-key/delete-api-key";
+import { registerGetApiKey } from "./api-key/get-api-key";
+import { registerListApiKeys } from "./api-key/list-api-keys";
+
+export type BraintrustApp = OpenAPIHono<AppEnv>;
+
+export function braintrustRouter(): BraintrustApp {
+  const app: BraintrustApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  // Preflight answers before authentication: browsers send OPTIONS without credentials.
+  app.use(
+    "*",
+    cors({
+      origin: (origin) => origin || "*",
+      credentials: true,
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "Accept", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      maxAge: 86400,
+    }),
+  );
+  app.use("*", requireBearer);
+  registerCreateApiKey(app);
+  registerListApiKeys(app);
+  registerGetApiKey(app);
+  registerDeleteApiKey(app);
+  return app;
+}

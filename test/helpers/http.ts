@@ -1,0 +1,70 @@
+/** Small helpers to drive the Worker through `exports.default.fetch` inside workerd. */
+import { env, exports } from "cloudflare:workers";
+
+export const BASE = "https://edgekeys.test";
+export const ADMIN_TOKEN = "test-admin-token";
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is, instead of JSON-encoding `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+  if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body, null, 2);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+let counter = 0;
+/** A name no other test uses, so tests need not clean up after each other. */
+export const unique = (stem: string) => `${stem}-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export interface Bootstrapped {
+  org: { id: string; name: string; account_id: string };
+  user: { id: string; email: string; given_name: string | null; family_name: string | null };
+  api_key: { id: string; key: string; name: string; preview_name: string; org_id: string };
+}
+
+/** Bootstraps a fresh org with an owner and returns it with the owner's key. */
+export async function bootstrap(input: Partial<{ org_name: string; email: string; given_name: string; family_name: string }> = {}) {
+  const res = await call<Bootstrapped>("POST", "/admin/bootstrap", {
+    token: ADMIN_TOKEN,
+    body: { org_name: unique("org"), email: `${unique("user")}@example.com`, ...input },
+  });
+  if (res.status !== 200) throw new Error(`bootstrap failed: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+/** Every row of every table, as JSON, for "is this secret stored anywhere?" checks. */
+export async function dumpDatabase(): Promise<string> {
+  const { results: tables } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>();
+  const parts: string[] = [];
+  for (const { name } of tables) {
+    const { results } = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
+    parts.push(JSON.stringify(results));
+  }
+  return parts.join("\n");
+}
