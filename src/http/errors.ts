@@ -16,7 +16,11 @@ export function toDomainError(c: Context<AppEnv>, err: unknown): DomainError {
   if (err instanceof DomainError) return err;
   if (err instanceof HTTPException) {
     if (err.status === 413) return new DomainError("payload_too_large", "Request body too large");
-    if (err.status === 400) return new DomainError("invalid_request", err.message || "Bad request");
+    // Hono's validators: malformed JSON (400) or a body that is not JSON at all (415).
+    if (err.status === 415) {
+      return new DomainError("invalid_request", "Request body must be JSON (Content-Type: application/json)");
+    }
+    if (err.status >= 400 && err.status < 500) return new DomainError("invalid_request", err.message || "Bad request");
   }
   console.error(`[${c.get("requestId")}] unhandled error:`, err instanceof Error ? err.message : String(err));
   return new DomainError("internal", "Internal server error");

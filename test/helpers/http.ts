@@ -1,4 +1,5 @@
 /** Small helpers to drive the Worker through `exports.default.fetch` inside workerd. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 
 export const BASE = "https://edgekeys.test";
@@ -67,4 +68,45 @@ export async function dumpDatabase(): Promise<string> {
     parts.push(JSON.stringify(results));
   }
   return parts.join("\n");
+}
+
+/** Calls the Worker's handler directly with some bindings replaced (e.g. ADMIN_TOKEN unset, a wrapped DB). */
+export async function callWithEnv(
+  overrides: Partial<Record<keyof Cloudflare.Env, unknown>>,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<Answer> {
+  const { default: worker } = await import("../../src/index");
+  const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+  if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
+  const body = opts.body === undefined ? opts.rawBody : JSON.stringify(opts.body);
+  if (opts.body !== undefined) headers["Content-Type"] ??= "application/json";
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** A D1 binding that counts the statements prepared through it. */
+export function countingDb(db: D1Database): { db: D1Database; statements: string[] } {
+  const statements: string[] = [];
+  const wrapped = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          statements.push(sql);
+          return target.prepare(sql);
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: wrapped, statements };
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { bootstrap, call } from "../helpers/http";
+
+describe("the app around the surfaces", () => {
+  it("serves a no-op health route", async () => {
+    const res = await call("GET", "/healthz");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("ok");
+  });
+
+  it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+    const res = await call("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const paths = res.body.paths;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(["/v1/api_key", "/v1/api_key/{api_key_id}", "/admin/bootstrap"]));
+    expect(paths["/v1/api_key"].post.operationId).toBe("postApiKey");
+    expect(paths["/v1/api_key"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["limit", "starting_after", "ending_before", "ids", "api_key_name", "org_name"]),
+    );
+    const apiKey = res.body.components.schemas.ApiKey;
+    expect(Object.keys(apiKey.properties)).toEqual(
+      expect.arrayContaining(["id", "created", "name", "preview_name", "user_id", "user_email", "user_given_name", "user_family_name", "org_id"]),
+    );
+    expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
+  });
+
+  it("serves a browsable docs page", async () => {
+    const res = await call("GET", "/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.text).toContain("/openapi.json");
+  });
+
+  it("answers unknown routes with 404 JSON and unknown methods with 405 and Allow", async () => {
+    const { api_key } = await bootstrap();
+    const missing = await call("GET", "/v1/nothing-here", { token: api_key.key });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe("not_found");
+    const outside = await call("GET", "/nothing");
+    expect(outside.status).toBe(404);
+    expect(outside.body.error).toBe("not_found");
+    const wrong = await call("PUT", "/v1/api_key", { token: api_key.key, body: { name: "x" } });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toContain("POST");
+    expect(wrong.headers.get("allow")).toContain("GET");
+    expect(wrong.body.error).toBe("method_not_allowed");
+    const wrongById = await call("PATCH", `/v1/api_key/${api_key.id}`, { token: api_key.key, body: {} });
+    expect(wrongById.status).toBe(405);
+    expect(wrongById.headers.get("allow")).toContain("DELETE");
+  });
+
+  it("answers CORS preflight on every /v1 path without credentials", async () => {
+    for (const path of ["/v1/api_key", "/v1/api_key/0190f3a0-0000-7000-8000-000000000000"]) {
+      const res = await call("OPTIONS", path, {
+        headers: { Origin: "https://app.example", "Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "authorization" },
+      });
+      expect(res.status).toBeLessThan(300);
+      expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example");
+      expect(res.headers.get("access-control-allow-methods")).toContain("DELETE");
+      expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+    }
+  });
+
+  it("tags every answer with a request id and forbids caching", async () => {
+    const { api_key } = await bootstrap();
+    const ok = await call("POST", "/v1/api_key", { token: api_key.key, body: { name: "x" } });
+    expect(ok.headers.get("x-request-id")).toMatch(/.+/);
+    expect(ok.headers.get("cache-control")).toBe("no-store");
+    const err = await call("GET", "/v1/api_key");
+    expect(err.body.request_id).toBe(err.headers.get("x-request-id"));
+  });
+});

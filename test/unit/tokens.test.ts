@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { uuidv7 } from "../../src/core/ids";
+import { crc32, mintToken, parseToken } from "../../src/core/tokens";
+
+describe("tokens", () => {
+  it("computes the standard CRC-32 check value", () => {
+    expect(crc32("123456789")).toBe(0xcbf43926);
+    expect(crc32("")).toBe(0);
+  });
+
+  it("round-trips kind and credential id", () => {
+    for (const kind of ["api_key", "service_token"] as const) {
+      const id = uuidv7();
+      const { token } = mintToken(kind, id);
+      expect(token.startsWith(kind === "api_key" ? "sk-" : "bt-st-")).toBe(true);
+      expect(token).toMatch(/^(sk-|bt-st-)[0-9A-Za-z]{61}$/);
+      expect(parseToken(token)).toEqual({ kind, credentialId: id });
+    }
+  });
+
+  it("mints a different secret every time", () => {
+    const id = uuidv7();
+    const tokens = new Set(Array.from({ length: 50 }, () => mintToken("api_key", id).token));
+    expect(tokens.size).toBe(50);
+  });
+
+  it("refuses any single-character change through the checksum", () => {
+    const { token } = mintToken("api_key", uuidv7());
+    for (let i = 3; i < token.length; i++) {
+      const ch = token[i] === "a" ? "b" : "a";
+      const altered = token.slice(0, i) + ch + token.slice(i + 1);
+      expect(parseToken(altered), `position ${i}`).toBeNull();
+    }
+  });
+
+  it("refuses wrong prefixes, lengths and alphabets", () => {
+    const { token } = mintToken("api_key", uuidv7());
+    expect(parseToken(token.replace("sk-", "pk-"))).toBeNull();
+    expect(parseToken(token.slice(0, -1))).toBeNull();
+    expect(parseToken(`${token}0`)).toBeNull();
+    expect(parseToken(`sk-${"!".repeat(61)}`)).toBeNull();
+    expect(parseToken("")).toBeNull();
+    expect(parseToken("bt-st-")).toBeNull();
+    // an sk- token relabelled as a service token fails the checksum
+    expect(parseToken(token.replace("sk-", "bt-st-"))).toBeNull();
+  });
+
+  it("previews with the prefix and the last four characters only", () => {
+    const { token, preview } = mintToken("service_token", uuidv7());
+    expect(preview).toBe(`bt-st-****${token.slice(-4)}`);
+    // the 33-character secret part never appears in the preview
+    expect(preview).not.toContain(token.slice(28, 40));
+  });
+});
