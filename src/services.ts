@@ -4,6 +4,7 @@
  */
 import { CredentialService } from "./core/credentials";
 import { SecretHasher, peppersFromEnv } from "./core/hashing";
+import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
 import type { Env } from "./env";
@@ -11,10 +12,11 @@ import type { Env } from "./env";
 export interface Services {
   credentials: CredentialService;
   orgs: OrgService;
+  members: MemberService;
 }
 
 export function servicesFor(env: Env): Services {
   const repo = new D1Repository(env.DB);
   const credentials = new CredentialService(repo, new SecretHasher(peppersFromEnv(env)));
-  return { credentials, orgs: new OrgService(repo, credentials) };
+  return { credentials, orgs: new OrgService(repo, credentials), members: new MemberService(repo, credentials) };
 }

@@ -70,6 +70,17 @@ export class CredentialService {
   }
 
   /**
+   * Create-or-replace by name: every credential of the same kind and name in
+   * the org is deleted and the new one stored, atomically, so that the old
+   * secrets stop working in the same instant the new one starts.
+   */
+  async replaceByName(input: IssueInput): Promise<Issued & { replaced: number }> {
+    const issued = await this.mint(input);
+    const replaced = await this.repo.replaceCredentialByName(issued.credential);
+    return { ...issued, replaced };
+  }
+
+  /**
    * Verifies a bearer token and returns who is calling. Malformed tokens are
    * refused before any storage read; the secret is compared as a keyed digest
    * in constant time.

@@ -1,7 +1,7 @@
 /** Orgs, members and the bootstrap of the first owner. */
 import type { Repository } from "../db/repository";
 import type { CredentialService, Issued } from "./credentials";
-import { DomainError, forbidden } from "./errors";
+import { DomainError, forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
 
@@ -24,12 +24,34 @@ export class OrgService {
    * principal belongs to it, else the org the credential was issued in. A named
    * org the caller is not in is refused, never silently replaced.
    */
-  async resolve(caller: Caller, orgName: string | null | undefined): Promise<{ org: Org; role: Role }> {
-    if (orgName == null || orgName === caller.org.name) return { org: caller.org, role: caller.role };
-    const membership = await this.repo.findMembership(caller.principal.id, orgName);
-    // Same answer for "no such org" and "not yours": neither reveals the other.
-    if (!membership) throw forbidden(`You are not a member of an org named ${JSON.stringify(orgName)}`);
-    return membership;
+  async resolve(caller: Caller, orgName: string | null | undefined, orgId?: string | null): Promise<{ org: Org; role: Role }> {
+    let resolved = { org: caller.org, role: caller.role };
+    if (orgId != null && orgId !== caller.org.id) {
+      const membership = await this.repo.findMembership(caller.principal.id, { id: orgId });
+      // Same answer for "no such org" and "not yours": neither reveals the other.
+      if (!membership) throw forbidden(`You are not a member of an org with id ${JSON.stringify(orgId)}`);
+      resolved = membership;
+    }
+    if (orgName != null && orgName !== resolved.org.name) {
+      // Given together, org_id and org_name must name the same org.
+      const membership = orgId == null ? await this.repo.findMembership(caller.principal.id, { name: orgName }) : null;
+      if (!membership) throw forbidden(`You are not a member of an org named ${JSON.stringify(orgName)}`);
+      resolved = membership;
+    }
+    return resolved;
+  }
+
+  /** A service account of `orgId`; another org's looks exactly like a missing one. */
+  async serviceAccount(orgId: string, id: string): Promise<Principal> {
+    const account = await this.repo.findServiceAccount(orgId, id);
+    if (!account) throw notFound("Service account", id);
+    return account;
+  }
+
+  /** The caller's role in `orgId`, or null when the caller is not a member there. */
+  async roleIn(caller: Caller, orgId: string): Promise<Role | null> {
+    if (orgId === caller.org.id) return caller.role;
+    return (await this.repo.findMembership(caller.principal.id, { id: orgId }))?.role ?? null;
   }
 
   /** Creates org and user when missing, makes the user an owner, and issues a new API key. */
@@ -60,6 +82,11 @@ export class OrgService {
     issued.credential.principalId = stored.user.id;
     return { org: stored.org, user: stored.user, issued };
   }
+}
+
+/** Refuses anyone but an owner of the org, saying what needed ownership. */
+export function requireOwner(role: Role, action: string): void {
+  if (role !== "owner") throw forbidden(`${action} requires an org owner's credential; yours is a member's`);
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -3,7 +3,14 @@
  * `batch`, which D1 runs as one transaction: all or nothing.
  */
 import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
-import type { BootstrapInput, CredentialListQuery, CredentialScope, Repository } from "./repository";
+import type {
+  BootstrapInput,
+  CredentialListQuery,
+  CredentialScope,
+  Member,
+  MembershipChange,
+  Repository,
+} from "./repository";
 
 type Row = Record<string, unknown>;
 
@@ -120,6 +127,9 @@ function credentialValues(c: Credential): unknown[] {
   ];
 }
 
+/** `?, ?, ?` for a list of values (a never-matching `NULL` for an empty one). */
+const marks = (values: unknown[]) => (values.length ? values.map(() => "?").join(", ") : "NULL");
+
 const INSERT_CREDENTIAL = `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(", ")}) VALUES (${CREDENTIAL_COLUMNS.map(() => "?").join(", ")})`;
 
 /** WHERE clause and bindings for a scoped single-credential statement. */
@@ -133,6 +143,10 @@ function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
   if (scope.principalId !== undefined) {
     parts.push("c.principal_id = ?");
     binds.push(scope.principalId);
+  }
+  if (scope.visibleTo !== undefined) {
+    parts.push("c.org_id IN (SELECT org_id FROM memberships WHERE principal_id = ?)");
+    binds.push(scope.visibleTo);
   }
   return { sql: parts.join(" AND "), binds };
 }
@@ -161,16 +175,117 @@ export class D1Repository implements Repository {
     };
   }
 
-  async findMembership(principalId: string, orgName: string): Promise<{ org: Org; role: Role } | null> {
+  async findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null> {
+    const byName = "name" in org;
     const row = await this.db
       .prepare(
         `SELECT ${select("o", ORG_COLUMNS)}, m.role AS m_role
          FROM orgs o JOIN memberships m ON m.org_id = o.id
-         WHERE o.name = ? AND m.principal_id = ?`,
+         WHERE o.${byName ? "name" : "id"} = ? AND m.principal_id = ?`,
       )
-      .bind(orgName, principalId)
+      .bind(byName ? org.name : org.id, principalId)
       .first<Row>();
     return row ? { org: orgFrom(row), role: row.m_role as Role } : null;
+  }
+
+  async findServiceAccount(orgId: string, id: string): Promise<Principal | null> {
+    const row = await this.db
+      .prepare(
+        `SELECT ${OWNER_SELECT} FROM principals p JOIN memberships m ON m.principal_id = p.id
+         WHERE p.id = ? AND p.kind = 'service_account' AND m.org_id = ?`,
+      )
+      .bind(id, orgId)
+      .first<Row>();
+    return row ? principalFrom(row) : null;
+  }
+
+  async findUsers(ids: string[]): Promise<Principal[]> {
+    if (!ids.length) return [];
+    const { results } = await this.db
+      .prepare(`SELECT ${OWNER_SELECT} FROM principals p WHERE p.kind = 'user' AND p.id IN (${marks(ids)})`)
+      .bind(...ids)
+      .all<Row>();
+    return results.map((row) => principalFrom(row));
+  }
+
+  async findMembers(orgId: string, match: { ids: string[]; emails: string[] }): Promise<Member[]> {
+    if (!match.ids.length && !match.emails.length) return [];
+    const { results } = await this.db
+      .prepare(
+        `SELECT ${OWNER_SELECT}, m.role AS m_role FROM principals p JOIN memberships m ON m.principal_id = p.id
+         WHERE m.org_id = ? AND (p.id IN (${marks(match.ids)}) OR p.email IN (${marks(match.emails)}))`,
+      )
+      .bind(orgId, ...match.ids, ...match.emails)
+      .all<Row>();
+    return results.map((row) => ({ principal: principalFrom(row), role: row.m_role as Role }));
+  }
+
+  async countOwners(orgId: string): Promise<number> {
+    const row = await this.db
+      .prepare(`SELECT count(*) AS n FROM memberships WHERE org_id = ? AND role = 'owner'`)
+      .bind(orgId)
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  }
+
+  async changeMembership(change: MembershipChange): Promise<Principal[]> {
+    const { orgId, now } = change;
+    const addMember = (principalIdSql: string, role: Role, ...binds: unknown[]) =>
+      // Inviting never demotes an owner; inviting into Owners promotes.
+      this.db
+        .prepare(
+          `INSERT INTO memberships (org_id, principal_id, role, created_at)
+           SELECT ?, id, ?, ? FROM principals WHERE ${principalIdSql}
+           ON CONFLICT (org_id, principal_id) DO UPDATE SET role = CASE WHEN excluded.role = 'owner' THEN 'owner' ELSE role END`,
+        )
+        .bind(orgId, role, now, ...binds);
+    const statements: D1PreparedStatement[] = [];
+    for (const { email, newId, role } of change.inviteEmails) {
+      statements.push(
+        this.db
+          .prepare(
+            `INSERT INTO principals (id, kind, email, given_name, family_name, name, created_at)
+             VALUES (?, 'user', ?, NULL, NULL, NULL, ?) ON CONFLICT (email) WHERE kind = 'user' DO NOTHING`,
+          )
+          .bind(newId, email, now),
+        addMember("email = ? AND kind = 'user'", role, email),
+      );
+    }
+    for (const { id, role } of change.inviteIds) statements.push(addMember("id = ? AND kind = 'user'", role, id));
+    for (const { principal: p, role, token } of change.serviceAccounts) {
+      statements.push(
+        this.db
+          .prepare(
+            `INSERT INTO principals (id, kind, email, given_name, family_name, name, created_at)
+             VALUES (?, 'service_account', ?, NULL, NULL, ?, ?)`,
+          )
+          .bind(p.id, p.email, p.name, p.createdAt),
+        addMember("id = ?", role, p.id),
+      );
+      if (token) statements.push(this.db.prepare(INSERT_CREDENTIAL).bind(...credentialValues(token)));
+    }
+    for (const p of change.remove) {
+      statements.push(
+        this.db.prepare(`DELETE FROM credentials WHERE org_id = ? AND principal_id = ?`).bind(orgId, p.id),
+        this.db.prepare(`DELETE FROM memberships WHERE org_id = ? AND principal_id = ?`).bind(orgId, p.id),
+      );
+      // A service account exists only in its org.
+      if (p.kind === "service_account") {
+        statements.push(this.db.prepare(`DELETE FROM principals WHERE id = ? AND kind = 'service_account'`).bind(p.id));
+      }
+    }
+    const emails = change.inviteEmails.map((i) => i.email);
+    const ids = change.inviteIds.map((i) => i.id);
+    statements.push(
+      this.db
+        .prepare(
+          `SELECT ${OWNER_SELECT} FROM principals p
+           WHERE p.kind = 'user' AND (p.email IN (${marks(emails)}) OR p.id IN (${marks(ids)}))`,
+        )
+        .bind(...emails, ...ids),
+    );
+    const results = await this.db.batch<Row>(statements);
+    return (results.at(-1)?.results ?? []).map((row) => principalFrom(row));
   }
 
   async insertCredential(credential: Credential): Promise<void> {
@@ -218,6 +333,16 @@ export class D1Repository implements Repository {
       .bind(...binds)
       .first<Row>();
     return row ? ownedFrom(row) : null;
+  }
+
+  async replaceCredentialByName(credential: Credential): Promise<number> {
+    const [deleted] = await this.db.batch([
+      this.db
+        .prepare(`DELETE FROM credentials WHERE org_id = ? AND kind = ? AND name = ?`)
+        .bind(credential.orgId, credential.kind, credential.name),
+      this.db.prepare(INSERT_CREDENTIAL).bind(...credentialValues(credential)),
+    ]);
+    return deleted?.meta.changes ?? 0;
   }
 
   async deleteCredential(scope: CredentialScope): Promise<OwnedCredential | null> {

@@ -10,6 +10,8 @@ export interface CredentialScope {
   kind: CredentialKind;
   orgId?: string;
   principalId?: string;
+  /** Only in orgs this principal is a member of. */
+  visibleTo?: string;
 }
 
 export interface CredentialListQuery {
@@ -32,14 +34,47 @@ export interface BootstrapInput {
   now: number;
 }
 
+/** Everything one `PATCH /v1/organization/members` changes, written in one batch. */
+export interface MembershipChange {
+  orgId: string;
+  now: number;
+  /** Users by email: created when missing, then made members with `role`. */
+  inviteEmails: { email: string; newId: string; role: Role }[];
+  /** Existing users by id. */
+  inviteIds: { id: string; role: Role }[];
+  /** New service accounts, each with an optional first token. */
+  serviceAccounts: { principal: Principal; role: Role; token: Credential | null }[];
+  /** Members to remove; their credentials in the org go too, and a service account is deleted whole. */
+  remove: Principal[];
+}
+
+export interface Member {
+  principal: Principal;
+  role: Role;
+}
+
 export interface Repository {
   /** Everything authentication needs about a credential, in one read; null if it or its membership is gone. */
   getCaller(credentialId: string): Promise<Caller | null>;
-  /** The org named `orgName` if `principalId` is a member of it. */
-  findMembership(principalId: string, orgName: string): Promise<{ org: Org; role: Role } | null>;
+  /** The org named (or with the id) given, if `principalId` is a member of it. */
+  findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null>;
+  /** A service account that is a member of `orgId`. */
+  findServiceAccount(orgId: string, id: string): Promise<Principal | null>;
+  /** Users (any org) with these ids. */
+  findUsers(ids: string[]): Promise<Principal[]>;
+  /** Members of `orgId` matching any of these ids or emails. */
+  findMembers(orgId: string, match: { ids: string[]; emails: string[] }): Promise<Member[]>;
+  countOwners(orgId: string): Promise<number>;
+  /** Applies a membership change atomically; returns the invited users as stored. */
+  changeMembership(change: MembershipChange): Promise<Principal[]>;
   insertCredential(credential: Credential): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;
   getCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
+  /**
+   * Deletes every credential of the same kind and name in the same org and
+   * inserts `credential`, in one transaction. Returns how many were replaced.
+   */
+  replaceCredentialByName(credential: Credential): Promise<number>;
   /** Deletes and returns what was deleted, atomically; null when nothing matched the scope. */
   deleteCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
   /** Creates the org and user when missing, makes the user an owner and stores the key, in one batch. */

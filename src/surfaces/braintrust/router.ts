@@ -1,6 +1,7 @@
 /**
  * The Braintrust-compatible surface, mounted at `/v1`. Every route here is
- * authenticated by `Authorization: Bearer <API key or service token>`.
+ * authenticated by `Authorization: Bearer <API key or service token>`; a
+ * service token acts as its service account wherever an API key is accepted.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
@@ -11,6 +12,13 @@ import { registerCreateApiKey } from "./api-key/create-api-key";
 import { registerDeleteApiKey } from "./api-key/delete-api-key";
 import { registerGetApiKey } from "./api-key/get-api-key";
 import { registerListApiKeys } from "./api-key/list-api-keys";
+import { registerPatchOrganizationMembers } from "./organization/patch-organization-members";
+import { registerCreateServiceToken } from "./service-token/create-service-token";
+import { registerDeleteServiceToken } from "./service-token/delete-service-token";
+import { registerDeleteServiceTokenByBody } from "./service-token/delete-service-token-by-body";
+import { registerGetServiceToken } from "./service-token/get-service-token";
+import { registerListServiceTokens } from "./service-token/list-service-tokens";
+import { registerReplaceServiceToken } from "./service-token/replace-service-token";
 
 export type BraintrustApp = OpenAPIHono<AppEnv>;
 
@@ -33,5 +41,12 @@ export function braintrustRouter(): BraintrustApp {
   registerListApiKeys(app);
   registerGetApiKey(app);
   registerDeleteApiKey(app);
+  registerCreateServiceToken(app);
+  registerReplaceServiceToken(app);
+  registerListServiceTokens(app);
+  registerGetServiceToken(app);
+  registerDeleteServiceToken(app);
+  registerDeleteServiceTokenByBody(app);
+  registerPatchOrganizationMembers(app);
   return app;
 }

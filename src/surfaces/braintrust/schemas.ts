@@ -75,3 +75,32 @@ export const errorResponses = {
   429: errorResponse("Too many requests; retry after the Retry-After header's seconds"),
   500: errorResponse("Something went wrong on our end"),
 } as const;
+
+export const ServiceTokenSchema = z
+  .object({
+    id: z.uuid().openapi({ description: "Unique identifier for the service token" }),
+    created: dateTime.nullable().openapi({ description: "Date of service token creation" }),
+    name: z.string().openapi({ description: "Name of the service token" }),
+    preview_name: z.string().openapi({ description: "A reminder of the token: its prefix and last characters" }),
+    service_account_id: z.uuid().nullable().openapi({ description: "Unique identifier for the service account" }),
+    service_account_email: z.string().nullable().openapi({ description: "The service account email (not routable)" }),
+    service_account_name: z.string().nullable().openapi({ description: "The service account name" }),
+    org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
+    expires_at: dateTime.nullable().openapi({ description: "When the token stops working; null for never" }),
+  })
+  .openapi("ServiceToken");
+
+export const CreateServiceTokenOutputSchema = ServiceTokenSchema.extend({
+  key: z.string().openapi({ description: "The raw service token. It will only be exposed this one time" }),
+}).openapi("CreateServiceTokenOutput");
+
+export type ServiceToken = z.infer<typeof ServiceTokenSchema>;
+
+export const CreateServiceTokenBody = z
+  .object({
+    name: NameSchema.openapi({ description: "Name of the service token" }),
+    org_name: OrgNameSchema,
+    service_account_id: z.uuid().openapi({ description: "The service account this service token belongs to" }),
+    expires_at: ExpiresAtSchema,
+  })
+  .openapi("CreateServiceToken");

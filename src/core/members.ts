@@ -1,0 +1,92 @@
+/**
+ * Org membership: inviting users, creating service accounts (optionally with a
+ * first token) and removing members, as one atomic change.
+ */
+import type { Member, MembershipChange, Repository } from "../db/repository";
+import type { CredentialService } from "./credentials";
+import { DomainError, invalid } from "./errors";
+import { uuidv7 } from "./ids";
+import type { Org, Principal, Role } from "./model";
+import { normalizeEmail, requireOwner } from "./orgs";
+
+export interface MembershipRequest {
+  inviteEmails: string[];
+  inviteIds: string[];
+  serviceAccounts: { name: string; tokenName: string | null }[];
+  /** Role for everyone invited by this request. */
+  role: Role;
+  removeIds: string[];
+  removeEmails: string[];
+}
+
+export interface AddedMember {
+  principal: Principal;
+  /** For a service account created with a token: the raw token (shown once) and its name. */
+  token: { raw: string; name: string } | null;
+}
+
+/** Service accounts get an address that can never receive mail (RFC 2606 `.invalid`). */
+export const serviceAccountEmail = (id: string) => `${id}@service-accounts.invalid`;
+
+export class MemberService {
+  constructor(
+    private readonly repo: Repository,
+    private readonly credentials: CredentialService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async change(org: Org, role: Role, req: MembershipRequest): Promise<AddedMember[]> {
+    requireOwner(role, "Changing organization members");
+    const now = this.now();
+
+    const inviteIds = [...new Set(req.inviteIds)];
+    const users = await this.repo.findUsers(inviteIds);
+    const unknown = inviteIds.findIndex((id) => !users.some((u) => u.id === id));
+    if (unknown >= 0) throw invalid(`invite_users.ids[${unknown}]`, `no user with id ${inviteIds[unknown]}`);
+
+    const remove = await this.membersToRemove(org, req);
+
+    const serviceAccounts: MembershipChange["serviceAccounts"] = [];
+    const added: AddedMember[] = [];
+    for (const { name, tokenName } of req.serviceAccounts) {
+      const id = uuidv7(now);
+      const principal: Principal = {
+        id,
+        kind: "service_account",
+        email: serviceAccountEmail(id),
+        givenName: null,
+        familyName: null,
+        name,
+        createdAt: now,
+      };
+      const issued = tokenName
+        ? await this.credentials.mint({ kind: "service_token", orgId: org.id, principalId: id, name: tokenName, expiresAt: null })
+        : null;
+      serviceAccounts.push({ principal, role: req.role, token: issued?.credential ?? null });
+      added.push({ principal, token: issued && tokenName ? { raw: issued.token, name: tokenName } : null });
+    }
+
+    const invited = await this.repo.changeMembership({
+      orgId: org.id,
+      now,
+      inviteEmails: [...new Set(req.inviteEmails.map(normalizeEmail))].map((email) => ({ email, newId: uuidv7(now), role: req.role })),
+      inviteIds: inviteIds.map((id) => ({ id, role: req.role })),
+      serviceAccounts,
+      remove,
+    });
+    return [...invited.map((principal) => ({ principal, token: null })), ...added];
+  }
+
+  /** Members named for removal (unknown ones are ignored: removing is idempotent); the org keeps an owner. */
+  private async membersToRemove(org: Org, req: MembershipRequest): Promise<Principal[]> {
+    const members: Member[] = await this.repo.findMembers(org.id, {
+      ids: req.removeIds,
+      emails: req.removeEmails.map(normalizeEmail),
+    });
+    const removedOwners = members.filter((m) => m.role === "owner").length;
+    if (removedOwners > 0 && removedOwners >= (await this.repo.countOwners(org.id))) {
+      throw new DomainError("invalid_request", "remove_users: an org must keep at least one owner", { field: "remove_users" });
+    }
+    return members.map((m) => m.principal);
+  }
+}

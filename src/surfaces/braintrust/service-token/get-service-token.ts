@@ -1,0 +1,33 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BraintrustApp } from "../router";
+import { errorResponses, ServiceTokenSchema } from "../schemas";
+import { serviceTokenToWire } from "../wire";
+
+export const ServiceTokenIdParams = z.object({
+  service_token_id: z
+    .uuid()
+    .openapi({ param: { name: "service_token_id", in: "path" }, description: "ServiceToken id" }),
+});
+
+export const getServiceTokenRoute = createRoute({
+  method: "get",
+  path: "/service_token/{service_token_id}",
+  operationId: "getServiceTokenId",
+  tags: ["ServiceTokens"],
+  summary: "Get service_token",
+  description: "Get a service_token object of one of the caller's orgs by its id",
+  security: [{ bearerAuth: [] }],
+  request: { params: ServiceTokenIdParams },
+  responses: {
+    200: { description: "Returns the service_token object", content: { "application/json": { schema: ServiceTokenSchema } } },
+    ...errorResponses,
+  },
+});
+
+export const registerGetServiceToken = (app: BraintrustApp) =>
+  app.openapi(getServiceTokenRoute, async (c) => {
+    const { service_token_id } = c.req.valid("param");
+    const { caller, services } = c.var;
+    const found = await services.credentials.get({ id: service_token_id, kind: "service_token", visibleTo: caller.principal.id });
+    return c.json(serviceTokenToWire(found), 200);
+  });
