@@ -54,7 +54,9 @@ CREATE TABLE credentials (
   expires_at INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  last_used_at INTEGER
+  last_used_at INTEGER,
+  -- bumped by every update; updates compare-and-swap on it so none is lost
+  revision INTEGER NOT NULL DEFAULT 0
 );
 -- "my keys, newest first" (GET /v1/api_key), optionally within one org
 CREATE INDEX credentials_by_owner ON credentials (kind, principal_id, org_id, id);

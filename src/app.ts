@@ -5,7 +5,7 @@
  */
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -17,16 +17,22 @@ import { throwOnInvalid } from "./http/validation";
 import { servicesFor } from "./services";
 import { adminRouter } from "./surfaces/admin/router";
 import { renderBraintrustError } from "./surfaces/braintrust/errors";
+import { renderCloudflareError } from "./surfaces/cloudflare/errors";
+import { cloudflareRouter } from "./surfaces/cloudflare/router";
 import { braintrustRouter } from "./surfaces/braintrust/router";
 
 /** Largest request body accepted anywhere; every request we serve is far smaller. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Where the surfaces are mounted. */
-const SURFACE_PREFIXES = ["/v1", "/admin"] as const;
+const SURFACE_PREFIXES = ["/v1", "/admin", "/accounts", "/client/v4"] as const;
 
 /** Which error format a path speaks. Paths outside every surface get plain JSON. */
-const RENDERERS: [prefix: string, render: ErrorRenderer][] = [["/v1/", renderBraintrustError]];
+const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
+  ["/v1/", renderBraintrustError],
+  ["/accounts/", renderCloudflareError],
+  ["/client/v4/", renderCloudflareError],
+];
 
 const rendererFor = (c: Context<AppEnv>): ErrorRenderer =>
   RENDERERS.find(([prefix]) => c.req.path.startsWith(prefix))?.[1] ?? renderPlainError;
@@ -50,7 +56,7 @@ export function createApp() {
       title: "edgekeys",
       version: "0.1.0",
       description:
-        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API.",
+        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API. Every `/accounts/...` path is also served under `/client/v4/accounts/...`, where Cloudflare's SDK sends it.",
     },
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -58,6 +64,9 @@ export function createApp() {
     scheme: "bearer",
     bearerFormat: "API key (sk-...) or service token (bt-st-...)",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "api_token", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "api_email", { type: "apiKey", in: "header", name: "X-Auth-Email" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "api_key", { type: "apiKey", in: "header", name: "X-Auth-Key" });
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
     scheme: "bearer",
@@ -91,8 +100,14 @@ export function createApp() {
 
   app.route("/v1", braintrustRouter());
   app.route("/admin", adminRouter());
+  app.route("/", cloudflareRouter());
+  // The same routes under the SDK's base path; a plain Hono wrapper keeps them out of the
+  // OpenAPI document, whose operation ids must be unique.
+  app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
 
-  app.notFound((c) => rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`, { reason: "no_route" })),
+  );
   app.onError((err, c) => rendererFor(c)(c, toDomainError(c, err)));
   return app;
 }

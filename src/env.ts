@@ -18,6 +18,8 @@ export interface Variables {
   services: Services;
   /** Set by the authentication middleware on authenticated routes. */
   caller: Caller;
+  /** Cloudflare surface: the org of the `{account_id}` in the path, once resolved. */
+  accountOrgId: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -58,6 +58,7 @@ export class CredentialService {
       createdAt: now,
       updatedAt: now,
       lastUsedAt: null,
+      revision: 0,
     };
     return { credential, token };
   }

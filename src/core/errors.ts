@@ -24,7 +24,19 @@ export type AuthFailure =
   | "expired"
   | "disabled";
 
+/**
+ * Finer causes that some surfaces give their own error codes (Cloudflare's
+ * envelope distinguishes a bad duration from a bad id, say).
+ */
+export type ErrorReason =
+  | "malformed_json"
+  | "invalid_duration"
+  | "invalid_id"
+  | "no_route"
+  | "unknown_account";
+
 export interface ErrorDetails {
+  reason?: ErrorReason;
   /** The request field at fault, as the client named it (`name`, `ids[1]`). */
   field?: string;
   /** For `unauthenticated`: the precise cause. */

@@ -43,6 +43,8 @@ export interface Credential {
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
+  /** Bumped by every update; updates compare-and-swap on it. */
+  revision: number;
 }
 
 /** A credential together with the principal that owns it (null for access tokens). */

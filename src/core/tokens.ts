@@ -117,3 +117,11 @@ export function parseToken(raw: string): ParsedToken | null {
   if (!idBytes || !decodeBase62(body.slice(ID_CHARS, ID_CHARS + SECRET_CHARS), SECRET_BYTES)) return null;
   return { kind, credentialId: hexToUuid(bytesToHex(idBytes)) };
 }
+
+/** Cloudflare Access client ids: 32 hex characters and `.access`; public, sent in CF-Access-Client-Id. */
+export const CLIENT_ID_PATTERN = /^[0-9a-f]{32}\.access$/;
+/** Client secrets: 64 hex characters (256 bits); clients treat them as opaque. */
+export const CLIENT_SECRET_PATTERN = /^[0-9a-f]{64}$/;
+
+export const mintClientId = () => `${bytesToHex(crypto.getRandomValues(new Uint8Array(16)))}.access`;
+export const mintClientSecret = () => bytesToHex(crypto.getRandomValues(new Uint8Array(32)));

@@ -5,6 +5,7 @@
 import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
 import type {
   BootstrapInput,
+  CredentialChanges,
   CredentialListQuery,
   CredentialScope,
   Member,
@@ -34,6 +35,7 @@ const CREDENTIAL_COLUMNS = [
   "created_at",
   "updated_at",
   "last_used_at",
+  "revision",
 ] as const;
 const PRINCIPAL_COLUMNS = ["id", "kind", "email", "given_name", "family_name", "name", "created_at"] as const;
 const ORG_COLUMNS = ["id", "name", "created_at"] as const;
@@ -77,6 +79,7 @@ function credentialFrom(row: Row, p = "c_"): Credential {
     createdAt: Number(row[`${p}created_at`]),
     updatedAt: Number(row[`${p}updated_at`]),
     lastUsedAt: num(row[`${p}last_used_at`]),
+    revision: Number(row[`${p}revision`] ?? 0),
   };
 }
 
@@ -124,6 +127,7 @@ function credentialValues(c: Credential): unknown[] {
     c.createdAt,
     c.updatedAt,
     c.lastUsedAt,
+    c.revision,
   ];
 }
 
@@ -131,6 +135,43 @@ function credentialValues(c: Credential): unknown[] {
 const marks = (values: unknown[]) => (values.length ? values.map(() => "?").join(", ") : "NULL");
 
 const INSERT_CREDENTIAL = `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(", ")}) VALUES (${CREDENTIAL_COLUMNS.map(() => "?").join(", ")})`;
+
+/** Column of each updatable field. */
+const COLUMN_OF: Record<keyof CredentialChanges, string> = {
+  name: "name",
+  secretHash: "secret_hash",
+  hashVersion: "hash_version",
+  prevSecretHash: "prev_secret_hash",
+  prevHashVersion: "prev_hash_version",
+  prevExpiresAt: "prev_expires_at",
+  duration: "duration",
+  secretVersion: "secret_version",
+  enabled: "enabled",
+  expiresAt: "expires_at",
+  updatedAt: "updated_at",
+  lastUsedAt: "last_used_at",
+};
+
+/** `LIKE` pattern for a substring, with the wildcards in it taken literally. */
+const likeSubstring = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** WHERE clause of a list query; cursors only when `withCursors`. */
+function listFilter(q: CredentialListQuery, withCursors: boolean): { where: string; binds: unknown[] } {
+  const where = ["c.kind = ?"];
+  const binds: unknown[] = [q.kind];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    binds.push(...values);
+  };
+  if (q.principalId !== undefined) add("c.principal_id = ?", q.principalId);
+  if (q.orgId !== undefined) add("c.org_id = ?", q.orgId);
+  if (q.name !== undefined) add("c.name = ?", q.name);
+  if (q.search !== undefined) add("c.name LIKE ? ESCAPE '\\'", likeSubstring(q.search));
+  if (q.ids) add(`c.id IN (${marks(q.ids)})`, ...q.ids);
+  if (withCursors && q.startingAfter !== undefined) add("c.id < ?", q.startingAfter);
+  if (withCursors && q.endingBefore !== undefined) add("c.id > ?", q.endingBefore);
+  return { where: where.join(" AND "), binds };
+}
 
 /** WHERE clause and bindings for a scoped single-credential statement. */
 function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
@@ -288,6 +329,14 @@ export class D1Repository implements Repository {
     return (results.at(-1)?.results ?? []).map((row) => principalFrom(row));
   }
 
+  async findAccessToken(clientId: string): Promise<Credential | null> {
+    const row = await this.db
+      .prepare(`SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.client_id = ? AND c.kind = 'access_token'`)
+      .bind(clientId)
+      .first<Row>();
+    return row ? credentialFrom(row) : null;
+  }
+
   async insertCredential(credential: Credential): Promise<void> {
     await this.db
       .prepare(INSERT_CREDENTIAL)
@@ -296,31 +345,47 @@ export class D1Repository implements Repository {
   }
 
   async listCredentials(q: CredentialListQuery): Promise<OwnedCredential[]> {
-    const where = ["c.kind = ?"];
-    const binds: unknown[] = [q.kind];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      binds.push(...values);
-    };
-    if (q.principalId !== undefined) add("c.principal_id = ?", q.principalId);
-    if (q.orgId !== undefined) add("c.org_id = ?", q.orgId);
-    if (q.name !== undefined) add("c.name = ?", q.name);
-    if (q.ids) add(`c.id IN (${q.ids.map(() => "?").join(", ")})`, ...q.ids);
-    if (q.startingAfter !== undefined) add("c.id < ?", q.startingAfter);
-    if (q.endingBefore !== undefined) add("c.id > ?", q.endingBefore);
+    const { where, binds } = listFilter(q, true);
     // Walking backwards reads the rows just above the cursor, oldest first, then flips them.
     const backwards = q.endingBefore !== undefined;
+    const ascending = backwards !== Boolean(q.oldestFirst);
     const { results } = await this.db
       .prepare(
         `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
          FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id
-         WHERE ${where.join(" AND ")}
-         ORDER BY c.id ${backwards ? "ASC" : "DESC"} LIMIT ?`,
+         WHERE ${where}
+         ORDER BY c.id ${ascending ? "ASC" : "DESC"} LIMIT ? OFFSET ?`,
       )
-      .bind(...binds, q.limit)
+      .bind(...binds, q.limit, q.offset ?? 0)
       .all<Row>();
     const page = results.map(ownedFrom);
     return backwards ? page.reverse() : page;
+  }
+
+  async countCredentials(q: CredentialListQuery): Promise<number> {
+    const { where, binds } = listFilter(q, false);
+    const row = await this.db
+      .prepare(`SELECT count(*) AS n FROM credentials c WHERE ${where}`)
+      .bind(...binds)
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  }
+
+  async updateCredential(scope: CredentialScope, revision: number, changes: CredentialChanges): Promise<OwnedCredential | null> {
+    const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+    const sets = entries.map(([key]) => `${COLUMN_OF[key as keyof CredentialChanges]} = ?`);
+    const values = entries.map(([key, v]) => (key === "enabled" ? (v ? 1 : 0) : v));
+    const { sql, binds } = scopeWhere(scope);
+    const row = await this.db
+      .prepare(
+        `UPDATE credentials AS c SET ${[...sets, "revision = revision + 1"].join(", ")}
+         WHERE ${sql} AND c.revision = ?
+         RETURNING ${CREDENTIAL_COLUMNS.map((col) => `${col} AS c_${col}`).join(", ")}`,
+      )
+      .bind(...values, ...binds, revision)
+      .first<Row>();
+    // Access tokens have no owner; the others' owners never change through an update.
+    return row ? { credential: credentialFrom(row), owner: null } : null;
   }
 
   async getCredential(scope: CredentialScope): Promise<OwnedCredential | null> {

@@ -20,11 +20,35 @@ export interface CredentialListQuery {
   principalId?: string;
   name?: string;
   ids?: string[];
+  /** Case-insensitive substring of the name. */
+  search?: string;
   /** Keyset cursors on the (time-ordered) id; at most one of the two. */
   startingAfter?: string;
   endingBefore?: string;
+  /** Page-numbered lists (Cloudflare's) skip rows and read oldest first. */
+  offset?: number;
+  oldestFirst?: boolean;
   limit: number;
 }
+
+/** The fields an update may change. */
+export type CredentialChanges = Partial<
+  Pick<
+    Credential,
+    | "name"
+    | "secretHash"
+    | "hashVersion"
+    | "prevSecretHash"
+    | "prevHashVersion"
+    | "prevExpiresAt"
+    | "duration"
+    | "secretVersion"
+    | "enabled"
+    | "expiresAt"
+    | "updatedAt"
+    | "lastUsedAt"
+  >
+>;
 
 export interface BootstrapInput {
   org: Org;
@@ -67,8 +91,17 @@ export interface Repository {
   countOwners(orgId: string): Promise<number>;
   /** Applies a membership change atomically; returns the invited users as stored. */
   changeMembership(change: MembershipChange): Promise<Principal[]>;
+  /** The Access service token with this client id. */
+  findAccessToken(clientId: string): Promise<Credential | null>;
   insertCredential(credential: Credential): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;
+  /** How many credentials match the query's filters (cursors, offset and limit ignored). */
+  countCredentials(query: CredentialListQuery): Promise<number>;
+  /**
+   * Applies `changes` if the credential is still at `revision` (and bumps it);
+   * null when it is gone or was changed in between.
+   */
+  updateCredential(scope: CredentialScope, revision: number, changes: CredentialChanges): Promise<OwnedCredential | null>;
   getCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
   /**
    * Deletes every credential of the same kind and name in the same org and

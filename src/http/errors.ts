@@ -20,7 +20,8 @@ export function toDomainError(c: Context<AppEnv>, err: unknown): DomainError {
     if (err.status === 415) {
       return new DomainError("invalid_request", "Request body must be JSON (Content-Type: application/json)");
     }
-    if (err.status >= 400 && err.status < 500) return new DomainError("invalid_request", err.message || "Bad request");
+    if (err.status === 400) return new DomainError("invalid_request", err.message || "Bad request", { reason: "malformed_json" });
+    if (err.status > 400 && err.status < 500) return new DomainError("invalid_request", err.message || "Bad request");
   }
   console.error(`[${c.get("requestId")}] unhandled error:`, err instanceof Error ? err.message : String(err));
   return new DomainError("internal", "Internal server error");

@@ -1,6 +1,6 @@
 /** Turns a failed zod validation into one domain error naming the field. */
 import type { ZodError } from "zod";
-import { DomainError } from "../core/errors";
+import { DomainError, type ErrorReason } from "../core/errors";
 
 const TARGET_LABEL: Record<string, string> = {
   json: "body",
@@ -23,7 +23,10 @@ export function validationError(error: ZodError, target: string): DomainError {
   const message = issue
     ? `Invalid ${where}${field ? ` "${field}"` : ""}: ${issue.message}`
     : `Invalid ${where}`;
-  return new DomainError("invalid_request", message, { field: field || undefined });
+  // A refinement may name a finer reason (`params: { reason }`); a bad path id is its own reason.
+  const reason = (issue?.code === "custom" ? (issue.params?.reason as ErrorReason | undefined) : undefined) ??
+    (target === "param" ? "invalid_id" : undefined);
+  return new DomainError("invalid_request", message, { field: field || undefined, reason });
 }
 
 /** The one validation hook of every router: a failed parse becomes a DomainError for the surface to render. */

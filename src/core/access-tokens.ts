@@ -1,0 +1,224 @@
+/**
+ * Cloudflare Access service tokens: a public client id and a secret, an
+ * expiry driven by a Go-style duration, rotation with an optional grace period
+ * for the previous secret, and an enabled switch.
+ */
+import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "../db/repository";
+import { DEFAULT_DURATION, expiryAfter } from "./duration";
+import { DomainError, invalid, notFound, unauthenticated } from "./errors";
+import type { SecretHasher } from "./hashing";
+import { uuidv7 } from "./ids";
+import type { Credential } from "./model";
+import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, mintClientId, mintClientSecret } from "./tokens";
+
+export interface CreateAccessToken {
+  name: string;
+  duration?: string;
+  enabled?: boolean;
+  clientSecretVersion?: number;
+}
+
+export interface UpdateAccessToken {
+  name?: string;
+  duration?: string;
+  enabled?: boolean;
+  /** Raising it rotates the secret. */
+  clientSecretVersion?: number;
+  /** When the previous secret stops working; may move later or into the past. */
+  previousSecretExpiresAt?: number;
+}
+
+export interface WithSecret {
+  credential: Credential;
+  /** The new raw client secret; only when one was just issued. */
+  secret: string | null;
+}
+
+/** Optimistic updates retry this often when another write got there first, then answer 409. */
+const MAX_ATTEMPTS = 5;
+
+export class AccessTokenService {
+  constructor(
+    private readonly repo: Repository,
+    private readonly hasher: SecretHasher,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(orgId: string, input: CreateAccessToken): Promise<WithSecret & { secret: string }> {
+    const now = this.now();
+    const duration = input.duration ?? DEFAULT_DURATION;
+    const clientId = mintClientId();
+    const secret = mintClientSecret();
+    const { hash, version } = await this.hasher.hash(secret);
+    const credential: Credential = {
+      id: uuidv7(now),
+      kind: "access_token",
+      orgId,
+      principalId: null,
+      name: input.name,
+      preview: `${clientId.slice(0, 8)}…`,
+      secretHash: hash,
+      hashVersion: version,
+      prevSecretHash: null,
+      prevHashVersion: null,
+      prevExpiresAt: null,
+      clientId,
+      duration,
+      secretVersion: input.clientSecretVersion ?? 1,
+      enabled: input.enabled ?? true,
+      expiresAt: expiryAfter(duration, now),
+      createdAt: now,
+      updatedAt: now,
+      lastUsedAt: null,
+      revision: 0,
+    };
+    await this.repo.insertCredential(credential);
+    return { credential, secret };
+  }
+
+  /**
+   * Verifies a client id and secret: the current secret, or the previous one
+   * during its grace period. Malformed values are refused before any read; a
+   * disabled or expired token is refused only to a caller that proved the secret.
+   */
+  async verify(clientId: string, secret: string): Promise<{ credential: Credential; usedPrevious: boolean }> {
+    if (!CLIENT_ID_PATTERN.test(clientId) || !CLIENT_SECRET_PATTERN.test(secret)) {
+      throw unauthenticated("malformed", "Malformed service token client id or secret");
+    }
+    const credential = await this.repo.findAccessToken(clientId);
+    if (!credential) throw unauthenticated("unknown", "Invalid service token");
+    const now = this.now();
+    let usedPrevious = false;
+    if (!(await this.hasher.verify(secret, credential.secretHash, credential.hashVersion))) {
+      const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;
+      const inGrace = prevSecretHash !== null && prevHashVersion !== null && (prevExpiresAt ?? 0) > now;
+      if (!inGrace || !(await this.hasher.verify(secret, prevSecretHash, prevHashVersion))) {
+        throw unauthenticated("invalid_secret", "Invalid service token");
+      }
+      usedPrevious = true;
+    }
+    if (!credential.enabled) throw unauthenticated("disabled", "Service token is disabled");
+    if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthenticated("expired", "Service token has expired");
+    return { credential, usedPrevious };
+  }
+
+  /** One page (1-based) of the org's tokens, oldest first, and how many match in all. */
+  async list(
+    orgId: string,
+    filter: { name?: string; search?: string; page: number; perPage: number },
+  ): Promise<{ items: Credential[]; total: number }> {
+    const query: CredentialListQuery = {
+      kind: "access_token",
+      orgId,
+      name: filter.name,
+      search: filter.search,
+      oldestFirst: true,
+      offset: (filter.page - 1) * filter.perPage,
+      limit: filter.perPage,
+    };
+    const [page, total] = await Promise.all([this.repo.listCredentials(query), this.repo.countCredentials(query)]);
+    return { items: page.map((p) => p.credential), total };
+  }
+
+  async get(orgId: string, id: string): Promise<Credential> {
+    const found = await this.repo.getCredential(scope(orgId, id));
+    if (!found) throw notFound("Access service token", id);
+    return found.credential;
+  }
+
+  async delete(orgId: string, id: string): Promise<Credential> {
+    const deleted = await this.repo.deleteCredential(scope(orgId, id));
+    if (!deleted) throw notFound("Access service token", id);
+    return deleted.credential;
+  }
+
+  /** Extends the expiry by the token's duration from now; the secret stays. */
+  async refresh(orgId: string, id: string): Promise<Credential> {
+    const { credential } = await this.mutate(orgId, id, async (current, now) => ({
+      changes: { expiresAt: expiryAfter(current.duration ?? DEFAULT_DURATION, now), updatedAt: now },
+    }));
+    return credential;
+  }
+
+  /**
+   * A new secret under the same client id. The previous one keeps working until
+   * `previousSecretExpiresAt` (default: it dies at once).
+   */
+  rotate(orgId: string, id: string, previousSecretExpiresAt: number | null): Promise<WithSecret> {
+    return this.mutate(orgId, id, async (current, now) =>
+      this.rotation(current, now, current.secretVersion + 1, previousSecretExpiresAt),
+    );
+  }
+
+  update(orgId: string, id: string, input: UpdateAccessToken): Promise<WithSecret> {
+    return this.mutate(orgId, id, async (current, now) => {
+      const changes: CredentialChanges = { updatedAt: now };
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.enabled !== undefined) changes.enabled = input.enabled;
+      if (input.duration !== undefined) {
+        // A new duration counts from the time of the change.
+        changes.duration = input.duration;
+        changes.expiresAt = expiryAfter(input.duration, now);
+      }
+      const version = input.clientSecretVersion;
+      if (version !== undefined && version < current.secretVersion) {
+        throw invalid("client_secret_version", `can only increase (it is ${current.secretVersion})`);
+      }
+      if (version !== undefined && version > current.secretVersion) {
+        const rotated = await this.rotation(current, now, version, input.previousSecretExpiresAt ?? null);
+        return { changes: { ...changes, ...rotated.changes }, secret: rotated.secret };
+      }
+      if (input.previousSecretExpiresAt !== undefined && current.prevSecretHash !== null) {
+        // A grace period can move while it lasts; a previous secret that already died stays dead.
+        const alive = (current.prevExpiresAt ?? 0) > now;
+        const until = alive ? input.previousSecretExpiresAt : now;
+        Object.assign(changes, graceUntil(until, now, current.prevSecretHash, current.prevHashVersion));
+      }
+      return { changes };
+    });
+  }
+
+  private async rotation(current: Credential, now: number, secretVersion: number, previousExpiresAt: number | null) {
+    const secret = mintClientSecret();
+    const { hash, version } = await this.hasher.hash(secret);
+    const changes: CredentialChanges = {
+      secretHash: hash,
+      hashVersion: version,
+      secretVersion,
+      updatedAt: now,
+      ...graceUntil(previousExpiresAt ?? now, now, current.secretHash, current.hashVersion),
+    };
+    return { changes, secret };
+  }
+
+  /**
+   * Read, compute, compare-and-swap on the revision; retried when a concurrent
+   * write got in between, so no update is lost and none is applied twice.
+   */
+  private async mutate(
+    orgId: string,
+    id: string,
+    compute: (current: Credential, now: number) => Promise<{ changes: CredentialChanges; secret?: string }>,
+  ): Promise<WithSecret> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.get(orgId, id);
+      const now = Math.max(this.now(), current.updatedAt);
+      const { changes, secret } = await compute(current, now);
+      const updated = await this.repo.updateCredential(scope(orgId, id), current.revision, changes);
+      if (updated) return { credential: updated.credential, secret: secret ?? null };
+    }
+    throw new DomainError("conflict", `Access service token ${JSON.stringify(id)} is being changed concurrently; retry`);
+  }
+}
+
+const scope = (orgId: string, id: string): CredentialScope => ({ id, kind: "access_token", orgId });
+
+/**
+ * The previous secret's fields for a grace period ending at `until`. A time
+ * already past drops the hash at once: a dead secret's hash is not kept.
+ */
+function graceUntil(until: number, now: number, hash: ArrayBuffer, version: number | null): CredentialChanges {
+  return until > now
+    ? { prevSecretHash: hash, prevHashVersion: version, prevExpiresAt: until }
+    : { prevSecretHash: null, prevHashVersion: null, prevExpiresAt: until };
+}

@@ -1,0 +1,34 @@
+/**
+ * The Cloudflare-compatible surface: Access service tokens under
+ * `/accounts/{account_id}/access/service_tokens`, mounted both at `/` and at
+ * `/client/v4` (where the official SDK's `baseURL` points).
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requireApiCredentials } from "../../auth/api-credentials";
+import type { AppEnv } from "../../env";
+import { throwOnInvalid } from "../../http/validation";
+import { requireAccount } from "./account";
+import { registerCreateServiceToken } from "./service-token/create-service-token";
+import { registerDeleteServiceToken } from "./service-token/delete-service-token";
+import { registerGetServiceToken } from "./service-token/get-service-token";
+import { registerListServiceTokens } from "./service-token/list-service-tokens";
+import { registerRefreshServiceToken } from "./service-token/refresh-service-token";
+import { registerRotateServiceToken } from "./service-token/rotate-service-token";
+import { registerUpdateServiceToken } from "./service-token/update-service-token";
+
+export type CloudflareApp = OpenAPIHono<AppEnv>;
+
+export function cloudflareRouter(): CloudflareApp {
+  const app: CloudflareApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  // Paths, not "*": this router is also mounted at "/", where "*" would cover every other surface.
+  app.use("/accounts/*", requireApiCredentials);
+  app.use("/accounts/:account_id/access/*", requireAccount);
+  registerCreateServiceToken(app);
+  registerListServiceTokens(app);
+  registerGetServiceToken(app);
+  registerUpdateServiceToken(app);
+  registerDeleteServiceToken(app);
+  registerRefreshServiceToken(app);
+  registerRotateServiceToken(app);
+  return app;
+}

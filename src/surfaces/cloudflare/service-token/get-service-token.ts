@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { CloudflareApp } from "../router";
+import { CLOUDFLARE_SECURITY, AccessServiceTokenSchema, envelope, errorResponses, TokenParams } from "../schemas";
+import { accessTokenToWire, ok } from "../wire";
+
+export const getServiceTokenRoute = createRoute({
+  method: "get",
+  path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+  operationId: "access-service-tokens-get-a-service-token",
+  tags: ["Access service tokens"],
+  summary: "Get a service token",
+  description: "Fetches a single service token.",
+  security: CLOUDFLARE_SECURITY,
+  request: { params: TokenParams },
+  responses: {
+    200: { description: "The service token", content: { "application/json": { schema: envelope(AccessServiceTokenSchema) } } },
+    ...errorResponses,
+  },
+});
+
+export const registerGetServiceToken = (app: CloudflareApp) =>
+  app.openapi(getServiceTokenRoute, async (c) => {
+    const { service_token_id } = c.req.valid("param");
+    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.get(c.var.accountOrgId, service_token_id))), 200);
+  });

@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { CloudflareApp } from "../router";
+import {
+  AccessServiceTokenSchema,
+  AccountParams,
+  DEFAULT_PER_PAGE,
+  envelope,
+  errorResponses,
+  MAX_PER_PAGE,
+  ResultInfoSchema,
+  CLOUDFLARE_SECURITY,
+} from "../schemas";
+import { accessTokenToWire, ok } from "../wire";
+
+const ListQuery = z.object({
+  name: z.string().max(256).optional().openapi({ description: "The name of the service token (exact match)" }),
+  search: z.string().max(256).optional().openapi({ description: "Substring of the name (case-insensitive)" }),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: "Page number of results (from 1)" }),
+  per_page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ description: `Number of results per page (default ${DEFAULT_PER_PAGE}, at most ${MAX_PER_PAGE})` }),
+});
+
+export const listServiceTokensRoute = createRoute({
+  method: "get",
+  path: "/accounts/{account_id}/access/service_tokens",
+  operationId: "access-service-tokens-list-service-tokens",
+  tags: ["Access service tokens"],
+  summary: "List service tokens",
+  description:
+    "Lists the account's service tokens, oldest first, one page at a time. A page past the end answers an empty `result`.",
+  security: CLOUDFLARE_SECURITY,
+  request: { params: AccountParams, query: ListQuery },
+  responses: {
+    200: {
+      description: "One page of service tokens",
+      content: {
+        "application/json": {
+          schema: envelope(z.array(AccessServiceTokenSchema)).extend({ result_info: ResultInfoSchema }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+export const registerListServiceTokens = (app: CloudflareApp) =>
+  app.openapi(listServiceTokensRoute, async (c) => {
+    const q = c.req.valid("query");
+    const page = q.page ?? 1;
+    const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
+    const { items, total } = await c.var.services.accessTokens.list(c.var.accountOrgId, {
+      name: q.name,
+      search: q.search,
+      page,
+      perPage,
+    });
+    return c.json(
+      {
+        ...ok(items.map(accessTokenToWire)),
+        result_info: { page, per_page: perPage, count: items.length, total_count: total, total_pages: Math.ceil(total / perPage) },
+      },
+      200,
+    );
+  });

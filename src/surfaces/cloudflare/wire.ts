@@ -1,0 +1,25 @@
+/** Core objects → Cloudflare wire JSON, inside the v4 envelope. */
+import type { Credential } from "../../core/model";
+import type { AccessServiceToken } from "./schemas";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function accessTokenToWire(c: Credential): AccessServiceToken {
+  return {
+    id: c.id,
+    client_id: c.clientId!,
+    name: c.name,
+    duration: c.duration!,
+    // `forever` tokens have no expiry: the field is left out.
+    ...(c.expiresAt === null ? {} : { expires_at: iso(c.expiresAt) }),
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+    last_seen_at: c.lastUsedAt === null ? null : iso(c.lastUsedAt),
+    client_secret_version: c.secretVersion,
+    previous_client_secret_expires_at: c.prevExpiresAt === null ? null : iso(c.prevExpiresAt),
+    enabled: c.enabled,
+  };
+}
+
+/** The success envelope. */
+export const ok = <T>(result: T) => ({ success: true as const, errors: [], messages: [], result });
