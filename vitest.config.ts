@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { generateSigningJwk } from "./test/setup/jwk";
 
 /**
  * Two projects:
@@ -23,6 +24,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test-admin-token",
                   TOKEN_PEPPER: "test-pepper-0123456789abcdef",
+                  JWT_PRIVATE_KEY: generateSigningJwk(),
                 },
               },
             }),
@@ -31,6 +33,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
             setupFiles: ["./test/helpers/apply-migrations.ts"],
+            globalSetup: ["./test/setup/origin-server.ts"],
           },
         },
         {
@@ -38,7 +41,7 @@ export default defineConfig(async () => {
             name: "e2e",
             environment: "node",
             include: ["test/e2e/**/*.test.ts"],
-            globalSetup: ["./test/e2e/global-setup.ts"],
+            globalSetup: ["./test/setup/e2e-worker.ts"],
             testTimeout: 60_000,
             hookTimeout: 120_000,
             // One Worker is shared by every e2e file; run them one after another.

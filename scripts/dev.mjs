@@ -5,7 +5,7 @@
 //  3. starts `wrangler dev` with the arguments given after `--`;
 //  4. once it answers, prints the admin token and a ready-to-paste bootstrap command.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,11 @@ const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const LOCAL_SECRETS = {
   ADMIN_TOKEN: () => randomBytes(24).toString("base64url"),
   TOKEN_PEPPER: () => randomBytes(32).toString("base64url"),
+  // ES256 signing key for identity assertions, as a JWK with a kid.
+  JWT_PRIVATE_KEY: () => {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    return JSON.stringify({ ...privateKey.export({ format: "jwk" }), alg: "ES256", kid: randomUUID() });
+  },
 };
 
 function readDevVars() {
@@ -27,7 +32,7 @@ function readDevVars() {
   const vars = {};
   for (const line of readFileSync(devVarsPath, "utf8").split(/\r?\n/)) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (match) vars[match[1]] = match[2].replace(/^"(.*)"$/, "$1");
+    if (match) vars[match[1]] = match[2].replace(/^(["'])(.*)\1$/, "$2");
   }
   return vars;
 }
@@ -38,7 +43,8 @@ function ensureDevVars() {
   const missing = Object.keys(LOCAL_SECRETS).filter((name) => !vars[name] && varOverride(name) === undefined);
   if (missing.length) {
     const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : "# Local secrets for `wrangler dev`; never commit this file.\n";
-    const added = missing.map((name) => `${name}=${(vars[name] = LOCAL_SECRETS[name]())}`).join("\n");
+    // Single quotes keep JSON values (the JWK) intact for the dotenv parser.
+    const added = missing.map((name) => `${name}='${(vars[name] = LOCAL_SECRETS[name]())}'`).join("\n");
     writeFileSync(devVarsPath, `${existing.replace(/\n?$/, "\n")}${added}\n`, { mode: 0o600 });
     console.log(`[dev] wrote ${missing.join(", ")} to .dev.vars`);
   }

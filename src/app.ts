@@ -19,13 +19,15 @@ import { adminRouter } from "./surfaces/admin/router";
 import { renderBraintrustError } from "./surfaces/braintrust/errors";
 import { renderCloudflareError } from "./surfaces/cloudflare/errors";
 import { cloudflareRouter } from "./surfaces/cloudflare/router";
+import { gateway, isOwnPath } from "./surfaces/service-auth/gateway";
+import { serviceAuthRouter } from "./surfaces/service-auth/router";
 import { braintrustRouter } from "./surfaces/braintrust/router";
 
 /** Largest request body accepted anywhere; every request we serve is far smaller. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Where the surfaces are mounted. */
-const SURFACE_PREFIXES = ["/v1", "/admin", "/accounts", "/client/v4"] as const;
+const SURFACE_PREFIXES = ["/v1", "/admin", "/accounts", "/client/v4", "/cdn-cgi"] as const;
 
 /** Which error format a path speaks. Paths outside every surface get plain JSON. */
 const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
@@ -46,8 +48,8 @@ export function createApp() {
   app.use("*", requestId());
   app.use("*", async (c, next) => {
     await next();
-    // Responses can carry secrets shown once; no cache may keep them.
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+    // Our responses can carry secrets shown once; no cache may keep them. (The origin's, in gateway mode, are its own.)
+    if (isOwnPath(c.req.path) && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
   app.doc31("/openapi.json", {
@@ -56,7 +58,7 @@ export function createApp() {
       title: "edgekeys",
       version: "0.1.0",
       description:
-        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API. Every `/accounts/...` path is also served under `/client/v4/accounts/...`, where Cloudflare's SDK sends it.",
+        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API, and authenticating callers as Cloudflare Access does for service tokens. Every `/accounts/...` path is also served under `/client/v4/accounts/...`, where Cloudflare's SDK sends it.",
     },
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -67,6 +69,12 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "api_token", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerComponent("securitySchemes", "api_email", { type: "apiKey", in: "header", name: "X-Auth-Email" });
   app.openAPIRegistry.registerComponent("securitySchemes", "api_key", { type: "apiKey", in: "header", name: "X-Auth-Key" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "accessClientId", { type: "apiKey", in: "header", name: "CF-Access-Client-Id" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "accessClientSecret", {
+    type: "apiKey",
+    in: "header",
+    name: "CF-Access-Client-Secret",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
     scheme: "bearer",
@@ -74,15 +82,14 @@ export function createApp() {
   });
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgekeys API" }));
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new DomainError("payload_too_large", `Request body larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new DomainError("payload_too_large", `Request body larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // Gateway traffic is the origin's business, whatever its size.
+  app.use("*", (c, next) => (isOwnPath(c.req.path) ? limitBody(c, next) : next()));
   app.use(
     "*",
     methodNotAllowed({
@@ -104,6 +111,9 @@ export function createApp() {
   // The same routes under the SDK's base path; a plain Hono wrapper keeps them out of the
   // OpenAPI document, whose operation ids must be unique.
   app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
+  app.route("/", serviceAuthRouter());
+  // Last: everything else is the origin's in gateway mode, and unknown otherwise.
+  app.all("*", gateway);
 
   app.notFound((c) =>
     rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`, { reason: "no_route" })),

@@ -1,3 +1,4 @@
+import type { ServiceIdentity } from "./auth/service-auth";
 import type { Caller } from "./core/model";
 import type { Services } from "./services";
 
@@ -10,6 +11,21 @@ export interface Env {
   TOKEN_PEPPER?: string;
   TOKEN_PEPPER_VERSION?: string;
   TOKEN_PEPPER_PREVIOUS?: string;
+  /** Signing key (JWK, ES256 or RS256, with "kid") for identity assertions. */
+  JWT_PRIVATE_KEY?: string;
+  /** A second key (JWK) published in the JWKS during a signing-key rotation. */
+  JWT_PREVIOUS_KEY?: string;
+  /** `iss` and `aud` of assertions; default: the origin of the request. */
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  /** Lifetime of assertions in seconds (default 300). */
+  JWT_TTL_SECONDS?: string;
+  /** Name of a header whose value is JSON {"cf-access-client-id", "cf-access-client-secret"}; off when unset. */
+  SERVICE_AUTH_HEADER?: string;
+  /** Gateway mode: where authenticated traffic to paths outside edgekeys' own goes. */
+  ORIGIN_URL?: string;
+  /** Gateway mode: the account (32 hex) whose credentials may pass. */
+  GATEWAY_ACCOUNT_ID?: string;
 }
 
 /** Per-request values handlers read from the context. */
@@ -20,6 +36,8 @@ export interface Variables {
   caller: Caller;
   /** Cloudflare surface: the org of the `{account_id}` in the path, once resolved. */
   accountOrgId: string;
+  /** Service-auth routes: who authenticated. */
+  identity: ServiceIdentity;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

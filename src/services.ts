@@ -2,6 +2,8 @@
  * The core services a request may use, built from the environment and put on
  * the context by one middleware, so that handlers never construct their own.
  */
+import { IdentitySigner } from "./auth/identity-jwt";
+import { ServiceAuthenticator } from "./auth/service-auth";
 import { AccessTokenService } from "./core/access-tokens";
 import { CredentialService } from "./core/credentials";
 import { SecretHasher, peppersFromEnv } from "./core/hashing";
@@ -15,16 +17,35 @@ export interface Services {
   orgs: OrgService;
   members: MemberService;
   accessTokens: AccessTokenService;
+  serviceAuth: ServiceAuthenticator;
+  /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
+  signer(): IdentitySigner;
+}
+
+// Parsing the signing keys once per isolate, not per request.
+const signers = new Map<string, IdentitySigner>();
+
+function signerFor(env: Env): IdentitySigner {
+  const cacheKey = JSON.stringify([env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS]);
+  let signer = signers.get(cacheKey);
+  if (!signer) {
+    signer = new IdentitySigner(env);
+    signers.set(cacheKey, signer);
+  }
+  return signer;
 }
 
 export function servicesFor(env: Env): Services {
   const repo = new D1Repository(env.DB);
   const hasher = new SecretHasher(peppersFromEnv(env));
   const credentials = new CredentialService(repo, hasher);
+  const accessTokens = new AccessTokenService(repo, hasher);
   return {
     credentials,
     orgs: new OrgService(repo, credentials),
     members: new MemberService(repo, credentials),
-    accessTokens: new AccessTokenService(repo, hasher),
+    accessTokens,
+    serviceAuth: new ServiceAuthenticator(accessTokens, credentials),
+    signer: () => signerFor(env),
   };
 }

@@ -12,3 +12,10 @@ declare global {
     }
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The echo origin started by test/setup/origin-server.ts, for gateway tests. */
+    originUrl: string;
+  }
+}

@@ -6,13 +6,16 @@ import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
 import { normalizeEmail } from "../core/orgs";
 import type { AppEnv } from "../env";
+import { afterResponse } from "../http/background";
 import { bearerToken } from "./bearer";
 
 export const requireApiCredentials = createMiddleware<AppEnv>(async (c, next) => {
   const { credentials } = c.var.services;
   const token = bearerToken(c.req.header("Authorization"));
   if (token !== null) {
-    c.set("caller", await credentials.authenticate(token));
+    const caller = await credentials.authenticate(token);
+    afterResponse(c, credentials.noteUse(caller.credential));
+    c.set("caller", caller);
     return next();
   }
   const key = c.req.header("X-Auth-Key");
@@ -22,6 +25,7 @@ export const requireApiCredentials = createMiddleware<AppEnv>(async (c, next) =>
   const caller = await credentials.authenticate(key);
   // The same answer as for a wrong key: a valid key must not reveal whose it is.
   if (normalizeEmail(email) !== caller.principal.email) throw unauthenticated("unknown", "Unknown X-Auth-Key or X-Auth-Email");
+  afterResponse(c, credentials.noteUse(caller.credential));
   c.set("caller", caller);
   await next();
 });

@@ -6,6 +6,7 @@
 import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
 import type { AppEnv } from "../env";
+import { afterResponse } from "../http/background";
 
 /** The token of a `Bearer` Authorization header, or null when there is none. */
 export function bearerToken(header: string | undefined): string | null {
@@ -18,6 +19,8 @@ export function bearerToken(header: string | undefined): string | null {
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("Authorization"));
   if (token === null) throw unauthenticated("missing", "Missing Authorization header (Bearer <API key>)");
-  c.set("caller", await c.var.services.credentials.authenticate(token));
+  const caller = await c.var.services.credentials.authenticate(token);
+  afterResponse(c, c.var.services.credentials.noteUse(caller.credential));
+  c.set("caller", caller);
   await next();
 });

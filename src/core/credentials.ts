@@ -23,6 +23,9 @@ export interface Issued {
   token: string;
 }
 
+/** `last_seen_at` / last-used times are kept to about this precision, so that use costs no write per request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 const LABEL: Record<TokenKind, string> = { api_key: "API key", service_token: "Service token" };
 
 export class CredentialService {
@@ -102,6 +105,18 @@ export class CredentialService {
       throw unauthenticated("expired", `${label} has expired`);
     }
     return caller;
+  }
+
+  /**
+   * Records that `credential` was used, at most once per LAST_USED_RESOLUTION_MS:
+   * null (no write at all) when the stored time is recent enough. Callers run
+   * the returned write off the response path (`waitUntil`).
+   */
+  noteUse(credential: Credential): Promise<void> | null {
+    const now = this.now();
+    const staleBefore = now - LAST_USED_RESOLUTION_MS;
+    if (credential.lastUsedAt !== null && credential.lastUsedAt >= staleBefore) return null;
+    return this.repo.touchCredential(credential.id, now, staleBefore);
   }
 
   list(query: CredentialListQuery): Promise<OwnedCredential[]> {

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "misconfigured"
+  | "bad_gateway"
   | "internal";
 
 /** Why authentication failed; surfaces choose how much of this to reveal. */
@@ -59,7 +60,7 @@ export class DomainError extends Error {
 }
 
 /** HTTP status of each code. A `Record` so that a new code cannot be forgotten. */
-export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500> = {
+export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 502> = {
   invalid_request: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -69,6 +70,7 @@ export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 41
   payload_too_large: 413,
   rate_limited: 429,
   misconfigured: 500,
+  bad_gateway: 502,
   internal: 500,
 };
 

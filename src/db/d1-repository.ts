@@ -337,6 +337,13 @@ export class D1Repository implements Repository {
     return row ? credentialFrom(row) : null;
   }
 
+  async touchCredential(id: string, now: number, staleBefore: number): Promise<void> {
+    await this.db
+      .prepare(`UPDATE credentials SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`)
+      .bind(now, id, staleBefore)
+      .run();
+  }
+
   async insertCredential(credential: Credential): Promise<void> {
     await this.db
       .prepare(INSERT_CREDENTIAL)

@@ -94,6 +94,8 @@ export interface Repository {
   /** The Access service token with this client id. */
   findAccessToken(clientId: string): Promise<Credential | null>;
   insertCredential(credential: Credential): Promise<void>;
+  /** Records a use at `now` unless one at or after `staleBefore` is already recorded. Not an update: no revision bump. */
+  touchCredential(id: string, now: number, staleBefore: number): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;
   /** How many credentials match the query's filters (cursors, offset and limit ignored). */
   countCredentials(query: CredentialListQuery): Promise<number>;

@@ -25,6 +25,7 @@ export const CODES: Record<ErrorCode, number> = {
   rate_limited: 10009,
   internal: 10010,
   misconfigured: 10010,
+  bad_gateway: 10010,
   forbidden: 9109,
 };
 

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { generateSigningJwk } from "./jwk";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -49,6 +50,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const args = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state];
   args.push("--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`, "--var", `TOKEN_PEPPER:${TOKEN_PEPPER}`);
+  args.push("--var", `JWT_PRIVATE_KEY:${generateSigningJwk()}`);
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), ...args], {
     cwd: root,
     detached: true, // its own process group, so that teardown stops wrangler and workerd too

@@ -1,0 +1,91 @@
+/**
+ * Signed identity assertions, modelled on Cloudflare Access's
+ * `Cf-Access-Jwt-Assertion`: ES256 (or RS256) JWTs signed with JWT_PRIVATE_KEY,
+ * whose public keys are published as a JWKS (with a second key during rotation).
+ */
+import { sign } from "hono/jwt";
+import { DomainError } from "../core/errors";
+import { uuidToHex } from "../core/ids";
+import type { ServiceIdentity } from "./service-auth";
+
+export const DEFAULT_TTL_SECONDS = 300;
+
+export interface JwtConfig {
+  JWT_PRIVATE_KEY?: string;
+  JWT_PREVIOUS_KEY?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  JWT_TTL_SECONDS?: string;
+}
+
+type Jwk = JsonWebKey & { kid?: string; alg?: string };
+
+const SUPPORTED = new Set(["ES256", "RS256"]);
+const PRIVATE_PARTS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
+
+function parseKey(name: string, text: string): Jwk & { kid: string; alg: string } {
+  let jwk: Jwk;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new DomainError("misconfigured", `${name} is not a JSON Web Key`);
+  }
+  const alg = jwk.alg ?? (jwk.kty === "EC" ? "ES256" : jwk.kty === "RSA" ? "RS256" : undefined);
+  if (!alg || !SUPPORTED.has(alg)) throw new DomainError("misconfigured", `${name} must be an ES256 (P-256) or RS256 key`);
+  if (!jwk.kid) throw new DomainError("misconfigured", `${name} needs a "kid"`);
+  return { ...jwk, alg, kid: jwk.kid };
+}
+
+/** The public half of a JWK, as published in the JWKS. */
+function publicPart(jwk: Jwk): Jwk {
+  const pub: Record<string, unknown> = { ...jwk, use: "sig" };
+  for (const part of PRIVATE_PARTS) delete pub[part];
+  delete pub.key_ops;
+  return pub as unknown as Jwk;
+}
+
+export class IdentitySigner {
+  private readonly key: Jwk & { kid: string; alg: string };
+  private readonly previous: Jwk | null;
+  private readonly ttl: number;
+
+  constructor(private readonly config: JwtConfig) {
+    if (!config.JWT_PRIVATE_KEY) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY is not set");
+    this.key = parseKey("JWT_PRIVATE_KEY", config.JWT_PRIVATE_KEY);
+    if (!this.key.d) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY must be a private key");
+    this.previous = config.JWT_PREVIOUS_KEY ? parseKey("JWT_PREVIOUS_KEY", config.JWT_PREVIOUS_KEY) : null;
+    const ttl = Number(config.JWT_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
+    this.ttl = Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
+  }
+
+  /** `{keys: [...]}`: the current key first, then the previous one. */
+  jwks(): { keys: Jwk[] } {
+    return { keys: [this.key, ...(this.previous ? [this.previous] : [])].map(publicPart) };
+  }
+
+  /**
+   * Signs an assertion for `identity`. `origin` is the URL origin the request
+   * came to: the issuer and audience unless JWT_ISSUER / JWT_AUDIENCE say otherwise.
+   */
+  async sign(identity: ServiceIdentity, origin: string, now = Date.now()): Promise<string> {
+    const iat = Math.floor(now / 1000);
+    return sign(
+      {
+        iss: this.config.JWT_ISSUER || origin,
+        aud: [this.config.JWT_AUDIENCE || origin],
+        iat,
+        nbf: iat,
+        exp: iat + this.ttl,
+        sub: identity.credentialId,
+        type: "app",
+        common_name: identity.clientId ?? identity.credentialId,
+        account_id: uuidToHex(identity.orgId),
+        org_id: identity.orgId,
+        credential_kind: identity.credentialKind,
+        name: identity.name,
+        ...(identity.principal ? { email: identity.principal.email, principal_id: identity.principal.id } : {}),
+      },
+      this.key as Parameters<typeof sign>[1],
+    );
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Service authentication at the edge, as Cloudflare Access does it for service
+ * tokens: `CF-Access-Client-Id` + `CF-Access-Client-Secret`, or one configured
+ * header holding both as JSON, or `Authorization: Bearer` with an API key or a
+ * Braintrust service token. Strict: never a redirect; 401 when the caller did
+ * not prove a secret, 403 when a proven credential is disabled or expired.
+ */
+import type { AccessTokenService } from "../core/access-tokens";
+import type { CredentialService } from "../core/credentials";
+import { DomainError, unauthenticated } from "../core/errors";
+import { uuidToHex } from "../core/ids";
+import type { Credential, Principal } from "../core/model";
+import { bearerToken } from "./bearer";
+
+export type PresentedCredential = { kind: "client"; clientId: string; secret: string } | { kind: "bearer"; token: string };
+
+/** Who authenticated: what every consumer of service auth (JWT, get-identity, RPC, gateway) is told. */
+export interface ServiceIdentity {
+  credentialId: string;
+  credentialKind: Credential["kind"];
+  name: string;
+  orgId: string;
+  /** Access service tokens: the client id (the JWT's `common_name`). */
+  clientId: string | null;
+  /** Keys and Braintrust service tokens: their owner. */
+  principal: Pick<Principal, "id" | "kind" | "email"> | null;
+  /** Access service tokens: whether the previous secret (in its grace period) was used. */
+  usedPreviousSecret: boolean;
+}
+
+/** The identity as JSON, for `get-identity` and the RPC entrypoint alike. */
+export function describeIdentity(identity: ServiceIdentity) {
+  return {
+    id: identity.credentialId,
+    credential_kind: identity.credentialKind,
+    name: identity.name,
+    common_name: identity.clientId ?? identity.credentialId,
+    client_id: identity.clientId,
+    account_id: uuidToHex(identity.orgId),
+    org_id: identity.orgId,
+    principal: identity.principal,
+    used_previous_secret: identity.usedPreviousSecret,
+  };
+}
+
+export type IdentityJson = ReturnType<typeof describeIdentity>;
+
+type HeaderGetter = (name: string) => string | null | undefined;
+
+/** Reads the presented credential from request headers; null when there is none at all. */
+export function presentedCredential(header: HeaderGetter, serviceAuthHeader?: string): PresentedCredential | null {
+  const clientId = header("CF-Access-Client-Id");
+  const secret = header("CF-Access-Client-Secret");
+  if (clientId || secret) {
+    if (!clientId || !secret) throw unauthenticated("malformed", "CF-Access-Client-Id and CF-Access-Client-Secret must be sent together");
+    return { kind: "client", clientId: clientId.trim(), secret: secret.trim() };
+  }
+  const combined = serviceAuthHeader ? header(serviceAuthHeader) : null;
+  if (combined) return fromCombinedHeader(combined, serviceAuthHeader!);
+  const token = bearerToken(header("Authorization") ?? undefined);
+  return token === null ? null : { kind: "bearer", token };
+}
+
+function fromCombinedHeader(value: string, name: string): PresentedCredential {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw unauthenticated("malformed", `${name} must be JSON with "cf-access-client-id" and "cf-access-client-secret"`);
+  }
+  const fields = parsed as Record<string, unknown> | null;
+  const clientId = fields?.["cf-access-client-id"];
+  const secret = fields?.["cf-access-client-secret"];
+  if (typeof clientId !== "string" || typeof secret !== "string") {
+    throw unauthenticated("malformed", `${name} must be JSON with "cf-access-client-id" and "cf-access-client-secret"`);
+  }
+  return { kind: "client", clientId, secret };
+}
+
+export class ServiceAuthenticator {
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly credentials: CredentialService,
+  ) {}
+
+  /** Verifies the presented credential; disabled and expired credentials become 403s. */
+  async authenticate(presented: PresentedCredential | null): Promise<{ identity: ServiceIdentity; credential: Credential }> {
+    if (!presented) throw unauthenticated("missing", "Missing credentials: send CF-Access-Client-Id and CF-Access-Client-Secret");
+    try {
+      if (presented.kind === "client") {
+        const { credential, usedPrevious } = await this.accessTokens.verify(presented.clientId, presented.secret);
+        return {
+          credential,
+          identity: {
+            credentialId: credential.id,
+            credentialKind: credential.kind,
+            name: credential.name,
+            orgId: credential.orgId,
+            clientId: credential.clientId,
+            principal: null,
+            usedPreviousSecret: usedPrevious,
+          },
+        };
+      }
+      const caller = await this.credentials.authenticate(presented.token);
+      return {
+        credential: caller.credential,
+        identity: {
+          credentialId: caller.credential.id,
+          credentialKind: caller.credential.kind,
+          name: caller.credential.name,
+          orgId: caller.org.id,
+          clientId: null,
+          principal: { id: caller.principal.id, kind: caller.principal.kind, email: caller.principal.email },
+          usedPreviousSecret: false,
+        },
+      };
+    } catch (err) {
+      const failure = err instanceof DomainError ? err.details.authFailure : undefined;
+      // The secret was proven: say why the credential is refused, with 403.
+      if (failure === "disabled" || failure === "expired") throw new DomainError("forbidden", (err as Error).message, { authFailure: failure });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The RPC entrypoint for other Workers on the account: bind it as a service
+ * (`entrypoint = "AuthService"`) and authenticate callers without a network hop.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { describeIdentity, type IdentityJson, presentedCredential } from "../auth/service-auth";
+import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
+import type { Env } from "../env";
+import { servicesFor } from "../services";
+
+export type VerifyResult =
+  | { ok: true; identity: IdentityJson; jwt: string }
+  | { ok: false; status: number; error: ErrorCode; message: string };
+
+export interface VerifyOptions {
+  /** The URL of the request being authenticated: its origin becomes the assertion's iss and aud. */
+  url?: string;
+}
+
+export class AuthService extends WorkerEntrypoint<Env> {
+  /**
+   * Verifies the credentials among `headers` (as `CF-Access-Client-Id` /
+   * `-Secret`, the configured JSON header, or `Authorization: Bearer`) and
+   * returns the identity and a signed assertion, or a typed failure.
+   */
+  async verify(headers: Record<string, string> | [string, string][], options: VerifyOptions = {}): Promise<VerifyResult> {
+    try {
+      const h = new Headers(headers);
+      const services = servicesFor(this.env);
+      const presented = presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER);
+      const { identity, credential } = await services.serviceAuth.authenticate(presented);
+      const write = services.credentials.noteUse(credential);
+      if (write) this.ctx.waitUntil(write.catch(() => undefined));
+      const origin = options.url ? new URL(options.url).origin : "https://edgekeys.invalid";
+      const jwt = await services.signer().sign(identity, origin);
+      return { ok: true, identity: describeIdentity(identity), jwt };
+    } catch (err) {
+      if (err instanceof DomainError) return { ok: false, status: STATUS_OF[err.code], error: err.code, message: err.message };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import { env } from "cloudflare:workers";
+import { verify as verifyJwt } from "hono/jwt";
+import { describe, expect, it } from "vitest";
+import { servicesFor } from "../../../src/services";
+import { cf, inMinutes } from "../../helpers/cloudflare";
+import { call, callWithEnv, countingDb } from "../../helpers/http";
+import { clientHeaders, IDENTITY, identity, orgWithToken } from "../../helpers/service-auth";
+
+async function jwks() {
+  const res = await call("GET", "/cdn-cgi/access/certs");
+  expect(res.status).toBe(200);
+  return res.body.keys as (JsonWebKey & { kid: string; alg: string })[];
+}
+
+/** Verifies a JWT against the published keys, choosing by kid as a relying party would. */
+async function verifyAssertion(jwt: string) {
+  const [header] = jwt.split(".");
+  const { kid } = JSON.parse(atob(header!.replace(/-/g, "+").replace(/_/g, "/")));
+  const key = (await jwks()).find((k) => k.kid === kid);
+  if (!key) throw new Error(`no key ${kid}`);
+  return verifyJwt(jwt, key as Parameters<typeof verifyJwt>[1], "ES256");
+}
+
+describe("GET /cdn-cgi/access/get-identity with an Access service token", () => {
+  it("answers the identity and a signed assertion that verifies against /cdn-cgi/access/certs", async () => {
+    const o = await orgWithToken({ name: "billing-client" });
+    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret));
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({
+      id: o.token.id,
+      credential_kind: "access_token",
+      name: "billing-client",
+      common_name: o.token.client_id,
+      client_id: o.token.client_id,
+      account_id: o.org.account_id,
+      org_id: o.org.id,
+      principal: null,
+      used_previous_secret: false,
+    });
+    const jwt = res.headers.get("cf-access-jwt-assertion")!;
+    const claims = await verifyAssertion(jwt);
+    expect(claims).toMatchObject({
+      iss: "https://edgekeys.test",
+      aud: ["https://edgekeys.test"],
+      sub: o.token.id,
+      common_name: o.token.client_id,
+      type: "app",
+      account_id: o.org.account_id,
+      org_id: o.org.id,
+      credential_kind: "access_token",
+    });
+    expect(claims.exp! - claims.iat!).toBe(300);
+    expect(claims.nbf).toBe(claims.iat);
+  });
+
+  it("publishes public keys only, with kids; a configured previous key is published too", async () => {
+    const keys = await jwks();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig", kid: expect.any(String) });
+    expect(keys[0]).not.toHaveProperty("d");
+    const previous = { ...JSON.parse(env.JWT_PRIVATE_KEY!), kid: "old-key" };
+    const both = await callWithEnv({ JWT_PREVIOUS_KEY: JSON.stringify(previous) }, "GET", "/cdn-cgi/access/certs");
+    expect(both.body.keys.map((k: { kid: string }) => k.kid)).toEqual([keys[0]!.kid, "old-key"]);
+    for (const k of both.body.keys) expect(k).not.toHaveProperty("d");
+  });
+
+  it("signs with the configured issuer, audience and lifetime", async () => {
+    const o = await orgWithToken();
+    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), {
+      JWT_ISSUER: "https://team.example",
+      JWT_AUDIENCE: "my-app",
+      JWT_TTL_SECONDS: "60",
+    });
+    const claims = await verifyAssertion(res.headers.get("cf-access-jwt-assertion")!);
+    expect(claims).toMatchObject({ iss: "https://team.example", aud: ["my-app"] });
+    expect(claims.exp! - claims.iat!).toBe(60);
+  });
+
+  it("produces assertions that fail verification when tampered with or expired", async () => {
+    const o = await orgWithToken();
+    const jwt = (await identity(clientHeaders(o.token.client_id, o.token.client_secret))).headers.get("cf-access-jwt-assertion")!;
+    const [h, p, s] = jwt.split(".");
+    const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = btoa(JSON.stringify({ ...claims, account_id: "f".repeat(32) })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    await expect(verifyAssertion(`${h}.${forged}.${s}`)).rejects.toThrow();
+    await expect(verifyAssertion(`${h}.${p}.${s!.slice(0, -2)}AA`)).rejects.toThrow();
+    const { identity: who } = await servicesFor(env).serviceAuth.authenticate({
+      kind: "client",
+      clientId: o.token.client_id,
+      secret: o.token.client_secret,
+    });
+    const old = await servicesFor(env).signer().sign(who, "https://edgekeys.test", Date.now() - 3_600_000);
+    await expect(verifyAssertion(old)).rejects.toThrow(/expired/i);
+  });
+
+  it("takes the single JSON header when SERVICE_AUTH_HEADER names it, and only then", async () => {
+    const o = await orgWithToken();
+    const value = JSON.stringify({ "cf-access-client-id": o.token.client_id, "cf-access-client-secret": o.token.client_secret });
+    const on = { SERVICE_AUTH_HEADER: "X-Service-Auth" };
+    expect((await identity({ "X-Service-Auth": value }, on)).status).toBe(200);
+    expect((await identity({ "X-Service-Auth": value })).status).toBe(401); // off by default
+    for (const bad of ["not json", "null", JSON.stringify({ "CF-Access-Client-Id": o.token.client_id, "CF-Access-Client-Secret": o.token.client_secret })]) {
+      const res = await identity({ "X-Service-Auth": bad }, on);
+      expect(res.status, bad).toBe(401);
+      expect(res.body.message).toMatch(/X-Service-Auth must be JSON/);
+    }
+  });
+
+  it("takes Bearer API keys and Braintrust service tokens, naming their owner", async () => {
+    const o = await orgWithToken();
+    const res = await identity({ Authorization: `Bearer ${o.key}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: o.api_key.id,
+      credential_kind: "api_key",
+      client_id: null,
+      principal: { id: o.user.id, kind: "user", email: o.user.email },
+    });
+    const claims = await verifyAssertion(res.headers.get("cf-access-jwt-assertion")!);
+    expect(claims).toMatchObject({ sub: o.api_key.id, email: o.user.email, credential_kind: "api_key" });
+  });
+});
+
+describe("service-auth failures: strict, never a redirect", () => {
+  const expectRefused = async (res: Awaited<ReturnType<typeof identity>>, status: number, message?: RegExp) => {
+    expect(res.status).toBe(status);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.headers.get("cf-access-jwt-assertion")).toBeNull();
+    expect(res.body).toMatchObject({ error: expect.any(String), message: expect.any(String), request_id: expect.any(String) });
+    if (message) expect(res.body.message).toMatch(message);
+  };
+
+  it("answers 401 to missing, malformed, unknown and wrong credentials", async () => {
+    const o = await orgWithToken();
+    const { client_id: id, client_secret: secret } = o.token;
+    const other = "0".repeat(64);
+    await expectRefused(await identity({}), 401, /Missing credentials/);
+    await expectRefused(await identity({ "CF-Access-Client-Id": id }), 401);
+    await expectRefused(await identity({ "CF-Access-Client-Secret": secret }), 401);
+    await expectRefused(await identity(clientHeaders("nope.access", secret)), 401);
+    await expectRefused(await identity(clientHeaders(id, "short")), 401);
+    await expectRefused(await identity(clientHeaders(`${"a".repeat(32)}.access`, secret)), 401, /Invalid service token/);
+    await expectRefused(await identity(clientHeaders(id, other)), 401, /Invalid service token/);
+    await expectRefused(await identity({ Authorization: "Bearer sk-garbage" }), 401);
+  });
+
+  it("answers 403 saying why for a disabled or expired token, but only to a caller that proved the secret", async () => {
+    const o = await orgWithToken();
+    const { client_id: id, client_secret: secret } = o.token;
+    await cf("PUT", `${o.base}/${o.token.id}`, { token: o.key, body: { enabled: false } });
+    await expectRefused(await identity(clientHeaders(id, secret)), 403, /disabled/);
+    await expectRefused(await identity(clientHeaders(id, "0".repeat(64))), 401, /^Invalid service token$/);
+    await cf("PUT", `${o.base}/${o.token.id}`, { token: o.key, body: { enabled: true } });
+    await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, o.token.id).run();
+    await expectRefused(await identity(clientHeaders(id, secret)), 403, /expired/);
+    await expectRefused(await identity(clientHeaders(id, "0".repeat(64))), 401, /^Invalid service token$/);
+    // an expired API key presented as Bearer: 403 too
+    const key = await call("POST", "/v1/api_key", { token: o.key, body: { name: "k", expires_at: inMinutes(1) } });
+    await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, key.body.id).run();
+    await expectRefused(await identity({ Authorization: `Bearer ${key.body.key}` }), 403, /expired/);
+  });
+
+  it("accepts the previous secret during its grace period, then refuses it", async () => {
+    const o = await orgWithToken();
+    const rotated = await cf("POST", `${o.base}/${o.token.id}/rotate`, {
+      token: o.key,
+      body: { previous_client_secret_expires_at: inMinutes(5) },
+    });
+    const old = await identity(clientHeaders(o.token.client_id, o.token.client_secret));
+    expect(old.status).toBe(200);
+    expect(old.body.used_previous_secret).toBe(true);
+    const fresh = await identity(clientHeaders(o.token.client_id, rotated.body.result.client_secret));
+    expect(fresh.body.used_previous_secret).toBe(false);
+    await env.DB.prepare("UPDATE credentials SET prev_expires_at = ? WHERE id = ?").bind(Date.now() - 1, o.token.id).run();
+    await expectRefused(await identity(clientHeaders(o.token.client_id, o.token.client_secret)), 401);
+    // rotated away without grace: refused at once
+    const again = await cf("POST", `${o.base}/${o.token.id}/rotate`, { token: o.key, body: {} });
+    await expectRefused(await identity(clientHeaders(o.token.client_id, rotated.body.result.client_secret)), 401);
+    expect((await identity(clientHeaders(o.token.client_id, again.body.result.client_secret))).status).toBe(200);
+  });
+
+  it("refuses a deleted token at once", async () => {
+    const o = await orgWithToken();
+    const headers = clientHeaders(o.token.client_id, o.token.client_secret);
+    expect((await identity(headers)).status).toBe(200);
+    await cf("DELETE", `${o.base}/${o.token.id}`, { token: o.key });
+    await expectRefused(await identity(headers), 401);
+  });
+
+  it("answers 500 with a clear message when no signing key is configured", async () => {
+    const o = await orgWithToken();
+    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), { JWT_PRIVATE_KEY: undefined });
+    expect(res.status).toBe(500);
+    expect(res.body.message).toMatch(/JWT_PRIVATE_KEY/);
+    expect((await callWithEnv({ JWT_PRIVATE_KEY: undefined }, "GET", "/cdn-cgi/access/certs")).status).toBe(500);
+  });
+});
+
+describe("last_seen_at", () => {
+  it("is written at most about once a minute per credential, off the response path", async () => {
+    const o = await orgWithToken();
+    const counted = countingDb(env.DB);
+    const headers = clientHeaders(o.token.client_id, o.token.client_secret);
+    for (let i = 0; i < 10; i++) expect((await identity(headers, { DB: counted.db })).status).toBe(200);
+    const touches = () => counted.statements.filter((sql) => sql.includes("SET last_used_at")).length;
+    expect(touches()).toBe(1);
+    const seen = (await cf("GET", `${o.base}/${o.token.id}`, { token: o.key })).body.result.last_seen_at;
+    expect(Date.now() - Date.parse(seen)).toBeLessThan(60_000);
+    // a minute later, the next request records the use again
+    await env.DB.prepare("UPDATE credentials SET last_used_at = ? WHERE id = ?").bind(Date.now() - 61_000, o.token.id).run();
+    await identity(headers, { DB: counted.db });
+    expect(touches()).toBe(2);
+    // and API keys get the same treatment
+    await env.DB.prepare("UPDATE credentials SET last_used_at = NULL WHERE id = ?").bind(o.api_key.id).run();
+    for (let i = 0; i < 5; i++) await callWithEnv({ DB: counted.db }, "GET", "/v1/api_key", { token: o.key });
+    expect(touches()).toBe(3);
+  });
+});
+
+it("keeps /cdn-cgi errors in plain JSON", async () => {
+  const res = await call("GET", "/cdn-cgi/unknown");
+  expect(res.status).toBe(404);
+  expect(res.body.error).toBe("not_found");
+  expect((await call("POST", IDENTITY)).status).toBe(405);
+});
