@@ -10,6 +10,7 @@ import { SecretHasher, peppersFromEnv } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
+import { DurableObjectLimiter, type Limiter } from "./ratelimit/limiter";
 import type { Env } from "./env";
 
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   members: MemberService;
   accessTokens: AccessTokenService;
   serviceAuth: ServiceAuthenticator;
+  limiter: Limiter;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
   signer(): IdentitySigner;
 }
@@ -46,6 +48,7 @@ export function servicesFor(env: Env): Services {
     members: new MemberService(repo, credentials),
     accessTokens,
     serviceAuth: new ServiceAuthenticator(accessTokens, credentials),
+    limiter: new DurableObjectLimiter(env),
     signer: () => signerFor(env),
   };
 }

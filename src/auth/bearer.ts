@@ -7,6 +7,7 @@ import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
 import type { AppEnv } from "../env";
 import { afterResponse } from "../http/background";
+import { authenticateWithLimits } from "../http/limits";
 
 /** The token of a `Bearer` Authorization header, or null when there is none. */
 export function bearerToken(header: string | undefined): string | null {
@@ -17,9 +18,11 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearerToken(c.req.header("Authorization"));
-  if (token === null) throw unauthenticated("missing", "Missing Authorization header (Bearer <API key>)");
-  const caller = await c.var.services.credentials.authenticate(token);
+  const caller = await authenticateWithLimits(c, (ip) => {
+    const token = bearerToken(c.req.header("Authorization"));
+    if (token === null) throw unauthenticated("missing", "Missing Authorization header (Bearer <API key>)");
+    return c.var.services.credentials.authenticate(token, ip);
+  });
   afterResponse(c, c.var.services.credentials.noteUse(caller.credential));
   c.set("caller", caller);
   await next();

@@ -84,11 +84,11 @@ export class ServiceAuthenticator {
   ) {}
 
   /** Verifies the presented credential; disabled and expired credentials become 403s. */
-  async authenticate(presented: PresentedCredential | null): Promise<{ identity: ServiceIdentity; credential: Credential }> {
+  async authenticate(presented: PresentedCredential | null, ip?: string): Promise<{ identity: ServiceIdentity; credential: Credential }> {
     if (!presented) throw unauthenticated("missing", "Missing credentials: send CF-Access-Client-Id and CF-Access-Client-Secret");
     try {
       if (presented.kind === "client") {
-        const { credential, usedPrevious } = await this.accessTokens.verify(presented.clientId, presented.secret);
+        const { credential, usedPrevious } = await this.accessTokens.verify(presented.clientId, presented.secret, ip);
         return {
           credential,
           identity: {
@@ -102,7 +102,7 @@ export class ServiceAuthenticator {
           },
         };
       }
-      const caller = await this.credentials.authenticate(presented.token);
+      const caller = await this.credentials.authenticate(presented.token, ip);
       return {
         credential: caller.credential,
         identity: {

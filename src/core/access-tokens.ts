@@ -6,6 +6,7 @@
 import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DEFAULT_DURATION, expiryAfter } from "./duration";
 import { DomainError, invalid, notFound, unauthenticated } from "./errors";
+import { throwIfBlocked } from "./credentials";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import type { Credential } from "./model";
@@ -81,13 +82,14 @@ export class AccessTokenService {
    * during its grace period. Malformed values are refused before any read; a
    * disabled or expired token is refused only to a caller that proved the secret.
    */
-  async verify(clientId: string, secret: string): Promise<{ credential: Credential; usedPrevious: boolean }> {
+  async verify(clientId: string, secret: string, ip?: string): Promise<{ credential: Credential; usedPrevious: boolean }> {
     if (!CLIENT_ID_PATTERN.test(clientId) || !CLIENT_SECRET_PATTERN.test(secret)) {
       throw unauthenticated("malformed", "Malformed service token client id or secret");
     }
-    const credential = await this.repo.findAccessToken(clientId);
-    if (!credential) throw unauthenticated("unknown", "Invalid service token");
+    const { credential, ipBlockedUntil } = await this.repo.findAccessToken(clientId, ip);
     const now = this.now();
+    throwIfBlocked(ipBlockedUntil, now);
+    if (!credential) throw unauthenticated("unknown", "Invalid service token");
     let usedPrevious = false;
     if (!(await this.hasher.verify(secret, credential.secretHash, credential.hashVersion))) {
       const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;

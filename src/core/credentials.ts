@@ -89,11 +89,12 @@ export class CredentialService {
    * refused before any storage read; the secret is compared as a keyed digest
    * in constant time.
    */
-  async authenticate(raw: string): Promise<Caller> {
+  async authenticate(raw: string, ip?: string): Promise<Caller> {
     const parsed = parseToken(raw);
     if (!parsed) throw unauthenticated("malformed", "Malformed API key");
     const label = LABEL[parsed.kind];
-    const caller = await this.repo.getCaller(parsed.credentialId);
+    const { caller, ipBlockedUntil } = await this.repo.getCaller(parsed.credentialId, ip);
+    throwIfBlocked(ipBlockedUntil, this.now());
     if (!caller || caller.credential.kind !== parsed.kind) throw unauthenticated("unknown", `Invalid ${label}`);
     const { credential } = caller;
     if (!(await this.hasher.verify(raw, credential.secretHash, credential.hashVersion))) {
@@ -119,6 +120,11 @@ export class CredentialService {
     return this.repo.touchCredential(credential.id, now, staleBefore);
   }
 
+  /** Refuses `ip` before any lookup until `until` (see `throwIfBlocked`). */
+  blockIp(ip: string, until: number): Promise<void> {
+    return this.repo.blockIp(ip, until);
+  }
+
   list(query: CredentialListQuery): Promise<OwnedCredential[]> {
     return this.repo.listCredentials(query);
   }
@@ -133,6 +139,19 @@ export class CredentialService {
     const deleted = await this.repo.deleteCredential(scope);
     if (!deleted) throw notFound(labelOf(scope), scope.id);
     return deleted;
+  }
+}
+
+/**
+ * A client IP over its failed-authentication limit is refused before any
+ * secret is compared: its answer says nothing about whether a guess was right.
+ */
+export function throwIfBlocked(blockedUntil: number | null, now: number): void {
+  if (blockedUntil !== null && blockedUntil > now) {
+    throw new DomainError("rate_limited", "Too many failed authentications from your address; retry later", {
+      retryAfter: Math.ceil((blockedUntil - now) / 1000),
+      reason: "ip_blocked",
+    });
   }
 }
 

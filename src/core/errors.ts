@@ -34,7 +34,8 @@ export type ErrorReason =
   | "invalid_duration"
   | "invalid_id"
   | "no_route"
-  | "unknown_account";
+  | "unknown_account"
+  | "ip_blocked";
 
 export interface ErrorDetails {
   reason?: ErrorReason;
@@ -46,6 +47,8 @@ export interface ErrorDetails {
   allow?: string[];
   /** For `rate_limited`: seconds until a retry can succeed. */
   retryAfter?: number;
+  /** Extra response headers (the RateLimit header of the policy that applied). */
+  headers?: Record<string, string>;
 }
 
 export class DomainError extends Error {

@@ -45,6 +45,8 @@ const select = (alias: string, columns: readonly string[]) =>
   columns.map((col) => `${alias}.${col} AS ${alias}_${col}`).join(", ");
 
 const CREDENTIAL_SELECT = select("c", CREDENTIAL_COLUMNS);
+/** The block of the client IP bound first, as `ip_blocked_until`. */
+const BLOCK_SELECT = "(SELECT blocked_until FROM auth_failure_blocks WHERE ip = ?) AS ip_blocked_until";
 const OWNER_SELECT = select("p", PRINCIPAL_COLUMNS);
 
 // D1 hands BLOBs back as arrays of numbers.
@@ -195,25 +197,35 @@ function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
 export class D1Repository implements Repository {
   constructor(private readonly db: D1Database) {}
 
-  async getCaller(credentialId: string): Promise<Caller | null> {
+  async getCaller(credentialId: string, ip?: string): Promise<{ caller: Caller | null; ipBlockedUntil: number | null }> {
+    // One row whatever is found: the IP's block rides along with the (maybe missing) credential.
     const row = await this.db
       .prepare(
-        `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${select("o", ORG_COLUMNS)}, m.role AS m_role
-         FROM credentials c
-         JOIN principals p ON p.id = c.principal_id
-         JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
-         JOIN orgs o ON o.id = c.org_id
-         WHERE c.id = ?`,
+        `SELECT ${BLOCK_SELECT}, ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${select("o", ORG_COLUMNS)}, m.role AS m_role
+         FROM (SELECT 1) one
+         LEFT JOIN credentials c ON c.id = ?
+         LEFT JOIN principals p ON p.id = c.principal_id
+         LEFT JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
+         LEFT JOIN orgs o ON o.id = c.org_id`,
       )
-      .bind(credentialId)
+      .bind(ip ?? null, credentialId)
       .first<Row>();
-    if (!row) return null;
+    const ipBlockedUntil = num(row?.ip_blocked_until);
+    if (!row || row.c_id == null || row.p_id == null || row.m_role == null || row.o_id == null) return { caller: null, ipBlockedUntil };
     return {
-      credential: credentialFrom(row),
-      principal: principalFrom(row),
-      org: orgFrom(row),
-      role: row.m_role as Role,
+      caller: { credential: credentialFrom(row), principal: principalFrom(row), org: orgFrom(row), role: row.m_role as Role },
+      ipBlockedUntil,
     };
+  }
+
+  async blockIp(ip: string, until: number): Promise<void> {
+    await this.db
+      .prepare(
+        `INSERT INTO auth_failure_blocks (ip, blocked_until) VALUES (?, ?)
+         ON CONFLICT (ip) DO UPDATE SET blocked_until = max(blocked_until, excluded.blocked_until)`,
+      )
+      .bind(ip, until)
+      .run();
   }
 
   async findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null> {
@@ -329,12 +341,15 @@ export class D1Repository implements Repository {
     return (results.at(-1)?.results ?? []).map((row) => principalFrom(row));
   }
 
-  async findAccessToken(clientId: string): Promise<Credential | null> {
+  async findAccessToken(clientId: string, ip?: string): Promise<{ credential: Credential | null; ipBlockedUntil: number | null }> {
     const row = await this.db
-      .prepare(`SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.client_id = ? AND c.kind = 'access_token'`)
-      .bind(clientId)
+      .prepare(
+        `SELECT ${BLOCK_SELECT}, ${CREDENTIAL_SELECT}
+         FROM (SELECT 1) one LEFT JOIN credentials c ON c.client_id = ? AND c.kind = 'access_token'`,
+      )
+      .bind(ip ?? null, clientId)
       .first<Row>();
-    return row ? credentialFrom(row) : null;
+    return { credential: row?.c_id == null ? null : credentialFrom(row), ipBlockedUntil: num(row?.ip_blocked_until) };
   }
 
   async touchCredential(id: string, now: number, staleBefore: number): Promise<void> {

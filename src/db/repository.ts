@@ -78,8 +78,12 @@ export interface Member {
 }
 
 export interface Repository {
-  /** Everything authentication needs about a credential, in one read; null if it or its membership is gone. */
-  getCaller(credentialId: string): Promise<Caller | null>;
+  /**
+   * Everything authentication needs about a credential, in one read: the
+   * caller (null if the credential or its membership is gone) and, when `ip` is
+   * given, until when that client IP is blocked for failed authentications.
+   */
+  getCaller(credentialId: string, ip?: string): Promise<{ caller: Caller | null; ipBlockedUntil: number | null }>;
   /** The org named (or with the id) given, if `principalId` is a member of it. */
   findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null>;
   /** A service account that is a member of `orgId`. */
@@ -91,8 +95,10 @@ export interface Repository {
   countOwners(orgId: string): Promise<number>;
   /** Applies a membership change atomically; returns the invited users as stored. */
   changeMembership(change: MembershipChange): Promise<Principal[]>;
-  /** The Access service token with this client id. */
-  findAccessToken(clientId: string): Promise<Credential | null>;
+  /** The Access service token with this client id, and the IP's block as for `getCaller`. */
+  findAccessToken(clientId: string, ip?: string): Promise<{ credential: Credential | null; ipBlockedUntil: number | null }>;
+  /** Blocks `ip` for failed authentications until `until` (never shortening a longer block). */
+  blockIp(ip: string, until: number): Promise<void>;
   insertCredential(credential: Credential): Promise<void>;
   /** Records a use at `now` unless one at or after `staleBefore` is already recorded. Not an update: no revision bump. */
   touchCredential(id: string, now: number, staleBefore: number): Promise<void>;

@@ -29,7 +29,7 @@ export function toDomainError(c: Context<AppEnv>, err: unknown): DomainError {
 
 /** Headers every error response carries: `Allow` on 405, `Retry-After` on 429. */
 export function errorHeaders(error: DomainError): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...error.details.headers };
   if (error.details.allow) headers.Allow = error.details.allow.join(", ");
   if (error.details.retryAfter !== undefined) headers["Retry-After"] = String(error.details.retryAfter);
   return headers;

@@ -6,15 +6,18 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { describeIdentity, type IdentityJson, presentedCredential } from "../auth/service-auth";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
+import { authenticateLimited } from "../ratelimit/guard";
 import { servicesFor } from "../services";
 
 export type VerifyResult =
   | { ok: true; identity: IdentityJson; jwt: string }
-  | { ok: false; status: number; error: ErrorCode; message: string };
+  | { ok: false; status: number; error: ErrorCode; message: string; retryAfter?: number };
 
 export interface VerifyOptions {
   /** The URL of the request being authenticated: its origin becomes the assertion's iss and aud. */
   url?: string;
+  /** The client's IP (CF-Connecting-IP): failed authentications from it are limited as over HTTP. */
+  ip?: string;
 }
 
 export class AuthService extends WorkerEntrypoint<Env> {
@@ -27,15 +30,27 @@ export class AuthService extends WorkerEntrypoint<Env> {
     try {
       const h = new Headers(headers);
       const services = servicesFor(this.env);
-      const presented = presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER);
-      const { identity, credential } = await services.serviceAuth.authenticate(presented);
+      const background = (work: Promise<unknown>) => this.ctx.waitUntil(work.catch(() => undefined));
+      const { result } = await authenticateLimited(this.env, services, options.ip ?? null, (ip) =>
+        services.serviceAuth.authenticate(presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ip),
+        background,
+      );
+      const { identity, credential } = result;
       const write = services.credentials.noteUse(credential);
-      if (write) this.ctx.waitUntil(write.catch(() => undefined));
+      if (write) background(write);
       const origin = options.url ? new URL(options.url).origin : "https://edgekeys.invalid";
       const jwt = await services.signer().sign(identity, origin);
       return { ok: true, identity: describeIdentity(identity), jwt };
     } catch (err) {
-      if (err instanceof DomainError) return { ok: false, status: STATUS_OF[err.code], error: err.code, message: err.message };
+      if (err instanceof DomainError) {
+        return {
+          ok: false,
+          status: STATUS_OF[err.code],
+          error: err.code,
+          message: err.message,
+          ...(err.details.retryAfter === undefined ? {} : { retryAfter: err.details.retryAfter }),
+        };
+      }
       throw err;
     }
   }

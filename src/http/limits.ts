@@ -1,0 +1,25 @@
+/** The Hono side of the rate limits: client IP, headers on every response, background block writes. */
+import type { Context } from "hono";
+import type { Credential } from "../core/model";
+import type { AppEnv } from "../env";
+import { authenticateLimited, policyHeader } from "../ratelimit/guard";
+import { afterResponse } from "./background";
+
+/** The client's address as Cloudflare reports it; null when unknown (no per-IP counting then). */
+export const clientIp = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP")?.trim() || null;
+
+/**
+ * Authenticates through `attempt` under the rate limits, and puts the
+ * RateLimit-Policy and RateLimit headers on the response, success or not.
+ */
+export async function authenticateWithLimits<T extends { credential: Credential }>(
+  c: Context<AppEnv>,
+  attempt: (ip: string | undefined) => Promise<T>,
+): Promise<T> {
+  for (const [name, value] of Object.entries(policyHeader(c.env))) c.header(name, value);
+  const { result, headers } = await authenticateLimited(c.env, c.var.services, clientIp(c), attempt, (work) =>
+    afterResponse(c, work),
+  );
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return result;
+}
