@@ -18,7 +18,7 @@ declare module "vitest" {
   }
 }
 
-const ADMIN_TOKEN = "e2e-admin-token";
+export const ADMIN_TOKEN = "e2e-admin-token";
 const TOKEN_PEPPER = "e2e-pepper-0123456789abcdef";
 
 function freePort(): Promise<number> {
@@ -44,40 +44,52 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   throw new Error(`the Worker did not answer within 90 s:\n${output()}`);
 }
 
-export default async function setup(project: TestProject) {
+export interface RunningWorker {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a Worker with these extra `--var`s; `stop()` ends it and removes its state. */
+export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
   const root = join(import.meta.dirname, "..", "..");
   const state = mkdtempSync(join(tmpdir(), "edgekeys-e2e-"));
   const port = await freePort();
+  const all = { ADMIN_TOKEN, TOKEN_PEPPER, JWT_PRIVATE_KEY: generateSigningJwk(), ...vars };
   const args = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state];
-  args.push("--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`, "--var", `TOKEN_PEPPER:${TOKEN_PEPPER}`);
-  args.push("--var", `JWT_PRIVATE_KEY:${generateSigningJwk()}`);
+  for (const [name, value] of Object.entries(all)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), ...args], {
     cwd: root,
-    detached: true, // its own process group, so that teardown stops wrangler and workerd too
+    detached: true, // its own process group, so that stopping it stops wrangler and workerd too
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {}
+  };
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntilUp(baseUrl, child, () => log);
   } catch (err) {
-    stop(child);
+    kill();
     throw err;
   }
-  project.provide("baseUrl", baseUrl);
-  project.provide("adminToken", ADMIN_TOKEN);
-
-  return async () => {
-    stop(child);
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
-    rmSync(state, { recursive: true, force: true });
+  return {
+    baseUrl,
+    async stop() {
+      kill();
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      rmSync(state, { recursive: true, force: true });
+    },
   };
 }
 
-function stop(child: ChildProcess) {
-  try {
-    process.kill(-child.pid!, "SIGTERM");
-  } catch {}
+export default async function setup(project: TestProject) {
+  const worker = await startWorker();
+  project.provide("baseUrl", worker.baseUrl);
+  project.provide("adminToken", ADMIN_TOKEN);
+  return () => worker.stop();
 }
