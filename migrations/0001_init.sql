@@ -58,8 +58,9 @@ CREATE TABLE credentials (
   -- bumped by every update; updates compare-and-swap on it so none is lost
   revision INTEGER NOT NULL DEFAULT 0
 );
--- "my keys, newest first" (GET /v1/api_key), optionally within one org
-CREATE INDEX credentials_by_owner ON credentials (kind, principal_id, org_id, id);
+-- "my keys, newest first" (GET /v1/api_key), and the same within one org
+CREATE INDEX credentials_by_owner ON credentials (kind, principal_id, id);
+CREATE INDEX credentials_by_owner_org ON credentials (kind, principal_id, org_id, id);
 -- "the org's tokens, newest first" and lookups by name within an org
 CREATE INDEX credentials_by_org_name ON credentials (org_id, kind, name, id);
 CREATE INDEX credentials_by_org ON credentials (org_id, kind, id);

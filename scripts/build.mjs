@@ -2,7 +2,7 @@
 // `npm run build`: bundles the Worker as `wrangler deploy` would, without deploying, and prints its size.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -12,7 +12,7 @@ const wrangler = join(root, "node_modules", ".bin", process.platform === "win32"
 const result = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir, ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, WRANGLER_SEND_METRICS: "false" },
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
 

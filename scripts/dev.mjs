@@ -7,14 +7,20 @@
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
 const devVarsPath = join(root, ".dev.vars");
 const args = process.argv.slice(2);
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// node_modules/.bin first on PATH, so that wrangler runs on the Node 22 that the `node` dev
+// dependency installs there, also when this script is started without `npm run`.
+const childEnv = {
+  ...process.env,
+  PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+  WRANGLER_SEND_METRICS: "false",
+};
 
 /** Local secrets and how to make each one; `npm run dev` adds only the missing ones. */
 const LOCAL_SECRETS = {

@@ -13,6 +13,7 @@ import { requestId } from "hono/request-id";
 import { DomainError } from "./core/errors";
 import type { AppEnv } from "./env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
+import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { servicesFor } from "./services";
 import { adminRouter } from "./surfaces/admin/router";
@@ -100,8 +101,15 @@ export function createApp() {
   );
   // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
-    c.set("services", servicesFor(c.env));
+    if (c.env.BENCH_METRICS !== "1") {
+      c.set("services", servicesFor(c.env));
+      return next();
+    }
+    const counts = newCounts();
+    const start = performance.now();
+    c.set("services", servicesFor(instrumented(c.env, counts)));
     await next();
+    for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
   });
   for (const prefix of SURFACE_PREFIXES) app.use(`${prefix}/*`, withServices);
 

@@ -37,6 +37,8 @@ export interface Env {
   ORIGIN_URL?: string;
   /** Gateway mode: the account (32 hex) whose credentials may pass. */
   GATEWAY_ACCOUNT_ID?: string;
+  /** "1" in benchmark runs: report D1 statements and DO calls per request in response headers. */
+  BENCH_METRICS?: string;
 }
 
 /** Per-request values handlers read from the context. */

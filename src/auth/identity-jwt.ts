@@ -2,8 +2,13 @@
  * Signed identity assertions, modelled on Cloudflare Access's
  * `Cf-Access-Jwt-Assertion`: ES256 (or RS256) JWTs signed with JWT_PRIVATE_KEY,
  * whose public keys are published as a JWKS (with a second key during rotation).
+ *
+ * Signed here with WebCrypto rather than `hono/jwt`'s `sign`, which imports the
+ * key on every call and omits the `kid` for an imported key: the key is imported
+ * once per isolate, which matters on the hot path. Assertions verify with
+ * `hono/jwt` and `jose` (see the tests).
  */
-import { sign } from "hono/jwt";
+import { encodeBase64Url } from "hono/utils/encode";
 import { DomainError } from "../core/errors";
 import { uuidToHex } from "../core/ids";
 import type { ServiceIdentity } from "./service-auth";
@@ -20,7 +25,14 @@ export interface JwtConfig {
 
 type Jwk = JsonWebKey & { kid?: string; alg?: string };
 
-const SUPPORTED = new Set(["ES256", "RS256"]);
+const ALGORITHMS: Record<string, SubtleCryptoImportKeyAlgorithm> = {
+  ES256: { name: "ECDSA", namedCurve: "P-256" },
+  RS256: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+};
+const SIGN_PARAMS: Record<string, SubtleCryptoSignAlgorithm> = {
+  ES256: { name: "ECDSA", hash: "SHA-256" },
+  RS256: { name: "RSASSA-PKCS1-v1_5" },
+};
 const PRIVATE_PARTS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 
 function parseKey(name: string, text: string): Jwk & { kid: string; alg: string } {
@@ -31,7 +43,7 @@ function parseKey(name: string, text: string): Jwk & { kid: string; alg: string 
     throw new DomainError("misconfigured", `${name} is not a JSON Web Key`);
   }
   const alg = jwk.alg ?? (jwk.kty === "EC" ? "ES256" : jwk.kty === "RSA" ? "RS256" : undefined);
-  if (!alg || !SUPPORTED.has(alg)) throw new DomainError("misconfigured", `${name} must be an ES256 (P-256) or RS256 key`);
+  if (!alg || !ALGORITHMS[alg]) throw new DomainError("misconfigured", `${name} must be an ES256 (P-256) or RS256 key`);
   if (!jwk.kid) throw new DomainError("misconfigured", `${name} needs a "kid"`);
   return { ...jwk, alg, kid: jwk.kid };
 }
@@ -48,6 +60,7 @@ export class IdentitySigner {
   private readonly key: Jwk & { kid: string; alg: string };
   private readonly previous: Jwk | null;
   private readonly ttl: number;
+  private cryptoKey: Promise<CryptoKey> | undefined;
 
   constructor(private readonly config: JwtConfig) {
     if (!config.JWT_PRIVATE_KEY) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY is not set");
@@ -69,7 +82,7 @@ export class IdentitySigner {
    */
   async sign(identity: ServiceIdentity, origin: string, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
-    return sign(
+    return this.signJws(
       {
         iss: this.config.JWT_ISSUER || origin,
         aud: [this.config.JWT_AUDIENCE || origin],
@@ -85,7 +98,16 @@ export class IdentitySigner {
         name: identity.name,
         ...(identity.principal ? { email: identity.principal.email, principal_id: identity.principal.id } : {}),
       },
-      this.key as Parameters<typeof sign>[1],
     );
+  }
+
+  /** Compact JWS: `base64url(header).base64url(payload).base64url(signature)`. */
+  private async signJws(payload: Record<string, unknown>): Promise<string> {
+    const { alg, kid } = this.key;
+    this.cryptoKey ??= crypto.subtle.importKey("jwk", this.key, ALGORITHMS[alg]!, false, ["sign"]);
+    const encode = (part: unknown) => encodeBase64Url(new TextEncoder().encode(JSON.stringify(part)).buffer).replace(/=+$/, "");
+    const input = `${encode({ alg, typ: "JWT", kid })}.${encode(payload)}`;
+    const signature = await crypto.subtle.sign(SIGN_PARAMS[alg]!, await this.cryptoKey, new TextEncoder().encode(input));
+    return `${input}.${encodeBase64Url(signature).replace(/=+$/, "")}`;
   }
 }
