@@ -10,9 +10,11 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
+import { AuditContext } from "./core/audit";
 import { DomainError } from "./core/errors";
 import type { AppEnv } from "./env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
+import { clientIp } from "./http/limits";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { servicesFor } from "./services";
@@ -101,13 +103,14 @@ export function createApp() {
   );
   // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
+    const audit = new AuditContext(c.get("requestId"), clientIp(c));
     if (c.env.BENCH_METRICS !== "1") {
-      c.set("services", servicesFor(c.env));
+      c.set("services", servicesFor(c.env, audit));
       return next();
     }
     const counts = newCounts();
     const start = performance.now();
-    c.set("services", servicesFor(instrumented(c.env, counts)));
+    c.set("services", servicesFor(instrumented(c.env, counts), audit));
     await next();
     for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
   });

@@ -5,6 +5,8 @@
 import { IdentitySigner } from "./auth/identity-jwt";
 import { ServiceAuthenticator } from "./auth/service-auth";
 import { AccessTokenService } from "./core/access-tokens";
+import { AuditContext } from "./core/audit";
+import type { Repository } from "./db/repository";
 import { CredentialService } from "./core/credentials";
 import { SecretHasher, peppersFromEnv } from "./core/hashing";
 import { MemberService } from "./core/members";
@@ -14,6 +16,9 @@ import { DurableObjectLimiter, type Limiter } from "./ratelimit/limiter";
 import type { Env } from "./env";
 
 export interface Services {
+  audit: AuditContext;
+  /** For reads with no rules of their own (the audit log). */
+  repo: Repository;
   credentials: CredentialService;
   orgs: OrgService;
   members: MemberService;
@@ -37,15 +42,18 @@ function signerFor(env: Env): IdentitySigner {
   return signer;
 }
 
-export function servicesFor(env: Env): Services {
+/** Builds the services of one request; `audit` gives its events their request id, client IP and actor. */
+export function servicesFor(env: Env, audit = new AuditContext()): Services {
   const repo = new D1Repository(env.DB);
   const hasher = new SecretHasher(peppersFromEnv(env));
-  const credentials = new CredentialService(repo, hasher);
-  const accessTokens = new AccessTokenService(repo, hasher);
+  const credentials = new CredentialService(repo, hasher, audit);
+  const accessTokens = new AccessTokenService(repo, hasher, audit);
   return {
+    audit,
+    repo,
     credentials,
-    orgs: new OrgService(repo, credentials),
-    members: new MemberService(repo, credentials),
+    orgs: new OrgService(repo, credentials, audit),
+    members: new MemberService(repo, credentials, audit),
     accessTokens,
     serviceAuth: new ServiceAuthenticator(accessTokens, credentials),
     limiter: new DurableObjectLimiter(env),

@@ -6,6 +6,7 @@
 import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DEFAULT_DURATION, expiryAfter } from "./duration";
 import { DomainError, invalid, notFound, unauthenticated } from "./errors";
+import { type AuditAction, AuditContext } from "./audit";
 import { throwIfBlocked } from "./credentials";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
@@ -42,6 +43,7 @@ export class AccessTokenService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
+    private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -73,7 +75,13 @@ export class AccessTokenService {
       lastUsedAt: null,
       revision: 0,
     };
-    await this.repo.insertCredential(credential);
+    const event = this.audit.event("access_token.create", orgId, "access_token", credential.id, {
+      name: credential.name,
+      duration,
+      enabled: credential.enabled,
+      client_secret_version: credential.secretVersion,
+    });
+    await this.repo.insertCredential(credential, event);
     return { credential, secret };
   }
 
@@ -129,16 +137,17 @@ export class AccessTokenService {
   }
 
   async delete(orgId: string, id: string): Promise<Credential> {
-    const deleted = await this.repo.deleteCredential(scope(orgId, id));
+    const deleted = await this.repo.deleteCredential(scope(orgId, id), this.audit.event("access_token.delete", orgId, "access_token", id));
     if (!deleted) throw notFound("Access service token", id);
     return deleted.credential;
   }
 
   /** Extends the expiry by the token's duration from now; the secret stays. */
   async refresh(orgId: string, id: string): Promise<Credential> {
-    const { credential } = await this.mutate(orgId, id, async (current, now) => ({
-      changes: { expiresAt: expiryAfter(current.duration ?? DEFAULT_DURATION, now), updatedAt: now },
-    }));
+    const { credential } = await this.mutate(orgId, id, async (current, now) => {
+      const expiresAt = expiryAfter(current.duration ?? DEFAULT_DURATION, now);
+      return { changes: { expiresAt, updatedAt: now }, action: "access_token.refresh", summary: { expires_at: expiresAt } };
+    });
     return credential;
   }
 
@@ -147,14 +156,28 @@ export class AccessTokenService {
    * `previousSecretExpiresAt` (default: it dies at once).
    */
   rotate(orgId: string, id: string, previousSecretExpiresAt: number | null): Promise<WithSecret> {
-    return this.mutate(orgId, id, async (current, now) =>
-      this.rotation(current, now, current.secretVersion + 1, previousSecretExpiresAt),
-    );
+    return this.mutate(orgId, id, async (current, now) => {
+      const rotated = await this.rotation(current, now, current.secretVersion + 1, previousSecretExpiresAt);
+      return {
+        ...rotated,
+        action: "access_token.rotate",
+        summary: { client_secret_version: current.secretVersion + 1, previous_client_secret_expires_at: rotated.changes.prevExpiresAt },
+      };
+    });
   }
 
   update(orgId: string, id: string, input: UpdateAccessToken): Promise<WithSecret> {
     return this.mutate(orgId, id, async (current, now) => {
       const changes: CredentialChanges = { updatedAt: now };
+      // What the client asked to change, as it named it (secrets never appear here).
+      const summary = {
+        name: input.name,
+        duration: input.duration,
+        enabled: input.enabled,
+        client_secret_version: input.clientSecretVersion,
+        previous_client_secret_expires_at: input.previousSecretExpiresAt,
+      };
+      const action = "access_token.update" as const;
       if (input.name !== undefined) changes.name = input.name;
       if (input.enabled !== undefined) changes.enabled = input.enabled;
       if (input.duration !== undefined) {
@@ -168,7 +191,7 @@ export class AccessTokenService {
       }
       if (version !== undefined && version > current.secretVersion) {
         const rotated = await this.rotation(current, now, version, input.previousSecretExpiresAt ?? null);
-        return { changes: { ...changes, ...rotated.changes }, secret: rotated.secret };
+        return { changes: { ...changes, ...rotated.changes }, secret: rotated.secret, action, summary: { ...summary, rotated: true } };
       }
       if (input.previousSecretExpiresAt !== undefined && current.prevSecretHash !== null) {
         // A grace period can move while it lasts; a previous secret that already died stays dead.
@@ -176,7 +199,7 @@ export class AccessTokenService {
         const until = alive ? input.previousSecretExpiresAt : now;
         Object.assign(changes, graceUntil(until, now, current.prevSecretHash, current.prevHashVersion));
       }
-      return { changes };
+      return { changes, action, summary };
     });
   }
 
@@ -200,13 +223,18 @@ export class AccessTokenService {
   private async mutate(
     orgId: string,
     id: string,
-    compute: (current: Credential, now: number) => Promise<{ changes: CredentialChanges; secret?: string }>,
+    compute: (
+      current: Credential,
+      now: number,
+    ) => Promise<{ changes: CredentialChanges; secret?: string; action: AuditAction; summary: Record<string, unknown> }>,
   ): Promise<WithSecret> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.get(orgId, id);
       const now = Math.max(this.now(), current.updatedAt);
-      const { changes, secret } = await compute(current, now);
-      const updated = await this.repo.updateCredential(scope(orgId, id), current.revision, changes);
+      const { changes, secret, action, summary } = await compute(current, now);
+      const defined = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
+      const event = this.audit.event(action, orgId, "access_token", id, defined, now);
+      const updated = await this.repo.updateCredential(scope(orgId, id), current.revision, changes, event);
       if (updated) return { credential: updated.credential, secret: secret ?? null };
     }
     throw new DomainError("conflict", `Access service token ${JSON.stringify(id)} is being changed concurrently; retry`);

@@ -4,6 +4,7 @@
  */
 import type { CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DomainError, notFound, unauthenticated } from "./errors";
+import { AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import type { Caller, Credential, OwnedCredential } from "./model";
@@ -32,6 +33,7 @@ export class CredentialService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
+    private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -69,8 +71,18 @@ export class CredentialService {
   /** Mints and stores a credential. */
   async issue(input: IssueInput): Promise<Issued> {
     const issued = await this.mint(input);
-    await this.repo.insertCredential(issued.credential);
+    await this.repo.insertCredential(issued.credential, this.createdEvent(issued.credential));
     return issued;
+  }
+
+  /** The event of a new key or token (the replace of a service token is decided in the batch). */
+  private createdEvent(c: Credential) {
+    const kind = c.kind as TokenKind;
+    return this.audit.event(`${kind}.create`, c.orgId, kind, c.id, {
+      name: c.name,
+      expires_at: c.expiresAt,
+      ...(kind === "service_token" ? { service_account_id: c.principalId } : {}),
+    });
   }
 
   /**
@@ -80,7 +92,7 @@ export class CredentialService {
    */
   async replaceByName(input: IssueInput): Promise<Issued & { replaced: number }> {
     const issued = await this.mint(input);
-    const replaced = await this.repo.replaceCredentialByName(issued.credential);
+    const replaced = await this.repo.replaceCredentialByName(issued.credential, this.createdEvent(issued.credential));
     return { ...issued, replaced };
   }
 
@@ -136,7 +148,9 @@ export class CredentialService {
   }
 
   async delete(scope: CredentialScope): Promise<OwnedCredential> {
-    const deleted = await this.repo.deleteCredential(scope);
+    // Org, target and name of the event come from the deleted row itself.
+    const event = this.audit.event(`${scope.kind as TokenKind}.delete`, "", scope.kind as TokenKind, scope.id);
+    const deleted = await this.repo.deleteCredential(scope, event);
     if (!deleted) throw notFound(labelOf(scope), scope.id);
     return deleted;
   }

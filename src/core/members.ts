@@ -3,6 +3,7 @@
  * first token) and removing members, as one atomic change.
  */
 import type { Member, MembershipChange, Repository } from "../db/repository";
+import { type AuditAction, AuditContext, type AuditTarget } from "./audit";
 import type { CredentialService } from "./credentials";
 import { DomainError, invalid } from "./errors";
 import { uuidv7 } from "./ids";
@@ -32,6 +33,7 @@ export class MemberService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
+    private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -66,13 +68,26 @@ export class MemberService {
       added.push({ principal, token: issued && tokenName ? { raw: issued.token, name: tokenName } : null });
     }
 
+    const inviteEmails = [...new Set(req.inviteEmails.map(normalizeEmail))];
+    const event = (action: AuditAction, type: AuditTarget, id: string, changes: Record<string, unknown>) =>
+      this.audit.event(action, org.id, type, id, changes, now);
+    const events: MembershipChange["events"] = [
+      ...inviteEmails.map((email) => ({ event: event("member.invite", "principal", "", { email, role: req.role }), targetEmail: email })),
+      ...inviteIds.map((id) => ({ event: event("member.invite", "principal", id, { role: req.role }) })),
+      ...serviceAccounts.flatMap(({ principal, token }) => [
+        { event: event("service_account.create", "principal", principal.id, { name: principal.name, role: req.role }) },
+        ...(token ? [{ event: event("service_token.create", "service_token", token.id, { name: token.name, service_account_id: principal.id }) }] : []),
+      ]),
+      ...remove.map((p) => ({ event: event("member.remove", "principal", p.id, { email: p.email, kind: p.kind }) })),
+    ];
     const invited = await this.repo.changeMembership({
       orgId: org.id,
       now,
-      inviteEmails: [...new Set(req.inviteEmails.map(normalizeEmail))].map((email) => ({ email, newId: uuidv7(now), role: req.role })),
+      inviteEmails: inviteEmails.map((email) => ({ email, newId: uuidv7(now), role: req.role })),
       inviteIds: inviteIds.map((id) => ({ id, role: req.role })),
       serviceAccounts,
       remove,
+      events,
     });
     return [...invited.map((principal) => ({ principal, token: null })), ...added];
   }

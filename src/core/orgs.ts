@@ -1,6 +1,7 @@
 /** Orgs, members and the bootstrap of the first owner. */
 import type { Repository } from "../db/repository";
 import type { CredentialService, Issued } from "./credentials";
+import { AuditContext } from "./audit";
 import { DomainError, forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
@@ -16,6 +17,7 @@ export class OrgService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
+    private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -76,7 +78,9 @@ export class OrgService {
       name: "bootstrap",
       expiresAt: null,
     });
-    const stored = await this.repo.bootstrap({ org, user, credential: issued.credential, now });
+    // Org and target of the event are the org as stored (found by name), whoever created it.
+    const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
+    const stored = await this.repo.bootstrap({ org, user, credential: issued.credential, now, event });
     if (!stored) throw new DomainError("internal", "bootstrap failed");
     issued.credential.orgId = stored.org.id;
     issued.credential.principalId = stored.user.id;

@@ -2,8 +2,10 @@
  * The D1 implementation of `Repository`. Multi-statement changes go through
  * `batch`, which D1 runs as one transaction: all or nothing.
  */
+import type { AuditEvent } from "../core/audit";
 import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
 import type {
+  AuditQuery,
   BootstrapInput,
   CredentialChanges,
   CredentialListQuery,
@@ -181,6 +183,38 @@ function listFilter(q: CredentialListQuery, withCursors: boolean): { where: stri
   return { where: where.join(" AND "), binds };
 }
 
+const AUDIT_COLUMNS =
+  "id, org_id, at, actor_principal_id, actor_credential_id, action, target_type, target_id, client_ip, request_id, changes";
+
+/** Bindings of an event, in AUDIT_COLUMNS order. */
+const auditValues = (e: AuditEvent) => [
+  e.id,
+  e.orgId,
+  e.at,
+  e.actorPrincipalId,
+  e.actorCredentialId,
+  e.action,
+  e.targetType,
+  e.targetId,
+  e.clientIp,
+  e.requestId,
+  JSON.stringify(e.changes),
+];
+
+const auditFrom = (row: Row): AuditEvent => ({
+  id: String(row.id),
+  orgId: String(row.org_id),
+  at: Number(row.at),
+  actorPrincipalId: str(row.actor_principal_id),
+  actorCredentialId: str(row.actor_credential_id),
+  action: row.action as AuditEvent["action"],
+  targetType: row.target_type as AuditEvent["targetType"],
+  targetId: String(row.target_id),
+  clientIp: str(row.client_ip),
+  requestId: str(row.request_id),
+  changes: JSON.parse(String(row.changes ?? "{}")),
+});
+
 /** WHERE clause and bindings for a scoped single-credential statement. */
 function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
   const parts = ["c.id = ?", "c.kind = ?"];
@@ -333,6 +367,22 @@ export class D1Repository implements Repository {
         statements.push(this.db.prepare(`DELETE FROM principals WHERE id = ? AND kind = 'service_account'`).bind(p.id));
       }
     }
+    for (const { event, targetEmail } of change.events) {
+      if (targetEmail === undefined) {
+        statements.push(this.audit(event));
+      } else {
+        // Invited by email: the target is whoever holds that email now (created above if new).
+        const v = auditValues(event);
+        statements.push(
+          this.db
+            .prepare(
+              `INSERT INTO audit_events (${AUDIT_COLUMNS})
+               SELECT ?, ?, ?, ?, ?, ?, ?, p.id, ?, ?, ? FROM principals p WHERE p.email = ? AND p.kind = 'user'`,
+            )
+            .bind(...v.slice(0, 7), v[8], v[9], v[10], targetEmail),
+        );
+      }
+    }
     const emails = change.inviteEmails.map((i) => i.email);
     const ids = change.inviteIds.map((i) => i.id);
     statements.push(
@@ -365,11 +415,39 @@ export class D1Repository implements Repository {
       .run();
   }
 
-  async insertCredential(credential: Credential): Promise<void> {
-    await this.db
-      .prepare(INSERT_CREDENTIAL)
-      .bind(...credentialValues(credential))
-      .run();
+  async insertCredential(credential: Credential, event: AuditEvent): Promise<void> {
+    await this.db.batch([this.db.prepare(INSERT_CREDENTIAL).bind(...credentialValues(credential)), this.audit(event)]);
+  }
+
+  async listAuditEvents(q: AuditQuery): Promise<AuditEvent[]> {
+    const where = ["org_id = ?"];
+    const binds: unknown[] = [q.orgId];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      binds.push(value);
+    };
+    if (q.targetId !== undefined) add("target_id = ?", q.targetId);
+    if (q.action !== undefined) add("action = ?", q.action);
+    if (q.since !== undefined) add("at >= ?", q.since);
+    if (q.until !== undefined) add("at < ?", q.until);
+    if (q.startingAfter !== undefined) add("id < ?", q.startingAfter);
+    if (q.endingBefore !== undefined) add("id > ?", q.endingBefore);
+    const backwards = q.endingBefore !== undefined;
+    const { results } = await this.db
+      .prepare(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(" AND ")} ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ?`,
+      )
+      .bind(...binds, q.limit)
+      .all<Row>();
+    const page = results.map(auditFrom);
+    return backwards ? page.reverse() : page;
+  }
+
+  /** The INSERT of one event, to put in the batch of its change. */
+  private audit(event: AuditEvent, condition = "1"): D1PreparedStatement {
+    return this.db
+      .prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT ${AUDIT_COLUMNS.split(", ").map(() => "?").join(", ")} WHERE ${condition}`)
+      .bind(...auditValues(event));
   }
 
   async listCredentials(q: CredentialListQuery): Promise<OwnedCredential[]> {
@@ -399,19 +477,28 @@ export class D1Repository implements Repository {
     return row?.n ?? 0;
   }
 
-  async updateCredential(scope: CredentialScope, revision: number, changes: CredentialChanges): Promise<OwnedCredential | null> {
+  async updateCredential(
+    scope: CredentialScope,
+    revision: number,
+    changes: CredentialChanges,
+    event: AuditEvent,
+  ): Promise<OwnedCredential | null> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     const sets = entries.map(([key]) => `${COLUMN_OF[key as keyof CredentialChanges]} = ?`);
     const values = entries.map(([key, v]) => (key === "enabled" ? (v ? 1 : 0) : v));
     const { sql, binds } = scopeWhere(scope);
-    const row = await this.db
-      .prepare(
-        `UPDATE credentials AS c SET ${[...sets, "revision = revision + 1"].join(", ")}
-         WHERE ${sql} AND c.revision = ?
-         RETURNING ${CREDENTIAL_COLUMNS.map((col) => `${col} AS c_${col}`).join(", ")}`,
-      )
-      .bind(...values, ...binds, revision)
-      .first<Row>();
+    // The event is written only if the compare-and-swap hit: changes() is the UPDATE's row count.
+    const [updated] = await this.db.batch<Row>([
+      this.db
+        .prepare(
+          `UPDATE credentials AS c SET ${[...sets, "revision = revision + 1"].join(", ")}
+           WHERE ${sql} AND c.revision = ?
+           RETURNING ${CREDENTIAL_COLUMNS.map((col) => `${col} AS c_${col}`).join(", ")}`,
+        )
+        .bind(...values, ...binds, revision),
+      this.audit(event, "changes() = 1"),
+    ]);
+    const row = updated?.results[0];
     // Access tokens have no owner; the others' owners never change through an update.
     return row ? { credential: credentialFrom(row), owner: null } : null;
   }
@@ -428,19 +515,30 @@ export class D1Repository implements Repository {
     return row ? ownedFrom(row) : null;
   }
 
-  async replaceCredentialByName(credential: Credential): Promise<number> {
+  async replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<number> {
+    const values = auditValues(event);
     const [deleted] = await this.db.batch([
       this.db
         .prepare(`DELETE FROM credentials WHERE org_id = ? AND kind = ? AND name = ?`)
         .bind(credential.orgId, credential.kind, credential.name),
+      // Right after the DELETE, changes() says how many were replaced: that decides the action.
+      this.db
+        .prepare(
+          `INSERT INTO audit_events (${AUDIT_COLUMNS})
+           SELECT ?, ?, ?, ?, ?, CASE WHEN changes() > 0 THEN 'service_token.replace' ELSE ? END, ?, ?, ?, ?,
+                  CASE WHEN changes() > 0 THEN json_set(?, '$.replaced', changes()) ELSE ? END`,
+        )
+        .bind(...values.slice(0, 10), values[10], values[10]),
       this.db.prepare(INSERT_CREDENTIAL).bind(...credentialValues(credential)),
     ]);
     return deleted?.meta.changes ?? 0;
   }
 
-  async deleteCredential(scope: CredentialScope): Promise<OwnedCredential | null> {
+  async deleteCredential(scope: CredentialScope, event: AuditEvent): Promise<OwnedCredential | null> {
     const { sql, binds } = scopeWhere(scope);
-    // Read and delete in one transaction, so the answer is exactly what was deleted.
+    const v = auditValues(event);
+    // Read, record and delete in one transaction: the answer is exactly what was deleted, and
+    // the event (org, target and name from the row itself) exists only if a row did.
     const [found] = await this.db.batch<Row>([
       this.db
         .prepare(
@@ -448,19 +546,27 @@ export class D1Repository implements Repository {
            FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id WHERE ${sql}`,
         )
         .bind(...binds),
+      this.db
+        .prepare(
+          `INSERT INTO audit_events (${AUDIT_COLUMNS})
+           SELECT ?, c.org_id, ?, ?, ?, ?, ?, c.id, ?, ?, json_object('name', c.name) FROM credentials c WHERE ${sql}`,
+        )
+        .bind(v[0], v[2], v[3], v[4], v[5], v[6], v[8], v[9], ...binds),
       this.db.prepare(`DELETE FROM credentials AS c WHERE ${sql}`).bind(...binds),
     ]);
     const row = found?.results[0];
     return row ? ownedFrom(row) : null;
   }
 
-  async bootstrap({ org, user, credential, now }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
+  async bootstrap({ org, user, credential, now, event }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
     const values = credentialValues(credential);
     // org_id and principal_id (positions 2 and 3) come from the names, whoever created them.
     const credentialColumns = CREDENTIAL_COLUMNS.map((col) =>
       col === "org_id" ? "o.id" : col === "principal_id" ? "p.id" : "?",
     ).join(", ");
     const credentialBinds = values.filter((_, i) => i !== 2 && i !== 3);
+    // The event's org and target are the org, by name (positions 1 and 7 come from the row).
+    const bootstrapAudit = auditValues(event).filter((_, i) => i !== 1 && i !== 7);
     const results = await this.db.batch<Row>([
       this.db
         .prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`)
@@ -489,13 +595,19 @@ export class D1Repository implements Repository {
            WHERE o.name = ? AND p.email = ? AND p.kind = 'user'`,
         )
         .bind(...credentialBinds, org.name, user.email),
+      this.db
+        .prepare(
+          `INSERT INTO audit_events (${AUDIT_COLUMNS})
+           SELECT ?, o.id, ?, ?, ?, ?, ?, o.id, ?, ?, ? FROM orgs o WHERE o.name = ?`,
+        )
+        .bind(...bootstrapAudit, org.name),
       this.db.prepare(`SELECT ${select("o", ORG_COLUMNS)} FROM orgs o WHERE o.name = ?`).bind(org.name),
       this.db
         .prepare(`SELECT ${OWNER_SELECT} FROM principals p WHERE p.email = ? AND p.kind = 'user'`)
         .bind(user.email),
     ]);
-    const orgRow = results[4]?.results[0];
-    const userRow = results[5]?.results[0];
+    const orgRow = results[5]?.results[0];
+    const userRow = results[6]?.results[0];
     if (!orgRow || !userRow) throw new Error("bootstrap batch returned no org or user");
     return { org: orgFrom(orgRow), user: principalFrom(userRow) };
   }

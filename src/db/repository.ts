@@ -2,6 +2,7 @@
  * Storage interface of the core. One implementation (`d1-repository.ts`);
  * tests run it against a real D1 inside workerd rather than mocking it.
  */
+import type { AuditAction, AuditEvent } from "../core/audit";
 import type { Caller, Credential, CredentialKind, Org, OwnedCredential, Principal, Role } from "../core/model";
 
 /** Which credential, seen from whom: every read and write names its org or owner. */
@@ -56,6 +57,8 @@ export interface BootstrapInput {
   /** The key to issue; its orgId/principalId are ignored and resolved from the names above. */
   credential: Credential;
   now: number;
+  /** Its event; org id and target id are resolved from the org's name. */
+  event: AuditEvent;
 }
 
 /** Everything one `PATCH /v1/organization/members` changes, written in one batch. */
@@ -70,6 +73,19 @@ export interface MembershipChange {
   serviceAccounts: { principal: Principal; role: Role; token: Credential | null }[];
   /** Members to remove; their credentials in the org go too, and a service account is deleted whole. */
   remove: Principal[];
+  /** Events of the change; an invite by email targets the principal of that email, whoever created it. */
+  events: { event: AuditEvent; targetEmail?: string }[];
+}
+
+export interface AuditQuery {
+  orgId: string;
+  targetId?: string;
+  action?: AuditAction;
+  since?: number;
+  until?: number;
+  startingAfter?: string;
+  endingBefore?: string;
+  limit: number;
 }
 
 export interface Member {
@@ -95,11 +111,14 @@ export interface Repository {
   countOwners(orgId: string): Promise<number>;
   /** Applies a membership change atomically; returns the invited users as stored. */
   changeMembership(change: MembershipChange): Promise<Principal[]>;
+  /** An org's audit events, newest first. */
+  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
   /** The Access service token with this client id, and the IP's block as for `getCaller`. */
   findAccessToken(clientId: string, ip?: string): Promise<{ credential: Credential | null; ipBlockedUntil: number | null }>;
   /** Blocks `ip` for failed authentications until `until` (never shortening a longer block). */
   blockIp(ip: string, until: number): Promise<void>;
-  insertCredential(credential: Credential): Promise<void>;
+  /** Stores a new credential and its event in one batch. */
+  insertCredential(credential: Credential, event: AuditEvent): Promise<void>;
   /** Records a use at `now` unless one at or after `staleBefore` is already recorded. Not an update: no revision bump. */
   touchCredential(id: string, now: number, staleBefore: number): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;
@@ -109,15 +128,23 @@ export interface Repository {
    * Applies `changes` if the credential is still at `revision` (and bumps it);
    * null when it is gone or was changed in between.
    */
-  updateCredential(scope: CredentialScope, revision: number, changes: CredentialChanges): Promise<OwnedCredential | null>;
+  updateCredential(
+    scope: CredentialScope,
+    revision: number,
+    changes: CredentialChanges,
+    event: AuditEvent,
+  ): Promise<OwnedCredential | null>;
   getCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
   /**
    * Deletes every credential of the same kind and name in the same org and
    * inserts `credential`, in one transaction. Returns how many were replaced.
+   * The event's action becomes `service_token.replace` when any was, with `replaced`
+   * in its changes.
    */
-  replaceCredentialByName(credential: Credential): Promise<number>;
+  replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<number>;
   /** Deletes and returns what was deleted, atomically; null when nothing matched the scope. */
-  deleteCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
+  /** Deletes, with `event`, whose org, target and changes (`{name}`) are taken from the deleted row. */
+  deleteCredential(scope: CredentialScope, event: AuditEvent): Promise<OwnedCredential | null>;
   /** Creates the org and user when missing, makes the user an owner and stores the key, in one batch. */
   bootstrap(input: BootstrapInput): Promise<{ org: Org; user: Principal }>;
 }

@@ -21,5 +21,7 @@ export async function authenticateWithLimits<T extends { credential: Credential 
     afterResponse(c, work),
   );
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  // Whatever this request changes is recorded as done by this credential and its owner.
+  c.var.services.audit.actor = { principalId: result.credential.principalId, credentialId: result.credential.id };
   return result;
 }

@@ -12,6 +12,7 @@ import { registerCreateApiKey } from "./api-key/create-api-key";
 import { registerDeleteApiKey } from "./api-key/delete-api-key";
 import { registerGetApiKey } from "./api-key/get-api-key";
 import { registerListApiKeys } from "./api-key/list-api-keys";
+import { registerListAuditEvents } from "./audit/list-audit-events";
 import { registerPatchOrganizationMembers } from "./organization/patch-organization-members";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
 import { registerDeleteServiceToken } from "./service-token/delete-service-token";
@@ -48,5 +49,6 @@ export function braintrustRouter(): BraintrustApp {
   registerDeleteServiceToken(app);
   registerDeleteServiceTokenByBody(app);
   registerPatchOrganizationMembers(app);
+  registerListAuditEvents(app);
   return app;
 }

@@ -1,0 +1,75 @@
+/**
+ * Audit events: who changed what, when, from where. Built by the core for every
+ * write and stored by the repository in the same D1 batch as the write, so there
+ * is no change without its event and no event without its change.
+ */
+import { uuidv7 } from "./ids";
+
+export type AuditAction =
+  | "org.bootstrap"
+  | "member.invite"
+  | "member.remove"
+  | "service_account.create"
+  | "api_key.create"
+  | "api_key.delete"
+  | "service_token.create"
+  | "service_token.replace"
+  | "service_token.delete"
+  | "access_token.create"
+  | "access_token.update"
+  | "access_token.refresh"
+  | "access_token.rotate"
+  | "access_token.delete";
+
+export type AuditTarget = "org" | "principal" | "api_key" | "service_token" | "access_token";
+
+export interface AuditEvent {
+  id: string;
+  orgId: string;
+  at: number;
+  actorPrincipalId: string | null;
+  actorCredentialId: string | null;
+  action: AuditAction;
+  targetType: AuditTarget;
+  targetId: string;
+  clientIp: string | null;
+  requestId: string | null;
+  /** Field names and values the change set; never a secret or a hash. */
+  changes: Record<string, unknown>;
+}
+
+/**
+ * Where a request's events come from: set up with the request id and client IP
+ * before the handler runs; the authentication step fills in the actor.
+ */
+export class AuditContext {
+  actor: { principalId: string | null; credentialId: string | null } = { principalId: null, credentialId: null };
+
+  constructor(
+    readonly requestId: string | null = null,
+    readonly clientIp: string | null = null,
+  ) {}
+
+  event(
+    action: AuditAction,
+    orgId: string,
+    targetType: AuditTarget,
+    targetId: string,
+    changes: Record<string, unknown> = {},
+    at = Date.now(),
+  ): AuditEvent {
+    return {
+      id: uuidv7(at),
+      orgId,
+      at,
+      actorPrincipalId: this.actor.principalId,
+      actorCredentialId: this.actor.credentialId,
+      action,
+      targetType,
+      targetId,
+      clientIp: this.clientIp,
+      requestId: this.requestId,
+      changes,
+    };
+  }
+}
