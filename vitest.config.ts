@@ -32,7 +32,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
-            setupFiles: ["./test/helpers/apply-migrations.ts"],
+            setupFiles: ["./test/helpers/apply-migrations.ts", "./test/helpers/secret-audit.ts"],
             globalSetup: ["./test/setup/origin-server.ts"],
           },
         },

@@ -1,6 +1,7 @@
 /** Small helpers to drive the Worker through `exports.default.fetch` inside workerd. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { rememberSecrets } from "./secret-ledger";
 
 export const BASE = "https://edgekeys.test";
 export const ADMIN_TOKEN = "test-admin-token";
@@ -30,6 +31,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   }
   const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
   const text = await res.text();
+  rememberSecrets(text);
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
@@ -86,6 +88,7 @@ export async function callWithEnv(
   const res = await worker.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   const text = await res.text();
+  rememberSecrets(text);
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);

@@ -1,0 +1,22 @@
+/**
+ * Every raw secret the Worker hands out during a test file, and every line the
+ * Worker logs, so that a check after the file can prove no secret was stored
+ * or logged. Secrets are picked out of every response the helpers receive.
+ */
+export const issuedSecrets = new Set<string>();
+export const logLines: string[] = [];
+
+const BEARER = /(?:sk-|bt-st-)[0-9A-Za-z]{61}/g;
+const CLIENT_SECRET = /"client_secret"\s*:\s*"([0-9a-f]{64})"/g;
+
+export function rememberSecrets(responseText: string): void {
+  for (const m of responseText.matchAll(BEARER)) issuedSecrets.add(m[0]);
+  for (const m of responseText.matchAll(CLIENT_SECRET)) issuedSecrets.add(m[1]!);
+}
+
+/** The part of a secret that must never appear: the secret itself, minus public prefixes and ids. */
+export function secretCore(secret: string): string {
+  if (secret.startsWith("bt-st-")) return secret.slice(6 + 22, 6 + 55);
+  if (secret.startsWith("sk-")) return secret.slice(3 + 22, 3 + 55);
+  return secret;
+}
