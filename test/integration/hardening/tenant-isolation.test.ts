@@ -1,0 +1,168 @@
+/**
+ * Tenant isolation matrix, generated from the route table (/openapi.json, plus the
+ * /client/v4 copies of the Cloudflare routes): every tenant-scoped operation is called
+ * with org A's owner key but pointed at org B's ids, account, names and filters.
+ * Each must answer 403/404 in its surface's format, or an empty list, leak nothing
+ * of B's, and change nothing of B's. A new route is covered as soon as it exists;
+ * a path parameter the table below does not know fails the test.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createServiceAccount } from "../../helpers/braintrust";
+import { account, cf, createToken } from "../../helpers/cloudflare";
+import { call } from "../../helpers/http";
+
+interface Operation {
+  method: string;
+  path: string;
+  params: { name: string; in: string }[];
+  hasBody: boolean;
+}
+
+let A: Awaited<ReturnType<typeof account>>;
+let B: Awaited<ReturnType<typeof account>> & {
+  apiKeyId: string;
+  serviceTokenId: string;
+  serviceTokenName: string;
+  serviceAccountId: string;
+  serviceAccountEmail: string;
+  accessTokenId: string;
+  accessTokenName: string;
+  clientId: string;
+};
+let operations: Operation[] = [];
+
+/** Everything of B's that must never show up in an answer to A. */
+const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName];
+
+async function snapshotOfB(): Promise<string> {
+  const tables = [
+    ["credentials", "org_id"],
+    ["memberships", "org_id"],
+    ["audit_events", "org_id"],
+  ];
+  const parts = [];
+  for (const [table, column] of tables) {
+    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY 1`).bind(B.org.id).all();
+    parts.push(JSON.stringify(results));
+  }
+  return parts.join("\n");
+}
+
+beforeAll(async () => {
+  A = await account();
+  const b = await account();
+  const sa = await createServiceAccount(b.key, { name: "b-robot" });
+  const st = (await call("POST", "/v1/service_token", { token: b.key, body: { name: "b-secret-token-name", service_account_id: sa.id } })).body;
+  const at = await createToken(b, { name: "b-access-token-name" });
+  B = {
+    ...b,
+    apiKeyId: b.api_key.id,
+    serviceTokenId: st.id,
+    serviceTokenName: "b-secret-token-name",
+    serviceAccountId: sa.id,
+    serviceAccountEmail: sa.email!,
+    accessTokenId: at.id,
+    accessTokenName: "b-access-token-name",
+    clientId: at.client_id,
+  };
+  const doc = (await call("GET", "/openapi.json")).body;
+  for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    if (path.startsWith("/admin/") || path.startsWith("/cdn-cgi/")) continue; // not tenant-scoped
+    for (const [method, op] of Object.entries<any>(item)) {
+      const o = { method: method.toUpperCase(), path, params: op.parameters ?? [], hasBody: Boolean(op.requestBody) };
+      operations.push(o);
+      if (path.startsWith("/accounts/")) operations.push({ ...o, path: `/client/v4${path}` });
+    }
+  }
+});
+
+/** B's value for a path parameter of `path`. */
+function pathValue(name: string, path: string): string {
+  switch (name) {
+    case "account_id":
+      return B.org.account_id;
+    case "api_key_id":
+      return B.apiKeyId;
+    case "service_token_id":
+      return path.includes("/access/") ? B.accessTokenId : B.serviceTokenId;
+    default:
+      throw new Error(`tenant-isolation matrix: no value of org B for path parameter "${name}" of ${path}`);
+  }
+}
+
+/** B's value for a query parameter, or undefined to leave it out. */
+function queryValue(name: string): string | undefined {
+  return (
+    {
+      org_name: B.org.name,
+      ids: `${B.apiKeyId},${B.serviceTokenId},${B.accessTokenId}`,
+      api_key_name: "bootstrap",
+      service_token_name: B.serviceTokenName,
+      name: B.accessTokenName,
+      search: "b-access",
+      target_id: B.apiKeyId,
+    } as Record<string, string>
+  )[name];
+}
+
+/** A body that names B wherever a body can: unknown fields are ignored by every route. */
+const bodyForB = () => ({
+  name: "from-a",
+  org_name: B.org.name,
+  org_id: B.org.id,
+  id: B.serviceTokenId,
+  service_account_id: B.serviceAccountId,
+  invite_users: { emails: ["intruder@example.com"] },
+  remove_users: { ids: [B.user.id] },
+});
+
+function request(op: Operation, withOrgName: boolean) {
+  let path = op.path;
+  for (const p of op.params.filter((p) => p.in === "path")) path = path.replace(`{${p.name}}`, pathValue(p.name, op.path));
+  const query = new URLSearchParams();
+  for (const p of op.params.filter((p) => p.in === "query")) {
+    const value = queryValue(p.name);
+    if (value !== undefined && (withOrgName || p.name !== "org_name")) query.set(p.name, value);
+  }
+  const qs = query.toString();
+  return { path: qs ? `${path}?${qs}` : path, body: op.hasBody ? bodyForB() : undefined };
+}
+
+describe("tenant isolation", () => {
+  it("covers every tenant-scoped route of both surfaces", () => {
+    const listed = operations.map((o) => `${o.method} ${o.path}`);
+    expect(listed.length).toBeGreaterThanOrEqual(20);
+    expect(listed).toEqual(expect.arrayContaining(["GET /v1/api_key", "PATCH /v1/organization/members", "POST /client/v4/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate"]));
+  });
+
+  it("answers A's requests for B's objects with 403/404 in the surface's format, and changes nothing of B's", async () => {
+    const before = await snapshotOfB();
+    let requests = 0;
+    for (const op of operations) {
+      for (const withOrgName of [true, false]) {
+        const { path, body } = request(op, withOrgName);
+        const res = await call(op.method, path, { token: A.key, body });
+        requests++;
+        const where = `${op.method} ${path}`;
+        for (const marker of leakMarkers()) expect(res.text, `${where} leaked ${marker}`).not.toContain(marker);
+        if (res.status === 200) {
+          // only a list filtered by B's names or ids may answer, and then with nothing of B's
+          const items = path.startsWith("/v1/") ? res.body.objects : res.body.result;
+          expect(Array.isArray(items), `${where} answered 200 without a list`).toBe(true);
+          for (const item of items) expect(item.org_id ?? A.org.id, where).toBe(A.org.id);
+          expect(JSON.stringify(items), where).not.toContain(B.org.id);
+          continue;
+        }
+        expect([403, 404], `${where} → ${res.status} ${res.text}`).toContain(res.status);
+        if (path.startsWith("/v1/")) expect(res.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+        else expect(res.body).toMatchObject({ success: false, result: null, errors: [{ code: expect.any(Number) }] });
+      }
+    }
+    expect(requests).toBe(operations.length * 2);
+    expect(await snapshotOfB()).toBe(before);
+    // and B's credentials still work
+    expect((await call("GET", `/v1/service_token/${B.serviceTokenId}`, { token: B.key })).status).toBe(200);
+    expect((await cf("GET", `${B.base}/${B.accessTokenId}`, { token: B.key })).status).toBe(200);
+  });
+});
