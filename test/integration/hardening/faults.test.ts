@@ -1,0 +1,96 @@
+/**
+ * D1 failures injected at each write step: a failing statement is slipped into the
+ * write batch at every position in turn. Each time the answer is a 5xx in the
+ * surface's format with a request id, and the database is exactly as before.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createServiceAccount } from "../../helpers/braintrust";
+import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
+import { ADMIN_TOKEN, type CallOptions, callWithEnv, dumpDatabase, unique } from "../../helpers/http";
+
+/** A D1 binding whose next batch gets a failing statement at position `at`. */
+function faultyDb(at: number) {
+  const seen = { batchLength: 0, injected: 0 };
+  const db = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          seen.batchLength = statements.length;
+          seen.injected++;
+          const failing = target.prepare("INSERT INTO no_such_table (x) VALUES (1)");
+          return target.batch([...statements.slice(0, at), failing, ...statements.slice(at)]);
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db, seen };
+}
+
+let faultsInjected = 0;
+
+/** Runs `method path` with a fault at every position of its write batch; the database must never change. */
+async function atEveryStep(method: string, path: string, opts: CallOptions) {
+  let length = Infinity;
+  for (let at = 0; at <= length; at++) {
+    const before = await dumpDatabase();
+    const { db, seen } = faultyDb(at);
+    const res = await callWithEnv({ DB: db }, method, path, opts);
+    length = Math.min(length, seen.batchLength);
+    expect(seen.injected, `${method} ${path} wrote without a batch`).toBeGreaterThan(0);
+    faultsInjected++;
+    expect(res.status, `${method} ${path} with a fault at ${at}`).toBeGreaterThanOrEqual(500);
+    const requestId = res.headers.get("x-request-id")!;
+    expect(requestId).toMatch(/.+/);
+    if (path.startsWith("/accounts/")) {
+      expect(res.body).toMatchObject({ success: false, result: null, errors: [{ code: 10010 }] });
+      expect(res.body.errors[0].message).toContain(requestId);
+    } else {
+      expect(res.body).toMatchObject({ error: "internal", request_id: requestId });
+    }
+    expect(await dumpDatabase(), `${method} ${path} with a fault at ${at} changed the database`).toBe(before);
+  }
+  return length;
+}
+
+describe("D1 faults at each write step", () => {
+  it("leave the database as it was on every write of both surfaces and bootstrap", async () => {
+    const a = await account();
+    const sa = await createServiceAccount(a.key, { token_name: "first" });
+    const t = await createToken(a);
+    const key = a.key;
+    const base = `/accounts/${a.org.account_id}/access/service_tokens`;
+    const existingToken = (await callWithEnv({}, "POST", "/v1/service_token", { token: key, body: { name: "deploy", service_account_id: sa.id } })).body;
+    const spareKey = (await callWithEnv({}, "POST", "/v1/api_key", { token: key, body: { name: "spare" } })).body;
+
+    const lengths: Record<string, number> = {};
+    const cases: [string, string, CallOptions][] = [
+      ["POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: { org_name: unique("org"), email: `${unique("u")}@example.com` } }],
+      ["POST", "/v1/api_key", { token: key, body: { name: "k" } }],
+      ["DELETE", `/v1/api_key/${spareKey.id}`, { token: key }],
+      ["POST", "/v1/service_token", { token: key, body: { name: "new", service_account_id: sa.id } }],
+      ["PUT", "/v1/service_token", { token: key, body: { name: "deploy", service_account_id: sa.id } }],
+      ["DELETE", `/v1/service_token/${existingToken.id}`, { token: key }],
+      [
+        "PATCH",
+        "/v1/organization/members",
+        { token: key, body: { invite_users: { emails: ["new@example.com"], service_accounts: [{ name: "r", token_name: "t" }] }, remove_users: { ids: [sa.id] } } },
+      ],
+      ["POST", base, { token: key, body: { name: "svc" } }],
+      ["PUT", `${base}/${t.id}`, { token: key, body: { name: "renamed", duration: "1h" } }],
+      ["POST", `${base}/${t.id}/refresh`, { token: key }],
+      ["POST", `${base}/${t.id}/rotate`, { token: key, body: { previous_client_secret_expires_at: inMinutes(5) } }],
+      ["DELETE", `${base}/${t.id}`, { token: key }],
+    ];
+    for (const [method, path, opts] of cases) lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
+
+    // after all those faults, everything still works as before them
+    expect(await verify(t.client_id, t.client_secret)).toBe("ok");
+    expect((await cf("GET", `${base}/${t.id}`, { token: key })).body.result.name).toBe("svc");
+    expect((await callWithEnv({}, "GET", `/v1/service_token/${existingToken.id}`, { token: key })).status).toBe(200);
+    expect(Object.values(lengths).every((n) => n >= 2)).toBe(true);
+    console.info(`[faults] ${faultsInjected} faults injected over ${cases.length} writes`);
+  });
+});
