@@ -90,7 +90,9 @@ const enc = (t: string) => encodeURIComponent(t.replace(/[\uD800-\uDFFF]/g, "\uF
 
 const segment = fc.oneof(fc.constantFrom(...["0190f3a0-0000-7000-8000-000000000000", "..", "%00", "%C3%28", "a%2Fb"]), text.map((t) => enc(t.slice(0, 200))));
 
-function expectSurfaceFormat(path: string, res: Awaited<ReturnType<typeof call>>) {
+function expectSurfaceFormat(rawPath: string, res: Awaited<ReturnType<typeof call>>) {
+  // The surface is chosen by the path as the URL parser normalises it ("/accounts/../x" is "/x").
+  const path = new URL(rawPath, "https://edgekeys.test").pathname;
   expect(res.headers.get("content-type"), `${path} → ${res.status}`).toContain("application/json");
   if (path.startsWith("/accounts/") || path.startsWith("/client/v4/")) {
     expect(res.body).toMatchObject({ success: false, result: null, errors: [{ code: expect.any(Number), message: expect.any(String) }] });
@@ -123,7 +125,7 @@ describe("hostile input", () => {
             const before = await fingerprint();
             const res = await call(op.method, path, { headers, rawBody: body?.raw as string | undefined });
             requestsSent++;
-            expect(res.status, `${op.method} ${path} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);
+            expect(res.status, `${op.method} ${path.slice(0, 200)} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);
             if (res.status >= 400) {
               expectSurfaceFormat(path, res);
               expect(await fingerprint(), `${op.method} ${path} was refused but changed state`).toBe(before);
@@ -134,5 +136,6 @@ describe("hostile input", () => {
       );
     }
     expect(requestsSent).toBe(operations.length * RUNS_PER_ROUTE);
+    console.info(`[hostile] ${operations.length} operations, ${requestsSent} generated requests`);
   }, 120_000);
 });

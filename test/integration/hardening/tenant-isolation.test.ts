@@ -160,6 +160,7 @@ describe("tenant isolation", () => {
       }
     }
     expect(requests).toBe(operations.length * 2);
+    console.info(`[isolation] ${operations.length} operations, ${requests} cross-tenant requests`);
     expect(await snapshotOfB()).toBe(before);
     // and B's credentials still work
     expect((await call("GET", `/v1/service_token/${B.serviceTokenId}`, { token: B.key })).status).toBe(200);
