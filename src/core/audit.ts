@@ -5,23 +5,28 @@
  */
 import { uuidv7 } from "./ids";
 
-export type AuditAction =
-  | "org.bootstrap"
-  | "member.invite"
-  | "member.remove"
-  | "service_account.create"
-  | "api_key.create"
-  | "api_key.delete"
-  | "service_token.create"
-  | "service_token.replace"
-  | "service_token.delete"
-  | "access_token.create"
-  | "access_token.update"
-  | "access_token.refresh"
-  | "access_token.rotate"
-  | "access_token.delete";
+export const AUDIT_ACTIONS = [
+  "org.bootstrap",
+  "member.invite",
+  "member.remove",
+  "service_account.create",
+  "api_key.create",
+  "api_key.delete",
+  "service_token.create",
+  "service_token.replace",
+  "service_token.delete",
+  "access_token.create",
+  "access_token.update",
+  "access_token.refresh",
+  "access_token.rotate",
+  "access_token.delete",
+] as const;
 
-export type AuditTarget = "org" | "principal" | "api_key" | "service_token" | "access_token";
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_TARGETS = ["org", "principal", "api_key", "service_token", "access_token"] as const;
+
+export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 export interface AuditEvent {
   id: string;

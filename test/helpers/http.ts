@@ -21,7 +21,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+/** The Request a test means: JSON-encodes `body`, adds the Bearer token. */
+function buildRequest(method: string, path: string, opts: CallOptions): Request {
   const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
   if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.rawBody;
@@ -29,7 +30,11 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     body = JSON.stringify(opts.body, null, 2);
     headers["Content-Type"] ??= "application/json";
   }
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  return new Request(`${BASE}${path}`, { method, headers, body });
+}
+
+/** Reads the answer (JSON when it parses), noting any secret it hands out. */
+async function readAnswer<T>(res: Response): Promise<Answer<T>> {
   const text = await res.text();
   rememberSecrets(text);
   let parsed: unknown = text;
@@ -37,6 +42,10 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     parsed = JSON.parse(text);
   } catch {}
   return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  return readAnswer<T>(await exports.default.fetch(buildRequest(method, path, opts)));
 }
 
 let counter = 0;
@@ -80,20 +89,10 @@ export async function callWithEnv(
   opts: CallOptions = {},
 ): Promise<Answer> {
   const { default: worker } = await import("../../src/index");
-  const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
-  if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
-  const body = opts.body === undefined ? opts.rawBody : JSON.stringify(opts.body);
-  if (opts.body !== undefined) headers["Content-Type"] ??= "application/json";
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+  const res = await worker.fetch(buildRequest(method, path, opts), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
-  const text = await res.text();
-  rememberSecrets(text);
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return readAnswer(res);
 }
 
 /** A D1 binding that counts the statements prepared through it. */

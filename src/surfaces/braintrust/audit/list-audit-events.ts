@@ -1,27 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AuditEvent } from "../../../core/audit";
+import { AUDIT_ACTIONS, AUDIT_TARGETS } from "../../../core/audit";
 import { requireOwner } from "../../../core/orgs";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import type { BraintrustApp } from "../router";
 import { errorResponses, listOf } from "../schemas";
 import { isoOrNull } from "../wire";
-
-const ACTIONS = [
-  "org.bootstrap",
-  "member.invite",
-  "member.remove",
-  "service_account.create",
-  "api_key.create",
-  "api_key.delete",
-  "service_token.create",
-  "service_token.replace",
-  "service_token.delete",
-  "access_token.create",
-  "access_token.update",
-  "access_token.refresh",
-  "access_token.rotate",
-  "access_token.delete",
-] as const satisfies readonly AuditEvent["action"][];
 
 const AuditEventSchema = z
   .object({
@@ -30,8 +13,8 @@ const AuditEventSchema = z
     org_id: z.string(),
     actor_principal_id: z.string().nullable().openapi({ description: "Who made it (null: the admin token)" }),
     actor_credential_id: z.string().nullable().openapi({ description: "With which credential" }),
-    action: z.enum(ACTIONS),
-    target_type: z.enum(["org", "principal", "api_key", "service_token", "access_token"]),
+    action: z.enum(AUDIT_ACTIONS),
+    target_type: z.enum(AUDIT_TARGETS),
     target_id: z.string(),
     client_ip: z.string().nullable(),
     request_id: z.string().nullable(),
@@ -45,7 +28,7 @@ const ListAuditEventsQuery = z
   .object({
     ...cursorParams,
     target_id: z.string().max(64).optional().openapi({ description: "Only events about this object" }),
-    action: z.enum(ACTIONS).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
     since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events at or after this time" }),
     until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events before this time" }),
     org_name: z.string().optional(),
