@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --out path] [-- --update-doc]`
+// `npm run bench [-- --quick] [-- --out path] [-- --update-doc] [-- --chart-only]`
 //
 // Starts the Worker locally on 127.0.0.1 (minified build, local D1 and Durable Objects, the
 // rate limiter on), seeds what the scenarios need, drives each scenario with autocannon for a
@@ -119,7 +119,7 @@ function svgChart(results) {
       const fill = name === "noop" ? "#9ca3af" : "#f6821f";
       return `<text x="${left - 10}" y="${y + 17}" text-anchor="end">${name}</text>
 <rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="20" fill="${fill}"/>
-<text x="${left + w + 8}" y="${y + 17}">${s.rps.toLocaleString("en-US")} req/s (${pct}% of noop)</text>`;
+<text x="${(left + w + 8).toFixed(1)}" y="${y + 17}">${s.rps.toLocaleString("en-US")} req/s (${pct}% of noop)</text>`;
     })
     .join("\n");
   const noopX = left + (noop / max) * barMax;
@@ -157,6 +157,11 @@ function markdown(results) {
 }
 
 async function main() {
+  if (argv.includes("--chart-only")) {
+    // Redraw the chart of an existing results file, without running anything.
+    writeFileSync(out.replace(/\.json$/, "") + ".svg", svgChart(JSON.parse(readFileSync(out, "utf8"))));
+    return;
+  }
   const started = Date.now();
   const stateDir = newStateDir();
   log(`${quick ? "quick" : "full"} run; state in ${stateDir}`);
