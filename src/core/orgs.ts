@@ -2,7 +2,7 @@
 import type { Repository } from "../db/repository";
 import type { CredentialService, Issued } from "./credentials";
 import { AuditContext } from "./audit";
-import { DomainError, forbidden, notFound } from "./errors";
+import { forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
 
@@ -81,7 +81,6 @@ export class OrgService {
     // Org and target of the event are the org as stored (found by name), whoever created it.
     const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
     const stored = await this.repo.bootstrap({ org, user, credential: issued.credential, now, event });
-    if (!stored) throw new DomainError("internal", "bootstrap failed");
     issued.credential.orgId = stored.org.id;
     issued.credential.principalId = stored.user.id;
     return { org: stored.org, user: stored.user, issued };

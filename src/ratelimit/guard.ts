@@ -12,7 +12,7 @@ import { DomainError } from "../core/errors";
 import type { Env } from "../env";
 import type { Services } from "../services";
 import { authFailurePolicy, credentialPolicy } from "./limiter";
-import { type Decision, type Policy, rateLimitHeaders } from "./token-bucket";
+import { type Decision, type Policy, policyItem, remainingItem } from "./token-bucket";
 
 /** Failures that could be a guess at a secret. A proven but disabled/expired credential is no guess. */
 const GUESSES = new Set(["malformed", "unknown", "invalid_secret"]);
@@ -21,11 +21,11 @@ export type Headers = Record<string, string>;
 
 /** `RateLimit-Policy` naming both policies: sent on every response of a rate-limited route. */
 export const policyHeader = (env: Env): Headers => ({
-  "RateLimit-Policy": [credentialPolicy(env), authFailurePolicy(env)].map((p) => rateLimitHeaders(p, { remaining: 0, resetSeconds: 0 })["RateLimit-Policy"]).join(", "),
+  "RateLimit-Policy": [credentialPolicy(env), authFailurePolicy(env)].map(policyItem).join(", "),
 });
 
 const remainingHeader = (policy: Policy, d: Pick<Decision, "remaining" | "resetSeconds">): Headers => ({
-  RateLimit: rateLimitHeaders(policy, d).RateLimit,
+  RateLimit: remainingItem(policy, d),
 });
 
 function limited(policy: Policy, d: Decision, message: string): DomainError {

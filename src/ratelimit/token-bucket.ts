@@ -53,10 +53,14 @@ export function take(state: BucketState | undefined, policy: Policy, now: number
   };
 }
 
-/** `RateLimit-Policy` and `RateLimit` header values (draft-ietf-httpapi-ratelimit-headers). */
+/** One policy's item of the `RateLimit-Policy` header (draft-ietf-httpapi-ratelimit-headers). */
+export const policyItem = (policy: Policy) => `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`;
+
+/** The `RateLimit` header's value: what is left of `policy` and when it is full again. */
+export const remainingItem = (policy: Policy, decision: Pick<Decision, "remaining" | "resetSeconds">) =>
+  `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`;
+
+/** Both headers for one policy. */
 export function rateLimitHeaders(policy: Policy, decision: Pick<Decision, "remaining" | "resetSeconds">) {
-  return {
-    "RateLimit-Policy": `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`,
-    RateLimit: `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`,
-  };
+  return { "RateLimit-Policy": policyItem(policy), RateLimit: remainingItem(policy, decision) };
 }
