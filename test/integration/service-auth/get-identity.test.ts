@@ -223,3 +223,22 @@ it("keeps /cdn-cgi errors in plain JSON", async () => {
   expect(res.body.error).toBe("not_found");
   expect((await call("POST", IDENTITY)).status).toBe(405);
 });
+
+it("signs with an RS256 key too, verifiable against its JWKS", async () => {
+  const pair = (await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
+  const jwk = { ...((await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey), alg: "RS256", kid: "rsa-1" };
+  const o = await orgWithToken();
+  const rsaEnv = { JWT_PRIVATE_KEY: JSON.stringify(jwk) };
+  const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), rsaEnv);
+  expect(res.status).toBe(200);
+  const certs = await callWithEnv(rsaEnv, "GET", "/cdn-cgi/access/certs");
+  const [key] = certs.body.keys;
+  expect(key).toMatchObject({ kty: "RSA", alg: "RS256", kid: "rsa-1", use: "sig" });
+  expect(key).not.toHaveProperty("d");
+  const claims = await verifyJwt(res.headers.get("cf-access-jwt-assertion")!, key, "RS256");
+  expect(claims.common_name).toBe(o.token.client_id);
+});
