@@ -6,7 +6,6 @@ import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
 import { normalizeEmail } from "../core/orgs";
 import type { AppEnv } from "../env";
-import { afterResponse } from "../http/background";
 import { authenticateWithLimits } from "../http/limits";
 import { bearerToken } from "./bearer";
 
@@ -24,7 +23,6 @@ export const requireApiCredentials = createMiddleware<AppEnv>(async (c, next) =>
     if (normalizeEmail(email) !== found.principal.email) throw unauthenticated("unknown", "Unknown X-Auth-Key or X-Auth-Email");
     return found;
   });
-  afterResponse(c, credentials.noteUse(caller.credential));
   c.set("caller", caller);
   await next();
 });

@@ -6,7 +6,6 @@
 import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
 import type { AppEnv } from "../env";
-import { afterResponse } from "../http/background";
 import { authenticateWithLimits } from "../http/limits";
 
 /** The token of a `Bearer` Authorization header, or null when there is none. */
@@ -23,7 +22,6 @@ export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
     if (token === null) throw unauthenticated("missing", "Missing Authorization header (Bearer <API key>)");
     return c.var.services.credentials.authenticate(token, ip);
   });
-  afterResponse(c, c.var.services.credentials.noteUse(caller.credential));
   c.set("caller", caller);
   await next();
 });

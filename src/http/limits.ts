@@ -9,8 +9,9 @@ import { afterResponse } from "./background";
 export const clientIp = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP")?.trim() || null;
 
 /**
- * Authenticates through `attempt` under the rate limits, and puts the
- * RateLimit-Policy and RateLimit headers on the response, success or not.
+ * Authenticates through `attempt` under the rate limits, puts the
+ * RateLimit-Policy and RateLimit headers on the response, success or not, and
+ * notes the credential's use and the request's actor. Every HTTP door calls this.
  */
 export async function authenticateWithLimits<T extends { credential: Credential }>(
   c: Context<AppEnv>,
@@ -21,6 +22,8 @@ export async function authenticateWithLimits<T extends { credential: Credential 
     afterResponse(c, work),
   );
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  // The use is recorded at most once a minute, after the response.
+  afterResponse(c, c.var.services.credentials.noteUse(result.credential));
   // Whatever this request changes is recorded as done by this credential and its owner.
   c.var.services.audit.actor = { principalId: result.credential.principalId, credentialId: result.credential.id };
   return result;
