@@ -14,6 +14,7 @@ import { AuditContext } from "./core/audit";
 import { DomainError } from "./core/errors";
 import type { AppEnv } from "./env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
+import { afterResponse } from "./http/background";
 import { clientIp } from "./http/limits";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
@@ -104,13 +105,14 @@ export function createApp() {
   // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
     const audit = new AuditContext(c.get("requestId"), clientIp(c));
+    const defer = (work: Promise<unknown>) => afterResponse(c, work);
     if (c.env.BENCH_METRICS !== "1") {
-      c.set("services", servicesFor(c.env, audit));
+      c.set("services", servicesFor(c.env, audit, defer));
       return next();
     }
     const counts = newCounts();
     const start = performance.now();
-    c.set("services", servicesFor(instrumented(c.env, counts), audit));
+    c.set("services", servicesFor(instrumented(c.env, counts), audit, defer));
     await next();
     for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
   });

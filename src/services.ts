@@ -8,7 +8,7 @@ import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
 import type { Repository } from "./db/repository";
 import { CredentialService } from "./core/credentials";
-import { SecretHasher, peppersFromEnv } from "./core/hashing";
+import { type Defer, SecretHasher, peppersFromEnv } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
@@ -42,10 +42,13 @@ function signerFor(env: Env): IdentitySigner {
   return signer;
 }
 
-/** Builds the services of one request; `audit` gives its events their request id, client IP and actor. */
-export function servicesFor(env: Env, audit = new AuditContext()): Services {
+/**
+ * Builds the services of one request; `audit` gives its events their request id,
+ * client IP and actor; `defer` takes work that may finish after the response.
+ */
+export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer): Services {
   const repo = new D1Repository(env.DB);
-  const hasher = new SecretHasher(peppersFromEnv(env));
+  const hasher = new SecretHasher(peppersFromEnv(env), defer);
   const credentials = new CredentialService(repo, hasher, audit);
   const accessTokens = new AccessTokenService(repo, hasher, audit);
   return {

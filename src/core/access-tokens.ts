@@ -106,6 +106,10 @@ export class AccessTokenService {
         throw unauthenticated("invalid_secret", "Invalid service token");
       }
       usedPrevious = true;
+    } else {
+      this.hasher.upgradeLater(secret, credential.hashVersion, (h) =>
+        this.repo.upgradeHash(credential.id, credential.hashVersion, h.hash, h.version),
+      );
     }
     if (!credential.enabled) throw unauthenticated("disabled", "Service token is disabled");
     if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthenticated("expired", "Service token has expired");

@@ -408,6 +408,13 @@ export class D1Repository implements Repository {
     return { credential: row?.c_id == null ? null : credentialFrom(row), ipBlockedUntil: num(row?.ip_blocked_until) };
   }
 
+  async upgradeHash(id: string, fromVersion: number, hash: ArrayBuffer, version: number): Promise<void> {
+    await this.db
+      .prepare(`UPDATE credentials SET secret_hash = ?, hash_version = ? WHERE id = ? AND hash_version = ?`)
+      .bind(hash, version, id, fromVersion)
+      .run();
+  }
+
   async touchCredential(id: string, now: number, staleBefore: number): Promise<void> {
     await this.db
       .prepare(`UPDATE credentials SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`)

@@ -119,6 +119,8 @@ export interface Repository {
   blockIp(ip: string, until: number): Promise<void>;
   /** Stores a new credential and its event in one batch. */
   insertCredential(credential: Credential, event: AuditEvent): Promise<void>;
+  /** Re-stores a current secret's hash under the current pepper, if it is still of `fromVersion`. Not an update: no revision bump. */
+  upgradeHash(id: string, fromVersion: number, hash: ArrayBuffer, version: number): Promise<void>;
   /** Records a use at `now` unless one at or after `staleBefore` is already recorded. Not an update: no revision bump. */
   touchCredential(id: string, now: number, staleBefore: number): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;

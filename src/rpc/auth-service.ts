@@ -29,8 +29,8 @@ export class AuthService extends WorkerEntrypoint<Env> {
   async verify(headers: Record<string, string> | [string, string][], options: VerifyOptions = {}): Promise<VerifyResult> {
     try {
       const h = new Headers(headers);
-      const services = servicesFor(this.env);
       const background = (work: Promise<unknown>) => this.ctx.waitUntil(work.catch(() => undefined));
+      const services = servicesFor(this.env, undefined, background);
       const { result } = await authenticateLimited(this.env, services, options.ip ?? null, (ip) =>
         services.serviceAuth.authenticate(presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ip),
         background,

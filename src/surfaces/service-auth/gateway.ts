@@ -8,6 +8,7 @@ import { proxy } from "hono/proxy";
 import { DomainError, forbidden } from "../../core/errors";
 import { uuidToHex } from "../../core/ids";
 import type { AppEnv } from "../../env";
+import { afterResponse } from "../../http/background";
 import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";
 
@@ -27,7 +28,7 @@ export async function gateway(c: Context<AppEnv>) {
   if (!accountId || !ACCOUNT_ID.test(accountId)) {
     throw new DomainError("misconfigured", "ORIGIN_URL is set but GATEWAY_ACCOUNT_ID (32 hex) is not");
   }
-  c.set("services", servicesFor(c.env));
+  c.set("services", servicesFor(c.env, undefined, (work) => afterResponse(c, work)));
   let response: Response | undefined;
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
