@@ -23,6 +23,11 @@ describe("the app around the surfaces", () => {
       expect.arrayContaining(["id", "created", "name", "preview_name", "user_id", "user_email", "user_given_name", "user_family_name", "org_id"]),
     );
     expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
+    // every operation has an id, and no two share one (the /client/v4 copies stay out of the document)
+    const ids = Object.values<Record<string, { operationId?: string }>>(paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(paths).some((p) => p.startsWith("/client/v4"))).toBe(false);
   });
 
   it("serves a browsable docs page", async () => {
