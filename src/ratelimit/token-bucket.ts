@@ -60,7 +60,3 @@ export const policyItem = (policy: Policy) => `"${policy.name}";q=${policy.limit
 export const remainingItem = (policy: Policy, decision: Pick<Decision, "remaining" | "resetSeconds">) =>
   `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`;
 
-/** Both headers for one policy. */
-export function rateLimitHeaders(policy: Policy, decision: Pick<Decision, "remaining" | "resetSeconds">) {
-  return { "RateLimit-Policy": policyItem(policy), RateLimit: remainingItem(policy, decision) };
-}
