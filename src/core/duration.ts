@@ -7,33 +7,49 @@ import { DomainError } from "./errors";
 export const FOREVER = "forever";
 export const DEFAULT_DURATION = "8760h";
 
-const UNIT_NS: Record<string, number> = {
-  ns: 1,
-  us: 1e3,
-  "µs": 1e3, // U+00B5 micro sign
-  "μs": 1e3, // U+03BC Greek mu
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
+const UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  "µs": 1_000n, // U+00B5 micro sign
+  "μs": 1_000n, // U+03BC Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
-const MAX_NS = 2 ** 63 - 1; // Go's time.Duration is an int64 of nanoseconds
+// Go's time.Duration is an int64 of nanoseconds. Exact: 2 ** 63 - 1 as a float
+// rounds up to 2 ** 63, which let one nanosecond past the limit through.
+const MAX_NS = 2n ** 63n - 1n;
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+
+/**
+ * Whole nanoseconds of `count` units, exactly: the fraction is truncated to
+ * the nanosecond as Go does (`1.5ns` is 1ns), with no float rounding.
+ */
+function wholeNanoseconds(count: string, unit: bigint): bigint {
+  const [whole = "", fraction = ""] = count.split(".");
+  const ns = BigInt(whole || "0") * unit;
+  return fraction ? ns + (BigInt(fraction) * unit) / 10n ** BigInt(fraction.length) : ns;
+}
 
 /** Nanoseconds of a duration string, or what is wrong with it. */
 function nanoseconds(value: string): number | string {
   if (value.length === 0 || value.length > 64) return "expected e.g. 300ms, 2h45m or forever";
   if (value.startsWith("-")) return "must be positive";
+  // `ns` (a float) gives the milliseconds; `exact` (integers) decides the bound.
   let ns = 0;
+  let exact = 0n;
   PART.lastIndex = 0;
   while (PART.lastIndex < value.length) {
     const start = PART.lastIndex;
     const match = PART.exec(value);
     if (!match || match.index !== start) return "expected numbers with units ns, us, µs, ms, s, m or h, or forever";
-    ns += Number(match[1]) * UNIT_NS[match[2]!]!;
+    const unit = UNIT_NS[match[2]!]!;
+    ns += Number(match[1]) * Number(unit);
+    exact += wholeNanoseconds(match[1]!, unit);
   }
   if (!(ns > 0)) return "must be positive";
-  if (ns > MAX_NS) return "longer than the largest duration, about 292 years";
+  if (exact > MAX_NS) return "longer than the largest duration, about 292 years";
   return ns;
 }
 
