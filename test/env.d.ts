@@ -17,5 +17,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The echo origin started by test/setup/origin-server.ts, for gateway tests. */
     originUrl: string;
+    /** A second echo server that no test configures: reaching it means a request went astray. */
+    canaryUrl: string;
   }
 }

@@ -11,6 +11,7 @@ import type { AppEnv } from "../../env";
 import { afterResponse } from "../../http/background";
 import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";
+import { forwardHeaders, forwardUrl } from "./forward";
 
 /** Paths edgekeys answers itself; they never reach the origin. */
 export const OWN_PREFIXES = ["/v1/", "/admin/", "/accounts/", "/client/v4/", "/cdn-cgi/"];
@@ -33,26 +34,25 @@ export async function gateway(c: Context<AppEnv>) {
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
     if (uuidToHex(identity.orgId) !== accountId) throw forbidden("This credential may not pass this gateway");
-    const jwt = await c.var.services.signer().sign(identity, new URL(c.req.url).origin);
+    const jwt = await c.var.services.signer().sign(identity, gatewayAudience(c.env.JWT_AUDIENCE, origin));
     response = await forward(c, origin, jwt, identity.clientId);
   });
   return response!;
 }
 
+/**
+ * The audience of the gateway's assertions: JWT_AUDIENCE, else the origin's
+ * own URL origin. Fixed by configuration, never by the request's Host.
+ */
+export const gatewayAudience = (configured: string | undefined, originUrl: string) => configured || new URL(originUrl).origin;
+
+/** Headers that carry secrets: they stop here, and the origin learns who called from the assertion alone. */
+const SECRET_HEADERS = ["cf-access-client-secret", "authorization", "x-auth-key"];
+
 async function forward(c: Context<AppEnv>, origin: string, jwt: string, clientId: string | null): Promise<Response> {
-  const incoming = new URL(c.req.url);
-  const base = new URL(origin);
-  const target = new URL(base.pathname.replace(/\/$/, "") + incoming.pathname + incoming.search, base);
-  const headers: Record<string, string | undefined> = {
-    ...c.req.header(),
-    // Secrets stop here: the origin learns who called from the assertion alone.
-    "cf-access-client-secret": undefined,
-    authorization: undefined,
-    "x-auth-key": undefined,
-    "cf-access-jwt-assertion": jwt,
-    "cf-access-client-id": clientId ?? undefined,
-  };
-  if (c.env.SERVICE_AUTH_HEADER) headers[c.env.SERVICE_AUTH_HEADER.toLowerCase()] = undefined;
+  const target = forwardUrl(new URL(origin), new URL(c.req.url));
+  const strip = c.env.SERVICE_AUTH_HEADER ? [...SECRET_HEADERS, c.env.SERVICE_AUTH_HEADER] : SECRET_HEADERS;
+  const headers = forwardHeaders(c.req.raw.headers, strip, { "cf-access-jwt-assertion": jwt, "cf-access-client-id": clientId });
   try {
     return await proxy(target, { raw: c.req.raw, headers });
   } catch (err) {
