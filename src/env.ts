@@ -26,8 +26,9 @@ export interface Env {
   JWT_PRIVATE_KEY?: string;
   /** A second key (JWK) published in the JWKS during a signing-key rotation. */
   JWT_PREVIOUS_KEY?: string;
-  /** `iss` and `aud` of assertions; default: the origin of the request. */
+  /** `iss` of assertions (default "edgekeys"). Never taken from a request. */
   JWT_ISSUER?: string;
+  /** `aud` of the gateway's assertions (default: ORIGIN_URL's origin); get-identity and RPC use `edgekeys:account:<account_id>`. */
   JWT_AUDIENCE?: string;
   /** Lifetime of assertions in seconds (default 300). */
   JWT_TTL_SECONDS?: string;

@@ -15,6 +15,19 @@ import type { ServiceIdentity } from "./service-auth";
 
 export const DEFAULT_TTL_SECONDS = 300;
 
+/** `iss` of every assertion unless JWT_ISSUER names another; never taken from a request. */
+export const DEFAULT_ISSUER = "edgekeys";
+
+const ACCOUNT_AUDIENCE_PREFIX = "edgekeys:account:";
+
+/**
+ * The audience of assertions minted outside the gateway (`get-identity`, RPC):
+ * the credential's own account. It can never equal the gateway's audience, so
+ * an origin behind the gateway never accepts an assertion that the gateway
+ * itself did not admit.
+ */
+export const accountAudience = (orgId: string) => `${ACCOUNT_AUDIENCE_PREFIX}${uuidToHex(orgId)}`;
+
 export interface JwtConfig {
   JWT_PRIVATE_KEY?: string;
   JWT_PREVIOUS_KEY?: string;
@@ -66,6 +79,9 @@ export class IdentitySigner {
     if (!config.JWT_PRIVATE_KEY) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY is not set");
     this.key = parseKey("JWT_PRIVATE_KEY", config.JWT_PRIVATE_KEY);
     if (!this.key.d) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY must be a private key");
+    if (config.JWT_AUDIENCE?.startsWith(ACCOUNT_AUDIENCE_PREFIX)) {
+      throw new DomainError("misconfigured", `JWT_AUDIENCE may not start with ${ACCOUNT_AUDIENCE_PREFIX} (reserved for per-account assertions)`);
+    }
     this.previous = config.JWT_PREVIOUS_KEY ? parseKey("JWT_PREVIOUS_KEY", config.JWT_PREVIOUS_KEY) : null;
     const ttl = Number(config.JWT_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
     this.ttl = Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
@@ -77,15 +93,16 @@ export class IdentitySigner {
   }
 
   /**
-   * Signs an assertion for `identity`. `origin` is the URL origin the request
-   * came to: the issuer and audience unless JWT_ISSUER / JWT_AUDIENCE say otherwise.
+   * Signs an assertion for `identity`, for `audience`: the gateway's (see
+   * `gateway.ts`) or the credential's account (`accountAudience`). Neither the
+   * issuer nor the audience ever comes from the request.
    */
-  async sign(identity: ServiceIdentity, origin: string, now = Date.now()): Promise<string> {
+  async sign(identity: ServiceIdentity, audience: string, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
     return this.signJws(
       {
-        iss: this.config.JWT_ISSUER || origin,
-        aud: [this.config.JWT_AUDIENCE || origin],
+        iss: this.config.JWT_ISSUER || DEFAULT_ISSUER,
+        aud: [audience],
         iat,
         nbf: iat,
         exp: iat + this.ttl,

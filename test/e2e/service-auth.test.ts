@@ -24,8 +24,8 @@ it("authenticates an SDK-made token by its headers, with an assertion that verif
 
   const jwks = createRemoteJWKSet(new URL(`${baseUrl()}/cdn-cgi/access/certs`));
   const { payload, protectedHeader } = await jwtVerify(res.headers.get("cf-access-jwt-assertion")!, jwks, {
-    issuer: baseUrl(),
-    audience: baseUrl(),
+    issuer: "edgekeys",
+    audience: `edgekeys:account:${account_id}`,
   });
   expect(protectedHeader.alg).toBe("ES256");
   expect(payload).toMatchObject({ sub: token.id, common_name: token.client_id, type: "app", account_id });

@@ -3,6 +3,7 @@
  * the signing keys, and the identity of an authenticated caller.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { accountAudience } from "../../auth/identity-jwt";
 import { describeIdentity } from "../../auth/service-auth";
 import type { AppEnv } from "../../env";
 import { throwOnInvalid } from "../../http/validation";
@@ -50,7 +51,7 @@ export const getIdentityRoute = createRoute({
   tags: ["Service auth"],
   summary: "Authenticate and describe the caller",
   description:
-    "Authenticates `CF-Access-Client-Id` + `CF-Access-Client-Secret` (or the configured JSON header, or `Authorization: Bearer <API key or service token>`) and answers the identity, with a signed assertion in the `Cf-Access-Jwt-Assertion` header. 401 when no valid credential was presented; 403 when a proven credential is disabled or expired.",
+    "Authenticates `CF-Access-Client-Id` + `CF-Access-Client-Secret` (or the configured JSON header, or `Authorization: Bearer <API key or service token>`) and answers the identity, with a signed assertion in the `Cf-Access-Jwt-Assertion` header whose audience is `edgekeys:account:<account_id>` (never the gateway's). 401 when no valid credential was presented; 403 when a proven credential is disabled or expired.",
   security: [{ accessClientId: [], accessClientSecret: [] }, { bearerAuth: [] }],
   middleware: [requireServiceAuth] as const,
   responses: {
@@ -69,7 +70,7 @@ export function serviceAuthRouter() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
   app.openapi(certsRoute, (c) => c.json(c.var.services.signer().jwks(), 200, { "Cache-Control": "public, max-age=300" }));
   app.openapi(getIdentityRoute, async (c) => {
-    const jwt = await c.var.services.signer().sign(c.var.identity, new URL(c.req.url).origin);
+    const jwt = await c.var.services.signer().sign(c.var.identity, accountAudience(c.var.identity.orgId));
     return c.json(describeIdentity(c.var.identity), 200, { "Cf-Access-Jwt-Assertion": jwt });
   });
   return app;

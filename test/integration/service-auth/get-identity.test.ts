@@ -40,8 +40,8 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     const jwt = res.headers.get("cf-access-jwt-assertion")!;
     const claims = await verifyAssertion(jwt);
     expect(claims).toMatchObject({
-      iss: "https://edgekeys.test",
-      aud: ["https://edgekeys.test"],
+      iss: "edgekeys",
+      aud: [`edgekeys:account:${o.org.account_id}`],
       sub: o.token.id,
       common_name: o.token.client_id,
       type: "app",
@@ -64,7 +64,7 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     for (const k of both.body.keys) expect(k).not.toHaveProperty("d");
   });
 
-  it("signs with the configured issuer, audience and lifetime", async () => {
+  it("signs with the configured issuer and lifetime; the audience stays the credential's account", async () => {
     const o = await orgWithToken();
     const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), {
       JWT_ISSUER: "https://team.example",
@@ -72,8 +72,25 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
       JWT_TTL_SECONDS: "60",
     });
     const claims = await verifyAssertion(res.headers.get("cf-access-jwt-assertion")!);
-    expect(claims).toMatchObject({ iss: "https://team.example", aud: ["my-app"] });
+    // JWT_AUDIENCE is the gateway's audience: get-identity never mints assertions for it.
+    expect(claims).toMatchObject({ iss: "https://team.example", aud: [`edgekeys:account:${o.org.account_id}`] });
     expect(claims.exp! - claims.iat!).toBe(60);
+  });
+
+  it("takes neither issuer nor audience from the Host header or the request URL", async () => {
+    const o = await orgWithToken();
+    const res = await identity({ ...clientHeaders(o.token.client_id, o.token.client_secret), Host: "gateway.example", "X-Forwarded-Host": "gateway.example" });
+    const claims = await verifyAssertion(res.headers.get("cf-access-jwt-assertion")!);
+    expect(claims.iss).toBe("edgekeys");
+    expect(claims.aud).toEqual([`edgekeys:account:${o.org.account_id}`]);
+    expect(JSON.stringify(claims)).not.toContain("edgekeys.test");
+  });
+
+  it("refuses a JWT_AUDIENCE in the per-account namespace (it would let get-identity mint gateway assertions)", async () => {
+    const o = await orgWithToken();
+    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), { JWT_AUDIENCE: `edgekeys:account:${o.org.account_id}` });
+    expect(res.status).toBe(500);
+    expect(res.body.message).toMatch(/JWT_AUDIENCE/);
   });
 
   it("produces assertions that fail verification when tampered with or expired", async () => {

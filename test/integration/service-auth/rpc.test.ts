@@ -12,13 +12,13 @@ const auth = () => exports.AuthService;
 describe("AuthService.verify over a service binding", () => {
   it("returns the identity and a signed assertion", async () => {
     const o = await orgWithToken();
-    const result = await auth().verify(clientHeaders(o.token.client_id, o.token.client_secret), { url: "https://api.example/x" });
+    const result = await auth().verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip: "192.0.2.1" });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.identity).toMatchObject({ id: o.token.id, client_id: o.token.client_id, account_id: o.org.account_id });
     const { d: _d, ...pub } = JSON.parse(env.JWT_PRIVATE_KEY!);
     const claims = await verifyJwt(result.jwt, pub, "ES256");
-    expect(claims).toMatchObject({ iss: "https://api.example", common_name: o.token.client_id });
+    expect(claims).toMatchObject({ iss: "edgekeys", aud: [`edgekeys:account:${o.org.account_id}`], common_name: o.token.client_id });
   });
 
   it("accepts header pairs and Bearer keys", async () => {
