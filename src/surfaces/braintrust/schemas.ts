@@ -3,6 +3,7 @@
  * for validation, TypeScript types and the generated OpenAPI document alike.
  */
 import { z } from "@hono/zod-openapi";
+import { plainText } from "../../http/text";
 
 /** Longest name we store; Braintrust sets none, but unbounded strings are an abuse vector. */
 export const MAX_NAME_LENGTH = 256;
@@ -36,9 +37,9 @@ export const CreateApiKeyOutputSchema = ApiKeySchema.extend({
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 export type CreateApiKeyOutput = z.infer<typeof CreateApiKeyOutputSchema>;
 
-export const NameSchema = z.string().min(1).max(MAX_NAME_LENGTH);
+export const NameSchema = plainText(z.string().min(1).max(MAX_NAME_LENGTH));
 
-export const OrgNameSchema = z.string().min(1).max(MAX_NAME_LENGTH).nullish().openapi({
+export const OrgNameSchema = NameSchema.nullish().openapi({
   description:
     "For nearly all users, this parameter should be unnecessary. But in the rare case that your API key belongs to multiple organizations, you may specify the name of the organization",
 });

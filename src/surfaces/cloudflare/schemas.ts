@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { durationProblem } from "../../core/duration";
+import { plainText } from "../../http/text";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
@@ -80,7 +81,7 @@ export const DurationSchema = z
     example: "60m",
   });
 
-export const NameSchema = z.string().min(1).max(256).openapi({ description: "The name of the service token", example: "CI/CD token" });
+export const NameSchema = plainText(z.string().min(1).max(256)).openapi({ description: "The name of the service token", example: "CI/CD token" });
 export const SecretVersionSchema = z.number().int().min(1).max(2 ** 31).openapi({
   description: "Version of the client secret; raising it on update rotates the secret",
 });

@@ -76,6 +76,30 @@ describe("POST /v1/api_key", () => {
     expect(extra.body.colour).toBeUndefined();
   });
 
+  it("refuses names with NUL, control characters or lone surrogates (storage would turn them into U+FFFD), and stores nothing", async () => {
+    const { api_key } = await bootstrap();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: "a\u0000b" }, "name"],
+      [{ name: "a\ud800b" }, "name"],
+      [{ name: "a\udc00" }, "name"],
+      [{ name: "line\nforged" }, "name"],
+      [{ name: "ok", org_name: "a\u0000b" }, "org_name"],
+      [{ name: "ok", org_name: "\ud800" }, "org_name"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await call("POST", "/v1/api_key", { token: api_key.key, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({ error: "invalid_request", field });
+      expect(res.body.message).toContain(`"${field}"`);
+    }
+    const listed = await call("GET", "/v1/api_key", { token: api_key.key });
+    expect(listed.body.objects).toHaveLength(1); // only the bootstrap key
+    // a well-formed surrogate pair is text like any other, and comes back as sent
+    const emoji = await call("POST", "/v1/api_key", { token: api_key.key, body: { name: "名前🔑" } });
+    expect(emoji.status).toBe(200);
+    expect((await call("GET", `/v1/api_key/${emoji.body.id}`, { token: api_key.key })).body.name).toBe("名前🔑");
+  });
+
   it("refuses bodies that are not JSON, malformed, or too large", async () => {
     const { api_key } = await bootstrap();
     const json = { "Content-Type": "application/json" };

@@ -86,6 +86,23 @@ describe("POST /v1/service_token", () => {
     expect(huge.status).toBe(413);
   });
 
+  it("refuses names with NUL or lone surrogates, for tokens and for service accounts, and creates nothing", async () => {
+    const o = await org();
+    for (const name of ["a\u0000b", "a\ud800b"]) {
+      for (const method of ["POST", "PUT"]) {
+        const res = await create(o.ownerKey, { name, service_account_id: o.account.id }, method);
+        expect(res.status, `${method} ${JSON.stringify(name)}`).toBe(400);
+        expect(res.body).toMatchObject({ error: "invalid_request", field: "name" });
+      }
+      for (const [sa, field] of [[{ name }, "invite_users.service_accounts[0].name"], [{ name: "ok", token_name: name }, "invite_users.service_accounts[0].token_name"]] as const) {
+        const res = await call("PATCH", "/v1/organization/members", { token: o.ownerKey, body: { invite_users: { service_accounts: [sa] } } });
+        expect(res.status, JSON.stringify(sa)).toBe(400);
+        expect(res.body).toMatchObject({ error: "invalid_request", field });
+      }
+    }
+    expect((await call("GET", "/v1/service_token", { token: o.ownerKey })).body.objects).toEqual([]);
+  });
+
   it("refuses an expired token", async () => {
     const o = await org();
     const res = await create(o.ownerKey, {

@@ -30,3 +30,19 @@ describe("durations past Go's largest", () => {
     expect(names).not.toContain("too-long");
   });
 });
+
+describe("names storage cannot keep as sent", () => {
+  it("refuses NUL, control characters and lone surrogates on create and update, naming the field", async () => {
+    const a = await account();
+    const t = await createToken(a, { name: "kept" });
+    for (const name of ["a\u0000b", "a\ud800b", "\udfff", "tab\there"]) {
+      for (const [method, path] of [["POST", a.base], ["PUT", `${a.base}/${t.id}`]] as const) {
+        const res = await cf(method, path, { token: a.key, body: { name } });
+        expect(res.status, `${method} ${JSON.stringify(name)}`).toBe(400);
+        expect(res.body.errors[0]).toMatchObject({ code: 10001, message: expect.stringContaining('"name"'), source: { pointer: "/name" } });
+      }
+    }
+    const listed = (await cf("GET", a.base, { token: a.key })).body.result;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(["kept"]);
+  });
+});

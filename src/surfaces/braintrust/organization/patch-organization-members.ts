@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { DomainError, invalid } from "../../../core/errors";
 import type { Role } from "../../../core/model";
 import type { BraintrustApp } from "../router";
-import { errorResponses, NameSchema } from "../schemas";
+import { errorResponses, NameSchema, OrgNameSchema } from "../schemas";
 
 /** Each list in one request; keeps every statement under D1's bound-parameter limit. */
 export const MAX_PER_LIST = 40;
@@ -34,7 +34,7 @@ const PatchOrganizationMembersBody = z
         emails: list(z.string().max(320)).openapi({ description: "Emails of members to remove" }),
       })
       .nullish(),
-    org_name: z.string().nullish(),
+    org_name: OrgNameSchema,
     org_id: z.string().nullish(),
   })
   .openapi("PatchOrganizationMembers");
