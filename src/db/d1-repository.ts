@@ -259,13 +259,24 @@ export class D1Repository implements Repository {
   }
 
   async blockIp(ip: string, until: number): Promise<void> {
-    await this.db
-      .prepare(
-        `INSERT INTO auth_failure_blocks (ip, blocked_until) VALUES (?, ?)
-         ON CONFLICT (ip) DO UPDATE SET blocked_until = max(blocked_until, excluded.blocked_until)`,
-      )
-      .bind(ip, until)
-      .run();
+    // Expired blocks refuse nothing (see `throwIfBlocked`) and would otherwise
+    // pile up forever. Each new block (one row at most) sweeps up to 100 of
+    // them in the same transaction: the table stays near the set of IPs
+    // blocked right now, and no single write grows with the backlog.
+    await this.db.batch([
+      this.db
+        .prepare(
+          `DELETE FROM auth_failure_blocks WHERE ip IN
+             (SELECT ip FROM auth_failure_blocks WHERE blocked_until <= ? LIMIT 100)`,
+        )
+        .bind(Date.now()),
+      this.db
+        .prepare(
+          `INSERT INTO auth_failure_blocks (ip, blocked_until) VALUES (?, ?)
+           ON CONFLICT (ip) DO UPDATE SET blocked_until = max(blocked_until, excluded.blocked_until)`,
+        )
+        .bind(ip, until),
+    ]);
   }
 
   async findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null> {

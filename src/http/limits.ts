@@ -3,9 +3,14 @@ import type { Context } from "hono";
 import type { Credential } from "../core/model";
 import type { AppEnv } from "../env";
 import { authenticateLimited, policyHeader } from "../ratelimit/guard";
+import { ipLimitKey } from "../ratelimit/ip-key";
 import { afterResponse } from "./background";
 
-/** The client's address as Cloudflare reports it; null when unknown (no per-IP counting then). */
+/**
+ * The client's address exactly as Cloudflare reports it (for the audit log);
+ * null when unknown. Rate limits count `ipLimitKey` of it instead, so that
+ * every spelling of one client shares one budget.
+ */
 export const clientIp = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP")?.trim() || null;
 
 /**
@@ -18,7 +23,7 @@ export async function authenticateWithLimits<T extends { credential: Credential 
   attempt: (ip: string | undefined) => Promise<T>,
 ): Promise<T> {
   for (const [name, value] of Object.entries(policyHeader(c.env))) c.header(name, value);
-  const { result, headers } = await authenticateLimited(c.env, c.var.services, clientIp(c), attempt, (work) =>
+  const { result, headers } = await authenticateLimited(c.env, c.var.services, ipLimitKey(clientIp(c)), attempt, (work) =>
     afterResponse(c, work),
   );
   for (const [name, value] of Object.entries(headers)) c.header(name, value);

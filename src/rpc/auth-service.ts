@@ -7,6 +7,7 @@ import { describeIdentity, type IdentityJson, presentedCredential } from "../aut
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
 import { authenticateLimited } from "../ratelimit/guard";
+import { ipLimitKey } from "../ratelimit/ip-key";
 import { servicesFor } from "../services";
 
 export type VerifyResult =
@@ -31,7 +32,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
       const h = new Headers(headers);
       const background = (work: Promise<unknown>) => this.ctx.waitUntil(work.catch(() => undefined));
       const services = servicesFor(this.env, undefined, background);
-      const { result } = await authenticateLimited(this.env, services, options.ip ?? null, (ip) =>
+      const { result } = await authenticateLimited(this.env, services, ipLimitKey(options.ip), (ip) =>
         services.serviceAuth.authenticate(presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ip),
         background,
       );

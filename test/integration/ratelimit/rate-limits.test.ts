@@ -1,9 +1,9 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { account, createToken } from "../../helpers/cloudflare";
 import { bootstrap, callWithEnv, countingDb, type CallOptions } from "../../helpers/http";
 import { countingLimiter, rewind, unreachableLimiter } from "../../helpers/ratelimit";
-import { clientHeaders, IDENTITY } from "../../helpers/service-auth";
+import { clientHeaders, IDENTITY, orgWithToken } from "../../helpers/service-auth";
 
 const LIMITS = { RATE_LIMIT_REQUESTS: "5", RATE_LIMIT_WINDOW_SECONDS: "60", AUTH_FAILURE_LIMIT: "3", AUTH_FAILURE_WINDOW_SECONDS: "60" };
 const limited = (method: string, path: string, opts: CallOptions = {}, extra: Record<string, unknown> = {}) =>
@@ -121,6 +121,77 @@ describe("per-IP failed-authentication limits", () => {
     await rewind(`ip:${ip}`, 60_000);
     await env.DB.prepare("DELETE FROM auth_failure_blocks WHERE ip = ?").bind(ip).run();
     expect((await from({ Authorization: `Bearer ${b.api_key.key}` })).status).toBe(200);
+  });
+});
+
+describe("per-IP limits count one client under one key, however its address is written", () => {
+  const octet = () => 1 + Math.floor(Math.random() * 254);
+  const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
+  const guess = (ip: string) => limited("GET", "/v1/api_key", { headers: { Authorization: "Bearer sk-guess", "CF-Connecting-IP": ip } });
+  const blockedIps = async (...ips: string[]) =>
+    (await env.DB.prepare(`SELECT ip FROM auth_failure_blocks WHERE ip IN (${ips.map(() => "?").join(", ")})`).bind(...ips).all<{ ip: string }>())
+      .results.map((r) => r.ip)
+      .sort();
+
+  it("shares one budget between an IPv4 address and its IPv4-mapped IPv6 spellings", async () => {
+    const b = await bootstrap();
+    const [x, y] = [octet(), octet()];
+    const ip = `100.64.${x}.${y}`;
+    const hexForm = `::FFFF:6440:${((x << 8) | y).toString(16).padStart(4, "0")}`;
+    expect((await guess(ip)).status).toBe(401);
+    expect((await guess(`::ffff:${ip}`)).status).toBe(401);
+    expect((await guess(`0:0:0:0:0:ffff:${ip}`)).status).toBe(401);
+    expect((await guess(hexForm)).status).toBe(429);
+    // blocked under the IPv4 address: the right key from the plain address is refused too
+    const right = await limited("GET", "/v1/api_key", { token: b.api_key.key, headers: { "CF-Connecting-IP": ip } });
+    expect(right.status).toBe(429);
+    expect(await blockedIps(ip, hexForm, `::ffff:${ip}`)).toEqual([ip]);
+  });
+
+  it("shares one budget within an IPv6 /64, whatever the spelling, and not across /64s", async () => {
+    const b = await bootstrap();
+    const [p, q] = [hex(), hex()];
+    expect((await guess(`2001:db8:${p}:${q}::1`)).status).toBe(401);
+    expect((await guess(`2001:db8:${p}:${q}::2`)).status).toBe(401);
+    expect((await guess(`2001:DB8:${p.toUpperCase()}:${q.padStart(4, "0")}:0:0::3`)).status).toBe(401);
+    // a fourth address of the same /64 finds the budget spent
+    expect((await guess(`2001:0db8:${p}:${q}:ffff:ffff:ffff:fffe`)).status).toBe(429);
+    const fromBlocked = await limited("GET", "/v1/api_key", { token: b.api_key.key, headers: { "CF-Connecting-IP": `2001:db8:${p}:${q}::99` } });
+    expect(fromBlocked.status).toBe(429);
+    expect(await blockedIps(`2001:db8:${p}:${q}::/64`)).toEqual([`2001:db8:${p}:${q}::/64`]);
+    // the neighbouring /64 is another client
+    const neighbour = `2001:db8:${p}:${(parseInt(q, 16) + 1).toString(16)}::1`;
+    expect((await guess(neighbour)).status).toBe(401);
+    expect((await limited("GET", "/v1/api_key", { token: b.api_key.key, headers: { "CF-Connecting-IP": neighbour } })).status).toBe(200);
+  });
+
+  it("keys the RPC entrypoint's options.ip the same way", async () => {
+    const o = await orgWithToken();
+    const wrong = clientHeaders(o.token.client_id, "3".repeat(64));
+    const ip = `100.65.${octet()}.${octet()}`;
+    const limit = Number(env.AUTH_FAILURE_LIMIT);
+    for (let i = 0; i < limit; i++) {
+      const spelling = i % 2 ? ip : `::ffff:${ip}`;
+      expect(await exports.AuthService.verify(wrong, { ip: spelling }), spelling).toMatchObject({ ok: false, status: 401 });
+    }
+    expect(await exports.AuthService.verify(wrong, { ip: `::FFFF:${ip}` })).toMatchObject({ ok: false, status: 429 });
+    expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({ ok: false, status: 429 });
+  });
+
+  it("deletes expired blocks when it blocks another IP", async () => {
+    const [expired, live, next] = [`100.66.${octet()}.${octet()}`, `100.67.${octet()}.${octet()}`, `100.68.${octet()}.${octet()}`];
+    const block = async (ip: string) => {
+      for (let i = 0; i < 3; i++) expect((await guess(ip)).status).toBe(401);
+      expect((await guess(ip)).status).toBe(429);
+    };
+    await block(expired);
+    await block(live);
+    expect(await blockedIps(expired, live)).toEqual([expired, live].sort());
+    // time passes for the first block only
+    await env.DB.prepare("UPDATE auth_failure_blocks SET blocked_until = ? WHERE ip = ?").bind(Date.now() - 1000, expired).run();
+    await rewind(`ip:${expired}`, 60_000);
+    await block(next);
+    expect(await blockedIps(expired, live, next)).toEqual([live, next].sort());
   });
 });
 
