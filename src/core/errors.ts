@@ -87,3 +87,7 @@ export const unauthenticated = (authFailure: AuthFailure, message: string) =>
   new DomainError("unauthenticated", message, { authFailure });
 
 export const forbidden = (message: string) => new DomainError("forbidden", message);
+
+/** Removing these members would leave the org without an owner. */
+export const lastOwner = () =>
+  new DomainError("invalid_request", "remove_users: an org must keep at least one owner", { field: "remove_users" });

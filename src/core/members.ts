@@ -5,12 +5,14 @@
 import type { Member, MembershipChange, Repository } from "../db/repository";
 import { type AuditAction, AuditContext, type AuditTarget } from "./audit";
 import type { CredentialService } from "./credentials";
-import { DomainError, invalid } from "./errors";
+import { invalid, lastOwner } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Org, Principal, Role } from "./model";
 import { normalizeEmail, requireOwner } from "./orgs";
 
 export interface MembershipRequest {
+  /** Who asks: users are invited by id only if they already share an org with the inviter. */
+  inviter: string;
   inviteEmails: string[];
   inviteIds: string[];
   serviceAccounts: { name: string; tokenName: string | null }[];
@@ -26,8 +28,10 @@ export interface AddedMember {
   token: { raw: string; name: string } | null;
 }
 
+const SERVICE_ACCOUNT_DOMAIN = "@service-accounts.invalid";
+
 /** Service accounts get an address that can never receive mail (RFC 2606 `.invalid`). */
-export const serviceAccountEmail = (id: string) => `${id}@service-accounts.invalid`;
+export const serviceAccountEmail = (id: string) => `${id}${SERVICE_ACCOUNT_DOMAIN}`;
 
 export class MemberService {
   constructor(
@@ -42,9 +46,15 @@ export class MemberService {
     const now = this.now();
 
     const inviteIds = [...new Set(req.inviteIds)];
-    const users = await this.repo.findUsers(inviteIds);
+    // A user the inviter shares no org with is answered exactly like one that does not exist:
+    // ids are no way to pull strangers in, nor to learn which ids exist.
+    const users = await this.repo.findUsersSharingAnOrg(inviteIds, req.inviter);
     const unknown = inviteIds.findIndex((id) => !users.some((u) => u.id === id));
     if (unknown >= 0) throw invalid(`invite_users.ids[${unknown}]`, `no user with id ${inviteIds[unknown]}`);
+    const serviceAddress = req.inviteEmails.findIndex((email) => normalizeEmail(email).endsWith(SERVICE_ACCOUNT_DOMAIN));
+    if (serviceAddress >= 0) {
+      throw invalid(`invite_users.emails[${serviceAddress}]`, "service accounts are created with invite_users.service_accounts, not invited by address");
+    }
 
     const remove = await this.membersToRemove(org, req);
 
@@ -99,9 +109,8 @@ export class MemberService {
       emails: req.removeEmails.map(normalizeEmail),
     });
     const removedOwners = members.filter((m) => m.role === "owner").length;
-    if (removedOwners > 0 && removedOwners >= (await this.repo.countOwners(org.id))) {
-      throw new DomainError("invalid_request", "remove_users: an org must keep at least one owner", { field: "remove_users" });
-    }
+    // The friendly early answer; the write itself enforces the rule too (concurrent removals).
+    if (removedOwners > 0 && removedOwners >= (await this.repo.countOwners(org.id))) throw lastOwner();
     return members.map((m) => m.principal);
   }
 }

@@ -104,8 +104,8 @@ export interface Repository {
   findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null>;
   /** A service account that is a member of `orgId`. */
   findServiceAccount(orgId: string, id: string): Promise<Principal | null>;
-  /** Users (any org) with these ids. */
-  findUsers(ids: string[]): Promise<Principal[]>;
+  /** Users with these ids that share at least one org with `principalId`. */
+  findUsersSharingAnOrg(ids: string[], principalId: string): Promise<Principal[]>;
   /** Members of `orgId` matching any of these ids or emails. */
   findMembers(orgId: string, match: { ids: string[]; emails: string[] }): Promise<Member[]>;
   countOwners(orgId: string): Promise<number>;

@@ -34,6 +34,8 @@ describe("PATCH /v1/organization/members", () => {
   it("invites users by email (created when unknown) and by id, as members", async () => {
     const b = await bootstrap();
     const elsewhere = await bootstrap();
+    // Inviting by id reaches only users who already share an org with the inviter.
+    expect((await patch(elsewhere.api_key.key, { invite_users: { emails: [b.user.email] } })).status).toBe(200);
     const newEmail = `${unique("new")}@example.com`;
     const res = await patch(b.api_key.key, { invite_users: { emails: [newEmail.toUpperCase()], ids: [elsewhere.user.id] } });
     expect(res.status, res.text).toBe(200);
@@ -91,7 +93,7 @@ describe("PATCH /v1/organization/members", () => {
     const b = await bootstrap();
     await patch(b.api_key.key, { invite_users: { emails: ["member@example.com"] } });
     const member = await bootstrap({ email: `${unique("m")}@example.com` });
-    await patch(b.api_key.key, { invite_users: { ids: [member.user.id] } });
+    await patch(b.api_key.key, { invite_users: { emails: [member.user.email] } });
     const asMember = await patch(member.api_key.key, { org_name: b.org.name, invite_users: { service_accounts: [{ name: "x" }] } });
     expect(asMember.status).toBe(403);
     expect(asMember.body.message).toMatch(/owner/);

@@ -99,6 +99,7 @@ export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
     const { org, role } = await services.orgs.resolve(caller, body.org_name, body.org_id);
     const invite = body.invite_users;
     const added = await services.members.change(org, role, {
+      inviter: caller.principal.id,
       inviteEmails: invite?.emails ?? [],
       inviteIds: invite?.ids ?? [],
       serviceAccounts: (invite?.service_accounts ?? []).map((sa) => ({ name: sa.name, tokenName: sa.token_name ?? null })),
