@@ -99,18 +99,20 @@ export class AccessTokenService {
     throwIfBlocked(ipBlockedUntil, now);
     if (!credential) throw unauthenticated("unknown", "Invalid service token");
     let usedPrevious = false;
-    if (!(await this.hasher.verify(secret, credential.secretHash, credential.hashVersion))) {
+    let verified = { hash: credential.secretHash, version: credential.hashVersion };
+    if (!(await this.hasher.verify(secret, verified.hash, verified.version))) {
       const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;
       const inGrace = prevSecretHash !== null && prevHashVersion !== null && (prevExpiresAt ?? 0) > now;
       if (!inGrace || !(await this.hasher.verify(secret, prevSecretHash, prevHashVersion))) {
         throw unauthenticated("invalid_secret", "Invalid service token");
       }
       usedPrevious = true;
-    } else {
-      this.hasher.upgradeLater(secret, credential.hashVersion, (h) =>
-        this.repo.upgradeHash(credential.id, credential.hashVersion, h.hash, h.version),
-      );
+      verified = { hash: prevSecretHash, version: prevHashVersion };
     }
+    // A grace-period secret is re-hashed too, so that dropping the old pepper does not end its grace early.
+    this.hasher.upgradeLater(secret, verified.version, (h) =>
+      this.repo.upgradeHash(credential.id, usedPrevious ? "previous" : "current", verified, h),
+    );
     if (!credential.enabled) throw unauthenticated("disabled", "Service token is disabled");
     if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthenticated("expired", "Service token has expired");
     return { credential, usedPrevious };

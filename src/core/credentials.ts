@@ -112,7 +112,8 @@ export class CredentialService {
     if (!(await this.hasher.verify(raw, credential.secretHash, credential.hashVersion))) {
       throw unauthenticated("invalid_secret", `Invalid ${label}`);
     }
-    this.hasher.upgradeLater(raw, credential.hashVersion, (h) => this.repo.upgradeHash(credential.id, credential.hashVersion, h.hash, h.version));
+    const verified = { hash: credential.secretHash, version: credential.hashVersion };
+    this.hasher.upgradeLater(raw, verified.version, (h) => this.repo.upgradeHash(credential.id, "current", verified, h));
     // Only a caller that proved the secret learns why a real credential is refused.
     if (!credential.enabled) throw unauthenticated("disabled", `${label} is disabled`);
     if (credential.expiresAt !== null && credential.expiresAt <= this.now()) {

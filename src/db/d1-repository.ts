@@ -4,6 +4,7 @@
  */
 import type { AuditEvent } from "../core/audit";
 import { lastOwner } from "../core/errors";
+import type { SecretHash } from "../core/hashing";
 import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
 import type {
   AuditQuery,
@@ -432,10 +433,12 @@ export class D1Repository implements Repository {
     return { credential: row?.c_id == null ? null : credentialFrom(row), ipBlockedUntil: num(row?.ip_blocked_until) };
   }
 
-  async upgradeHash(id: string, fromVersion: number, hash: ArrayBuffer, version: number): Promise<void> {
+  async upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void> {
+    const [hash, version] = which === "current" ? ["secret_hash", "hash_version"] : ["prev_secret_hash", "prev_hash_version"];
+    // Compare-and-swap on the verified hash itself, not only its version.
     await this.db
-      .prepare(`UPDATE credentials SET secret_hash = ?, hash_version = ? WHERE id = ? AND hash_version = ?`)
-      .bind(hash, version, id, fromVersion)
+      .prepare(`UPDATE credentials SET ${hash} = ?, ${version} = ? WHERE id = ? AND ${hash} = ? AND ${version} = ?`)
+      .bind(upgraded.hash, upgraded.version, id, verified.hash, verified.version)
       .run();
   }
 

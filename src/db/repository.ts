@@ -3,6 +3,7 @@
  * tests run it against a real D1 inside workerd rather than mocking it.
  */
 import type { AuditAction, AuditEvent } from "../core/audit";
+import type { SecretHash } from "../core/hashing";
 import type { Caller, Credential, CredentialKind, Org, OwnedCredential, Principal, Role } from "../core/model";
 
 /** Which credential, seen from whom: every read and write names its org or owner. */
@@ -119,8 +120,13 @@ export interface Repository {
   blockIp(ip: string, until: number): Promise<void>;
   /** Stores a new credential and its event in one batch. */
   insertCredential(credential: Credential, event: AuditEvent): Promise<void>;
-  /** Re-stores a current secret's hash under the current pepper, if it is still of `fromVersion`. Not an update: no revision bump. */
-  upgradeHash(id: string, fromVersion: number, hash: ArrayBuffer, version: number): Promise<void>;
+  /**
+   * Re-stores a secret's hash (the current one, or the previous one in its grace
+   * period) under the current pepper, only if the stored hash is still exactly
+   * the one that was verified: a rotation in between is never undone. Not an
+   * update: no revision bump.
+   */
+  upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void>;
   /** Records a use at `now` unless one at or after `staleBefore` is already recorded. Not an update: no revision bump. */
   touchCredential(id: string, now: number, staleBefore: number): Promise<void>;
   listCredentials(query: CredentialListQuery): Promise<OwnedCredential[]>;

@@ -3,6 +3,7 @@
  * (`entrypoint = "AuthService"`) and authenticate callers without a network hop.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { accountAudience } from "../auth/identity-jwt";
 import { describeIdentity, type IdentityJson, presentedCredential } from "../auth/service-auth";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
@@ -15,8 +16,6 @@ export type VerifyResult =
   | { ok: false; status: number; error: ErrorCode; message: string; retryAfter?: number };
 
 export interface VerifyOptions {
-  /** The URL of the request being authenticated: its origin becomes the assertion's iss and aud. */
-  url?: string;
   /** The client's IP (CF-Connecting-IP): failed authentications from it are limited as over HTTP. */
   ip?: string;
 }
@@ -39,8 +38,8 @@ export class AuthService extends WorkerEntrypoint<Env> {
       const { identity, credential } = result;
       const write = services.credentials.noteUse(credential);
       if (write) background(write);
-      const origin = options.url ? new URL(options.url).origin : "https://edgekeys.invalid";
-      const jwt = await services.signer().sign(identity, origin);
+      // The caller's account is the audience: a caller cannot make it the gateway's.
+      const jwt = await services.signer().sign(identity, accountAudience(identity.orgId));
       return { ok: true, identity: describeIdentity(identity), jwt };
     } catch (err) {
       if (err instanceof DomainError) {

@@ -47,7 +47,7 @@ describe("invites by id", () => {
   it("refuses a service account's address invited as a user's email", async () => {
     const b = await bootstrap();
     const robot = await createServiceAccount(b.api_key.key);
-    for (const email of [robot.email, robot.email.toUpperCase(), "someone@service-accounts.invalid"]) {
+    for (const email of [robot.email!, robot.email!.toUpperCase(), "someone@service-accounts.invalid"]) {
       const res = await patch(b.api_key.key, { invite_users: { emails: ["fine@example.com", email] } });
       expect(res.status, email).toBe(400);
       expect(res.body.field).toBe("invite_users.emails[1]");
