@@ -61,10 +61,33 @@ describe("the app around the surfaces", () => {
         headers: { Origin: "https://app.example", "Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "authorization" },
       });
       expect(res.status).toBeLessThan(300);
-      expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example");
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
       expect(res.headers.get("access-control-allow-methods")).toContain("DELETE");
       expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
     }
+  });
+
+  it("never lets an origin make credentialed /v1 requests, and allows the official client's headers", async () => {
+    const preflight = await call("OPTIONS", "/v1/api_key", {
+      headers: {
+        Origin: "https://evil.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, x-stainless-lang, x-stainless-retry-count, content-type",
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    const allowed = preflight.headers.get("access-control-allow-headers")!.toLowerCase().split(",").map((h) => h.trim());
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "x-stainless-lang", "x-stainless-retry-count", "content-type"]));
+    // the request itself, cookies and all: still no credentials mode, no reflected origin
+    const { api_key } = await bootstrap();
+    const res = await call("GET", "/v1/api_key", { token: api_key.key, headers: { Origin: "https://evil.example", Cookie: "session=1" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+    const exposed = res.headers.get("access-control-expose-headers")!.toLowerCase().split(",");
+    expect(exposed).toEqual(expect.arrayContaining(["x-request-id", "retry-after", "ratelimit", "ratelimit-policy"]));
   });
 
   it("tags every answer with a request id and forbids caching", async () => {

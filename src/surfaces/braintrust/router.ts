@@ -26,14 +26,16 @@ export type BraintrustApp = OpenAPIHono<AppEnv>;
 export function braintrustRouter(): BraintrustApp {
   const app: BraintrustApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
   // Preflight answers before authentication: browsers send OPTIONS without credentials.
+  // Any origin, but never with credentials: the API reads only the Bearer header,
+  // which a page must hold to send, so cookies are never needed and never allowed.
+  // Request headers are reflected (empty allowHeaders), so the official client's
+  // X-Stainless-* headers pass without a list to keep up to date.
   app.use(
     "*",
     cors({
-      origin: (origin) => origin || "*",
-      credentials: true,
+      origin: "*",
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "Accept", "X-Request-Id"],
-      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"],
       maxAge: 86400,
     }),
   );
