@@ -116,7 +116,7 @@ describe("the audit log", () => {
     expect((await call("GET", "/v1/audit_events?action=nope", { token: b.api_key.key })).status).toBe(400);
 
     const member = await bootstrap({ email: `${unique("m")}@example.com` });
-    await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { invite_users: { ids: [member.user.id] } } });
+    await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
     const denied = await call("GET", `/v1/audit_events?org_name=${b.org.name}`, { token: member.api_key.key });
     expect(denied.status).toBe(403);
     const other = await bootstrap();

@@ -63,6 +63,9 @@ describe("Bearer authentication on /v1", () => {
 
   it("refuses a key whose owner is no longer a member of its org", async () => {
     const b = await bootstrap();
+    // another owner first: an org's last owner cannot lose their membership at all
+    const invite = { invite_users: { emails: [`${b.user.id}-co@example.com`], group_names: ["Owners"] } };
+    expect((await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: invite })).status).toBe(200);
     await env.DB.prepare("DELETE FROM memberships WHERE principal_id = ?").bind(b.user.id).run();
     expect((await call("GET", "/v1/api_key", { token: b.api_key.key })).status).toBe(401);
   });

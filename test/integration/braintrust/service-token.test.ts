@@ -10,7 +10,7 @@ async function org() {
   const owner = await bootstrap();
   const account = await createServiceAccount(owner.api_key.key, { name: "robot" });
   const member = await bootstrap({ email: `${unique("member")}@example.com` });
-  await call("PATCH", "/v1/organization/members", { token: owner.api_key.key, body: { invite_users: { ids: [member.user.id] } } });
+  await call("PATCH", "/v1/organization/members", { token: owner.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
   return { owner, ownerKey: owner.api_key.key, account, memberKey: member.api_key.key, orgName: owner.org.name };
 }
 

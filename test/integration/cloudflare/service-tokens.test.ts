@@ -381,7 +381,7 @@ describe("authentication and accounts", () => {
   it("refuses a member's credential with 403 (9109)", async () => {
     const a = await account();
     const member = await bootstrap({ email: `${unique("m")}@example.com` });
-    await call("PATCH", "/v1/organization/members", { token: a.key, body: { invite_users: { ids: [member.user.id] } } });
+    await call("PATCH", "/v1/organization/members", { token: a.key, body: { invite_users: { emails: [member.user.email] } } });
     const res = await cf("GET", a.base, { token: member.api_key.key });
     expect(res.status).toBe(403);
     expect(res.body.errors[0]).toMatchObject({ code: 9109, message: expect.stringMatching(/owner/) });
