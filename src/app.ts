@@ -15,6 +15,7 @@ import { DomainError } from "./core/errors";
 import type { AppEnv } from "./env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
 import { afterResponse } from "./http/background";
+import { CEILING_PATH, ceiling } from "./http/bench-route";
 import { clientIp } from "./http/limits";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
@@ -125,6 +126,7 @@ export function createApp() {
   // OpenAPI document, whose operation ids must be unique.
   app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
   app.route("/", serviceAuthRouter());
+  app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
   // Last: everything else is the origin's in gateway mode, and unknown otherwise.
   app.all("*", gateway);
 
