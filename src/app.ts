@@ -16,7 +16,7 @@ import type { AppEnv } from "./env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
 import { afterResponse } from "./http/background";
 import { CEILING_PATH, ceiling } from "./http/bench-route";
-import { clientIp } from "./http/limits";
+import { clientIp } from "./http/client-ip";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { servicesFor } from "./services";

@@ -1,3 +1,4 @@
+import type { CredentialObject } from "./auth/credential-object";
 import type { ServiceIdentity } from "./auth/service-auth";
 import type { Caller } from "./core/model";
 import type { RateLimiter } from "./ratelimit/rate-limiter-object";
@@ -6,13 +7,13 @@ import type { Services } from "./services";
 /** Bindings, secrets and vars of the Worker (see wrangler.toml and README "Configuration"). */
 export interface Env {
   DB: D1Database;
-  /** Rate-limit counters: one object per credential and per client IP. */
+  /** Each credential's home: verifies it and counts its requests (`auth/credential-object.ts`). */
+  CREDENTIALS: DurableObjectNamespace<CredentialObject>;
+  /** Failed authentications per client address (and the bench's ceiling route). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Requests per credential per window (default 1000 per 60 s). */
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_WINDOW_SECONDS?: string;
-  /** "false" makes per-credential limiting fail closed when the counter is unreachable. */
-  RATE_LIMIT_FAIL_OPEN?: string;
   /** Failed authentications per client IP per window (default 20 per 60 s). */
   AUTH_FAILURE_LIMIT?: string;
   AUTH_FAILURE_WINDOW_SECONDS?: string;

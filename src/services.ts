@@ -3,7 +3,8 @@
  * the context by one middleware, so that handlers never construct their own.
  */
 import { IdentitySigner } from "./auth/identity-jwt";
-import { ServiceAuthenticator } from "./auth/service-auth";
+import { DurableObjectHomes } from "./auth/credential-homes";
+import { Authenticator } from "./auth/pipeline";
 import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
 import type { Repository } from "./db/repository";
@@ -12,7 +13,6 @@ import { type Defer, SecretHasher, peppersFromEnv } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
-import { DurableObjectLimiter, type Limiter } from "./ratelimit/limiter";
 import type { Env } from "./env";
 
 export interface Services {
@@ -23,8 +23,8 @@ export interface Services {
   orgs: OrgService;
   members: MemberService;
   accessTokens: AccessTokenService;
-  serviceAuth: ServiceAuthenticator;
-  limiter: Limiter;
+  /** The authentication pipeline of every door. */
+  auth: Authenticator;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
   signer(): IdentitySigner;
 }
@@ -48,18 +48,18 @@ function signerFor(env: Env): IdentitySigner {
  */
 export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer): Services {
   const repo = new D1Repository(env.DB);
-  const hasher = new SecretHasher(peppersFromEnv(env), defer);
-  const credentials = new CredentialService(repo, hasher, audit);
-  const accessTokens = new AccessTokenService(repo, hasher, audit);
+  const peppers = peppersFromEnv(env);
+  const hasher = new SecretHasher(peppers, defer);
+  const homes = new DurableObjectHomes(env);
+  const credentials = new CredentialService(repo, hasher, homes, audit);
   return {
     audit,
     repo,
     credentials,
-    orgs: new OrgService(repo, credentials, audit),
-    members: new MemberService(repo, credentials, audit),
-    accessTokens,
-    serviceAuth: new ServiceAuthenticator(accessTokens, credentials),
-    limiter: new DurableObjectLimiter(env),
+    orgs: new OrgService(repo, credentials, homes, audit),
+    members: new MemberService(repo, credentials, homes, audit),
+    accessTokens: new AccessTokenService(repo, hasher, homes, audit),
+    auth: new Authenticator(env, () => peppers),
     signer: () => signerFor(env),
   };
 }

@@ -1,12 +1,10 @@
 /**
- * `Authorization: Bearer <token>` authentication. On success the verified
- * caller is on the context as `caller`; on failure a DomainError reaches the
- * surface's error renderer.
+ * `Authorization: Bearer <token>`: how the token is read, and the door of the
+ * Braintrust surface (`/v1`), where every route takes an API key or a
+ * Braintrust service token.
  */
-import { createMiddleware } from "hono/factory";
 import { unauthenticated } from "../core/errors";
-import type { AppEnv } from "../env";
-import { authenticateWithLimits } from "../http/limits";
+import { authenticate } from "./middleware";
 
 /** The token of a `Bearer` Authorization header, or null when there is none. */
 export function bearerToken(header: string | undefined): string | null {
@@ -16,12 +14,11 @@ export function bearerToken(header: string | undefined): string | null {
   return match[1]!;
 }
 
-export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
-  const caller = await authenticateWithLimits(c, (ip) => {
+export const requireBearer = authenticate({
+  extract(c) {
     const token = bearerToken(c.req.header("Authorization"));
     if (token === null) throw unauthenticated("missing", "Missing Authorization header (Bearer <API key>)");
-    return c.var.services.credentials.authenticate(token, ip);
-  });
-  c.set("caller", caller);
-  await next();
+    return { kind: "bearer", token };
+  },
+  challenge: 'Bearer realm="edgekeys"',
 });

@@ -5,14 +5,11 @@
  * Braintrust service token. Strict: never a redirect; 401 when the caller did
  * not prove a secret, 403 when a proven credential is disabled or expired.
  */
-import type { AccessTokenService } from "../core/access-tokens";
-import type { CredentialService } from "../core/credentials";
 import { DomainError, unauthenticated } from "../core/errors";
 import { uuidToHex } from "../core/ids";
 import type { Credential, Principal } from "../core/model";
 import { bearerToken } from "./bearer";
-
-export type PresentedCredential = { kind: "client"; clientId: string; secret: string } | { kind: "bearer"; token: string };
+import type { Authenticated, PresentedCredential } from "./pipeline";
 
 /** Who authenticated: what every consumer of service auth (JWT, get-identity, RPC, gateway) is told. */
 export interface ServiceIdentity {
@@ -26,6 +23,20 @@ export interface ServiceIdentity {
   principal: Pick<Principal, "id" | "kind" | "email"> | null;
   /** Access service tokens: whether the previous secret (in its grace period) was used. */
   usedPreviousSecret: boolean;
+}
+
+/** The identity of an authenticated credential. */
+export function identityOf({ record, usedPrevious }: Authenticated): ServiceIdentity {
+  const { credential, principal } = record;
+  return {
+    credentialId: credential.id,
+    credentialKind: credential.kind,
+    name: credential.name,
+    orgId: credential.orgId,
+    clientId: credential.clientId,
+    principal: principal && { id: principal.id, kind: principal.kind, email: principal.email },
+    usedPreviousSecret: usedPrevious,
+  };
 }
 
 /** The identity as JSON, for `get-identity` and the RPC entrypoint alike. */
@@ -47,8 +58,8 @@ export type IdentityJson = ReturnType<typeof describeIdentity>;
 
 type HeaderGetter = (name: string) => string | null | undefined;
 
-/** Reads the presented credential from request headers; null when there is none at all. */
-export function presentedCredential(header: HeaderGetter, serviceAuthHeader?: string): PresentedCredential | null {
+/** Reads the presented credential from request headers; a `missing` failure when there is none at all. */
+export function presentedCredential(header: HeaderGetter, serviceAuthHeader?: string): PresentedCredential {
   const clientId = header("CF-Access-Client-Id");
   const secret = header("CF-Access-Client-Secret");
   if (clientId || secret) {
@@ -58,7 +69,8 @@ export function presentedCredential(header: HeaderGetter, serviceAuthHeader?: st
   const combined = serviceAuthHeader ? header(serviceAuthHeader) : null;
   if (combined) return fromCombinedHeader(combined, serviceAuthHeader!);
   const token = bearerToken(header("Authorization") ?? undefined);
-  return token === null ? null : { kind: "bearer", token };
+  if (token === null) throw unauthenticated("missing", "Missing credentials: send CF-Access-Client-Id and CF-Access-Client-Secret");
+  return { kind: "bearer", token };
 }
 
 function fromCombinedHeader(value: string, name: string): PresentedCredential {
@@ -77,49 +89,9 @@ function fromCombinedHeader(value: string, name: string): PresentedCredential {
   return { kind: "client", clientId, secret };
 }
 
-export class ServiceAuthenticator {
-  constructor(
-    private readonly accessTokens: AccessTokenService,
-    private readonly credentials: CredentialService,
-  ) {}
-
-  /** Verifies the presented credential; disabled and expired credentials become 403s. */
-  async authenticate(presented: PresentedCredential | null, ip?: string): Promise<{ identity: ServiceIdentity; credential: Credential }> {
-    if (!presented) throw unauthenticated("missing", "Missing credentials: send CF-Access-Client-Id and CF-Access-Client-Secret");
-    try {
-      if (presented.kind === "client") {
-        const { credential, usedPrevious } = await this.accessTokens.verify(presented.clientId, presented.secret, ip);
-        return {
-          credential,
-          identity: {
-            credentialId: credential.id,
-            credentialKind: credential.kind,
-            name: credential.name,
-            orgId: credential.orgId,
-            clientId: credential.clientId,
-            principal: null,
-            usedPreviousSecret: usedPrevious,
-          },
-        };
-      }
-      const caller = await this.credentials.authenticate(presented.token, ip);
-      return {
-        credential: caller.credential,
-        identity: {
-          credentialId: caller.credential.id,
-          credentialKind: caller.credential.kind,
-          name: caller.credential.name,
-          orgId: caller.org.id,
-          clientId: null,
-          principal: { id: caller.principal.id, kind: caller.principal.kind, email: caller.principal.email },
-          usedPreviousSecret: false,
-        },
-      };
-    } catch (err) {
-      const failure = err instanceof DomainError ? err.details.authFailure : undefined;
-      // The secret was proven: say why the credential is refused, with 403.
-      if (failure === "disabled" || failure === "expired") throw new DomainError("forbidden", (err as Error).message, { authFailure: failure });
-      throw err;
-    }
-  }
+/** Service auth answers a proven but disabled or expired credential with 403, saying why. */
+export function refuseProven(err: unknown): unknown {
+  const failure = err instanceof DomainError ? err.details.authFailure : undefined;
+  if (failure === "disabled" || failure === "expired") return new DomainError("forbidden", (err as Error).message, { authFailure: failure });
+  return err;
 }

@@ -5,13 +5,13 @@
  */
 import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DEFAULT_DURATION, expiryAfter } from "./duration";
-import { DomainError, invalid, notFound, unauthenticated } from "./errors";
+import { DomainError, invalid, notFound } from "./errors";
 import { type AuditAction, AuditContext } from "./audit";
-import { throwIfBlocked } from "./credentials";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import type { Credential } from "./model";
-import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, mintClientId, mintClientSecret } from "./tokens";
+import { mintClientId, mintClientSecret } from "./tokens";
+import { guardedWrite, NO_CACHE, refOf, type VerificationCache } from "./verification-cache";
 
 export interface CreateAccessToken {
   name: string;
@@ -43,6 +43,7 @@ export class AccessTokenService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
+    private readonly homes: VerificationCache = NO_CACHE,
     private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
@@ -85,39 +86,6 @@ export class AccessTokenService {
     return { credential, secret };
   }
 
-  /**
-   * Verifies a client id and secret: the current secret, or the previous one
-   * during its grace period. Malformed values are refused before any read; a
-   * disabled or expired token is refused only to a caller that proved the secret.
-   */
-  async verify(clientId: string, secret: string, ip?: string): Promise<{ credential: Credential; usedPrevious: boolean }> {
-    if (!CLIENT_ID_PATTERN.test(clientId) || !CLIENT_SECRET_PATTERN.test(secret)) {
-      throw unauthenticated("malformed", "Malformed service token client id or secret");
-    }
-    const { credential, ipBlockedUntil } = await this.repo.findAccessToken(clientId, ip);
-    const now = this.now();
-    throwIfBlocked(ipBlockedUntil, now);
-    if (!credential) throw unauthenticated("unknown", "Invalid service token");
-    let usedPrevious = false;
-    let verified = { hash: credential.secretHash, version: credential.hashVersion };
-    if (!(await this.hasher.verify(secret, verified.hash, verified.version))) {
-      const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;
-      const inGrace = prevSecretHash !== null && prevHashVersion !== null && (prevExpiresAt ?? 0) > now;
-      if (!inGrace || !(await this.hasher.verify(secret, prevSecretHash, prevHashVersion))) {
-        throw unauthenticated("invalid_secret", "Invalid service token");
-      }
-      usedPrevious = true;
-      verified = { hash: prevSecretHash, version: prevHashVersion };
-    }
-    // A grace-period secret is re-hashed too, so that dropping the old pepper does not end its grace early.
-    this.hasher.upgradeLater(secret, verified.version, (h) =>
-      this.repo.upgradeHash(credential.id, usedPrevious ? "previous" : "current", verified, h),
-    );
-    if (!credential.enabled) throw unauthenticated("disabled", "Service token is disabled");
-    if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthenticated("expired", "Service token has expired");
-    return { credential, usedPrevious };
-  }
-
   /** One page (1-based) of the org's tokens, oldest first, and how many match in all. */
   async list(
     orgId: string,
@@ -143,11 +111,13 @@ export class AccessTokenService {
   }
 
   async delete(orgId: string, id: string): Promise<Credential> {
-    const deleted = await this.repo.deleteCredential(scope(orgId, id), this.audit.event("access_token.delete", orgId, "access_token", id));
+    // The home is found by the client id, so read the token first (another org's answers 404 here).
+    const current = await this.get(orgId, id);
+    const event = this.audit.event("access_token.delete", orgId, "access_token", id);
+    const deleted = await guardedWrite(this.homes, [refOf(current)], async () => ({ result: await this.repo.deleteCredential(scope(orgId, id), event) }));
     if (!deleted) throw notFound("Access service token", id);
     return deleted.credential;
   }
-
   /** Extends the expiry by the token's duration from now; the secret stays. */
   async refresh(orgId: string, id: string): Promise<Credential> {
     const { credential } = await this.mutate(orgId, id, async (current, now) => {
@@ -234,16 +204,20 @@ export class AccessTokenService {
       now: number,
     ) => Promise<{ changes: CredentialChanges; secret?: string; action: AuditAction; summary: Record<string, unknown> }>,
   ): Promise<WithSecret> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.get(orgId, id);
-      const now = Math.max(this.now(), current.updatedAt);
-      const { changes, secret, action, summary } = await compute(current, now);
-      const defined = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
-      const event = this.audit.event(action, orgId, "access_token", id, defined, now);
-      const updated = await this.repo.updateCredential(scope(orgId, id), current.revision, changes, event);
-      if (updated) return { credential: updated.credential, secret: secret ?? null };
-    }
-    throw new DomainError("conflict", `Access service token ${JSON.stringify(id)} is being changed concurrently; retry`);
+    // Every update may change validity (enabled, expiry, secrets): the token's home is held throughout.
+    const first = await this.get(orgId, id);
+    return guardedWrite(this.homes, [refOf(first)], async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = attempt === 0 ? first : await this.get(orgId, id);
+        const now = Math.max(this.now(), current.updatedAt);
+        const { changes, secret, action, summary } = await compute(current, now);
+        const defined = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
+        const event = this.audit.event(action, orgId, "access_token", id, defined, now);
+        const updated = await this.repo.updateCredential(scope(orgId, id), current.revision, changes, event);
+        if (updated) return { result: { credential: updated.credential, secret: secret ?? null } };
+      }
+      throw new DomainError("conflict", `Access service token ${JSON.stringify(id)} is being changed concurrently; retry`);
+    });
   }
 }
 

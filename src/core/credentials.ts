@@ -1,14 +1,15 @@
 /**
- * The credential core: issue, authenticate, list, read and delete credentials
+ * The credential core: issue, list, read and delete credentials
  * of every kind. No Hono, no wire formats: surfaces call this and map the results.
  */
 import type { CredentialListQuery, CredentialScope, Repository } from "../db/repository";
-import { DomainError, notFound, unauthenticated } from "./errors";
+import { DomainError, notFound } from "./errors";
 import { AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
-import type { Caller, Credential, OwnedCredential } from "./model";
-import { mintToken, parseToken, type TokenKind } from "./tokens";
+import type { Credential, OwnedCredential } from "./model";
+import { mintToken, type TokenKind } from "./tokens";
+import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 
 export interface IssueInput {
   kind: TokenKind;
@@ -24,15 +25,13 @@ export interface Issued {
   token: string;
 }
 
-/** `last_seen_at` / last-used times are kept to about this precision, so that use costs no write per request. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
-
 const LABEL: Record<TokenKind, string> = { api_key: "API key", service_token: "Service token" };
 
 export class CredentialService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
+    private readonly homes: VerificationCache = NO_CACHE,
     private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
@@ -92,51 +91,12 @@ export class CredentialService {
    */
   async replaceByName(input: IssueInput): Promise<Issued & { replaced: number }> {
     const issued = await this.mint(input);
-    const replaced = await this.repo.replaceCredentialByName(issued.credential, this.createdEvent(issued.credential));
+    const same = await this.repo.findCredentialRefs({ orgId: input.orgId, kind: input.kind, name: input.name });
+    const replaced = await guardedWrite(this.homes, same, async () => {
+      const deleted = await this.repo.replaceCredentialByName(issued.credential, this.createdEvent(issued.credential));
+      return { result: deleted.length, touched: deleted };
+    });
     return { ...issued, replaced };
-  }
-
-  /**
-   * Verifies a bearer token and returns who is calling. Malformed tokens are
-   * refused before any storage read; the secret is compared as a keyed digest
-   * in constant time.
-   */
-  async authenticate(raw: string, ip?: string): Promise<Caller> {
-    const parsed = parseToken(raw);
-    if (!parsed) throw unauthenticated("malformed", "Malformed API key");
-    const label = LABEL[parsed.kind];
-    const { caller, ipBlockedUntil } = await this.repo.getCaller(parsed.credentialId, ip);
-    throwIfBlocked(ipBlockedUntil, this.now());
-    if (!caller || caller.credential.kind !== parsed.kind) throw unauthenticated("unknown", `Invalid ${label}`);
-    const { credential } = caller;
-    if (!(await this.hasher.verify(raw, credential.secretHash, credential.hashVersion))) {
-      throw unauthenticated("invalid_secret", `Invalid ${label}`);
-    }
-    const verified = { hash: credential.secretHash, version: credential.hashVersion };
-    this.hasher.upgradeLater(raw, verified.version, (h) => this.repo.upgradeHash(credential.id, "current", verified, h));
-    // Only a caller that proved the secret learns why a real credential is refused.
-    if (!credential.enabled) throw unauthenticated("disabled", `${label} is disabled`);
-    if (credential.expiresAt !== null && credential.expiresAt <= this.now()) {
-      throw unauthenticated("expired", `${label} has expired`);
-    }
-    return caller;
-  }
-
-  /**
-   * Records that `credential` was used, at most once per LAST_USED_RESOLUTION_MS:
-   * null (no write at all) when the stored time is recent enough. Callers run
-   * the returned write off the response path (`waitUntil`).
-   */
-  noteUse(credential: Credential): Promise<void> | null {
-    const now = this.now();
-    const staleBefore = now - LAST_USED_RESOLUTION_MS;
-    if (credential.lastUsedAt !== null && credential.lastUsedAt >= staleBefore) return null;
-    return this.repo.touchCredential(credential.id, now, staleBefore);
-  }
-
-  /** Refuses `ip` before any lookup until `until` (see `throwIfBlocked`). */
-  blockIp(ip: string, until: number): Promise<void> {
-    return this.repo.blockIp(ip, until);
   }
 
   list(query: CredentialListQuery): Promise<OwnedCredential[]> {
@@ -152,22 +112,10 @@ export class CredentialService {
   async delete(scope: CredentialScope): Promise<OwnedCredential> {
     // Org, target and name of the event come from the deleted row itself.
     const event = this.audit.event(`${scope.kind as TokenKind}.delete`, "", scope.kind as TokenKind, scope.id);
-    const deleted = await this.repo.deleteCredential(scope, event);
+    const ref = { kind: scope.kind as TokenKind, id: scope.id };
+    const deleted = await guardedWrite(this.homes, [ref], async () => ({ result: await this.repo.deleteCredential(scope, event) }));
     if (!deleted) throw notFound(labelOf(scope), scope.id);
     return deleted;
-  }
-}
-
-/**
- * A client IP over its failed-authentication limit is refused before any
- * secret is compared: its answer says nothing about whether a guess was right.
- */
-export function throwIfBlocked(blockedUntil: number | null, now: number): void {
-  if (blockedUntil !== null && blockedUntil > now) {
-    throw new DomainError("rate_limited", "Too many failed authentications from your address; retry later", {
-      retryAfter: Math.ceil((blockedUntil - now) / 1000),
-      reason: "ip_blocked",
-    });
   }
 }
 

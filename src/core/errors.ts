@@ -14,6 +14,7 @@ export type ErrorCode =
   | "rate_limited"
   | "misconfigured"
   | "bad_gateway"
+  | "unavailable"
   | "internal";
 
 /** Why authentication failed; surfaces choose how much of this to reveal. */
@@ -63,7 +64,7 @@ export class DomainError extends Error {
 }
 
 /** HTTP status of each code. A `Record` so that a new code cannot be forgotten. */
-export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 502> = {
+export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 502 | 503> = {
   invalid_request: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -74,6 +75,7 @@ export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 41
   rate_limited: 429,
   misconfigured: 500,
   bad_gateway: 502,
+  unavailable: 503,
   internal: 500,
 };
 

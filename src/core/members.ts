@@ -9,6 +9,7 @@ import { invalid, lastOwner } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Org, Principal, Role } from "./model";
 import { normalizeEmail, requireOwner } from "./orgs";
+import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 
 export interface MembershipRequest {
   /** Who asks: users are invited by id only if they already share an org with the inviter. */
@@ -37,6 +38,7 @@ export class MemberService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
+    private readonly homes: VerificationCache = NO_CACHE,
     private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
@@ -90,14 +92,24 @@ export class MemberService {
       ]),
       ...remove.map((p) => ({ event: event("member.remove", "principal", p.id, { email: p.email, kind: p.kind }) })),
     ];
-    const invited = await this.repo.changeMembership({
-      orgId: org.id,
-      now,
-      inviteEmails: inviteEmails.map((email) => ({ email, newId: uuidv7(now), role: req.role })),
-      inviteIds: inviteIds.map((id) => ({ id, role: req.role })),
-      serviceAccounts,
-      remove,
-      events,
+    // Removals delete credentials; promotions to owner change what a credential may do: both reach the homes.
+    const promoted = req.role === "owner" ? { ids: inviteIds, emails: inviteEmails } : { ids: [], emails: [] };
+    const affected = [...remove.map((p) => p.id), ...promoted.ids];
+    const refs =
+      affected.length || promoted.emails.length
+        ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: affected, userEmails: promoted.emails })
+        : [];
+    const invited = await guardedWrite(this.homes, refs, async () => {
+      const { invited, deleted } = await this.repo.changeMembership({
+        orgId: org.id,
+        now,
+        inviteEmails: inviteEmails.map((email) => ({ email, newId: uuidv7(now), role: req.role })),
+        inviteIds: inviteIds.map((id) => ({ id, role: req.role })),
+        serviceAccounts,
+        remove,
+        events,
+      });
+      return { result: invited, touched: deleted };
     });
     return [...invited.map((principal) => ({ principal, token: null })), ...added];
   }

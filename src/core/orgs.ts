@@ -5,6 +5,7 @@ import { AuditContext } from "./audit";
 import { forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
+import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 
 export interface BootstrapRequest {
   orgName: string;
@@ -17,6 +18,7 @@ export class OrgService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
+    private readonly homes: VerificationCache = NO_CACHE,
     private readonly audit: AuditContext = new AuditContext(),
     private readonly now: () => number = Date.now,
   ) {}
@@ -80,7 +82,11 @@ export class OrgService {
     });
     // Org and target of the event are the org as stored (found by name), whoever created it.
     const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
-    const stored = await this.repo.bootstrap({ org, user, credential: issued.credential, now, event });
+    // An existing user made owner: their credentials in that org now may do more, so their homes hear of it.
+    const promoted = await this.repo.findCredentialRefs({ orgName: org.name, userEmails: [email] });
+    const stored = await guardedWrite(this.homes, promoted, async () => ({
+      result: await this.repo.bootstrap({ org, user, credential: issued.credential, now, event }),
+    }));
     issued.credential.orgId = stored.org.id;
     issued.credential.principalId = stored.user.id;
     return { org: stored.org, user: stored.user, issued };

@@ -5,12 +5,14 @@
 import type { AuditEvent } from "../core/audit";
 import { lastOwner } from "../core/errors";
 import type { SecretHash } from "../core/hashing";
+import type { CredentialRef } from "../core/verification-cache";
 import type { Caller, Credential, Org, OwnedCredential, Principal, Role } from "../core/model";
 import type {
   AuditQuery,
   BootstrapInput,
   CredentialChanges,
   CredentialListQuery,
+  CredentialRefQuery,
   CredentialScope,
   Member,
   MembershipChange,
@@ -54,8 +56,6 @@ const LISTED_SELECT = select(
   "c",
   CREDENTIAL_COLUMNS.filter((col) => col !== "secret_hash" && col !== "prev_secret_hash"),
 );
-/** The block of the client IP bound first, as `ip_blocked_until`. */
-const BLOCK_SELECT = "(SELECT blocked_until FROM auth_failure_blocks WHERE ip = ?) AS ip_blocked_until";
 const OWNER_SELECT = select("p", PRINCIPAL_COLUMNS);
 
 // D1 hands BLOBs back as arrays of numbers.
@@ -112,6 +112,12 @@ const orgFrom = (row: Row, p = "o_"): Org => ({
   name: String(row[`${p}name`]),
   createdAt: Number(row[`${p}created_at`]),
 });
+
+/** The home of a credential, from `id, kind, client_id` columns. */
+const refFrom = (row: Row): CredentialRef =>
+  row.kind === "access_token"
+    ? { kind: "access_token", clientId: String(row.client_id) }
+    : { kind: row.kind as "api_key" | "service_token", id: String(row.id) };
 
 const ownedFrom = (row: Row): OwnedCredential => ({
   credential: credentialFrom(row),
@@ -239,46 +245,49 @@ function scopeWhere(scope: CredentialScope): { sql: string; binds: unknown[] } {
 export class D1Repository implements Repository {
   constructor(private readonly db: D1Database) {}
 
-  async getCaller(credentialId: string, ip?: string): Promise<{ caller: Caller | null; ipBlockedUntil: number | null }> {
-    // One row whatever is found: the IP's block rides along with the (maybe missing) credential.
+  async getCaller(credentialId: string): Promise<Caller | null> {
     const row = await this.db
       .prepare(
-        `SELECT ${BLOCK_SELECT}, ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${select("o", ORG_COLUMNS)}, m.role AS m_role
-         FROM (SELECT 1) one
-         LEFT JOIN credentials c ON c.id = ?
-         LEFT JOIN principals p ON p.id = c.principal_id
-         LEFT JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
-         LEFT JOIN orgs o ON o.id = c.org_id`,
+        `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${select("o", ORG_COLUMNS)}, m.role AS m_role
+         FROM credentials c
+         JOIN principals p ON p.id = c.principal_id
+         JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
+         JOIN orgs o ON o.id = c.org_id
+         WHERE c.id = ?`,
       )
-      .bind(ip ?? null, credentialId)
+      .bind(credentialId)
       .first<Row>();
-    const ipBlockedUntil = num(row?.ip_blocked_until);
-    if (!row || row.c_id == null || row.p_id == null || row.m_role == null || row.o_id == null) return { caller: null, ipBlockedUntil };
-    return {
-      caller: { credential: credentialFrom(row), principal: principalFrom(row), org: orgFrom(row), role: row.m_role as Role },
-      ipBlockedUntil,
-    };
+    if (!row) return null;
+    return { credential: credentialFrom(row), principal: principalFrom(row), org: orgFrom(row), role: row.m_role as Role };
   }
 
-  async blockIp(ip: string, until: number): Promise<void> {
-    // Expired blocks refuse nothing (see `throwIfBlocked`) and would otherwise
-    // pile up forever. Each new block (one row at most) sweeps up to 100 of
-    // them in the same transaction: the table stays near the set of IPs
-    // blocked right now, and no single write grows with the backlog.
-    await this.db.batch([
-      this.db
-        .prepare(
-          `DELETE FROM auth_failure_blocks WHERE ip IN
-             (SELECT ip FROM auth_failure_blocks WHERE blocked_until <= ? LIMIT 100)`,
-        )
-        .bind(Date.now()),
-      this.db
-        .prepare(
-          `INSERT INTO auth_failure_blocks (ip, blocked_until) VALUES (?, ?)
-           ON CONFLICT (ip) DO UPDATE SET blocked_until = max(blocked_until, excluded.blocked_until)`,
-        )
-        .bind(ip, until),
-    ]);
+  async findCredentialRefs(q: CredentialRefQuery): Promise<CredentialRef[]> {
+    const where: string[] = [];
+    const binds: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      binds.push(...values);
+    };
+    if (q.orgId !== undefined) add("c.org_id = ?", q.orgId);
+    if (q.orgName !== undefined) add("c.org_id = (SELECT id FROM orgs WHERE name = ?)", q.orgName);
+    if (q.kind !== undefined) add("c.kind = ?", q.kind);
+    if (q.name !== undefined) add("c.name = ?", q.name);
+    if (q.principalIds || q.userEmails) {
+      const ids = q.principalIds ?? [];
+      const emails = q.userEmails ?? [];
+      add(
+        `c.principal_id IN (SELECT id FROM principals WHERE id IN (${marks(ids)}) OR (kind = 'user' AND email IN (${marks(emails)})))`,
+        ...ids,
+        ...emails,
+      );
+    }
+    // An unfiltered query would name every credential: refuse to guess.
+    if (!where.length) return [];
+    const { results } = await this.db
+      .prepare(`SELECT c.id, c.kind, c.client_id FROM credentials c WHERE ${where.join(" AND ")}`)
+      .bind(...binds)
+      .all<Row>();
+    return results.map(refFrom);
   }
 
   async findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null> {
@@ -339,7 +348,7 @@ export class D1Repository implements Repository {
     return row?.n ?? 0;
   }
 
-  async changeMembership(change: MembershipChange): Promise<Principal[]> {
+  async changeMembership(change: MembershipChange): Promise<{ invited: Principal[]; deleted: CredentialRef[] }> {
     const { orgId, now } = change;
     const addMember = (principalIdSql: string, role: Role, ...binds: unknown[]) =>
       // Inviting never demotes an owner; inviting into Owners promotes.
@@ -377,7 +386,7 @@ export class D1Repository implements Repository {
     }
     for (const p of change.remove) {
       statements.push(
-        this.db.prepare(`DELETE FROM credentials WHERE org_id = ? AND principal_id = ?`).bind(orgId, p.id),
+        this.db.prepare(`DELETE FROM credentials WHERE org_id = ? AND principal_id = ? RETURNING id, kind, client_id`).bind(orgId, p.id),
         this.db.prepare(`DELETE FROM memberships WHERE org_id = ? AND principal_id = ?`).bind(orgId, p.id),
       );
       // A service account exists only in its org.
@@ -419,18 +428,17 @@ export class D1Repository implements Repository {
       if (err instanceof Error && err.message.includes("last_owner")) throw lastOwner();
       throw err;
     }
-    return (results.at(-1)?.results ?? []).map((row) => principalFrom(row));
+    // The deletes of credentials are the only statements that return id, kind and client_id rows.
+    const deleted = results.slice(0, -1).flatMap((r) => r.results.filter((row) => "client_id" in row).map(refFrom));
+    return { invited: (results.at(-1)?.results ?? []).map((row) => principalFrom(row)), deleted };
   }
 
-  async findAccessToken(clientId: string, ip?: string): Promise<{ credential: Credential | null; ipBlockedUntil: number | null }> {
+  async findAccessToken(clientId: string): Promise<Credential | null> {
     const row = await this.db
-      .prepare(
-        `SELECT ${BLOCK_SELECT}, ${CREDENTIAL_SELECT}
-         FROM (SELECT 1) one LEFT JOIN credentials c ON c.client_id = ? AND c.kind = 'access_token'`,
-      )
-      .bind(ip ?? null, clientId)
+      .prepare(`SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.client_id = ? AND c.kind = 'access_token'`)
+      .bind(clientId)
       .first<Row>();
-    return { credential: row?.c_id == null ? null : credentialFrom(row), ipBlockedUntil: num(row?.ip_blocked_until) };
+    return row ? credentialFrom(row) : null;
   }
 
   async upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void> {
@@ -549,11 +557,11 @@ export class D1Repository implements Repository {
     return row ? ownedFrom(row) : null;
   }
 
-  async replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<number> {
+  async replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<CredentialRef[]> {
     const values = auditValues(event);
-    const [deleted] = await this.db.batch([
+    const [deleted] = await this.db.batch<Row>([
       this.db
-        .prepare(`DELETE FROM credentials WHERE org_id = ? AND kind = ? AND name = ?`)
+        .prepare(`DELETE FROM credentials WHERE org_id = ? AND kind = ? AND name = ? RETURNING id, kind, client_id`)
         .bind(credential.orgId, credential.kind, credential.name),
       // Right after the DELETE, changes() says how many were replaced: that decides the action.
       this.db
@@ -565,7 +573,7 @@ export class D1Repository implements Repository {
         .bind(...values.slice(0, 10), values[10], values[10]),
       this.db.prepare(INSERT_CREDENTIAL).bind(...credentialValues(credential)),
     ]);
-    return deleted?.meta.changes ?? 0;
+    return (deleted?.results ?? []).map(refFrom);
   }
 
   async deleteCredential(scope: CredentialScope, event: AuditEvent): Promise<OwnedCredential | null> {

@@ -4,6 +4,7 @@
  */
 import type { AuditAction, AuditEvent } from "../core/audit";
 import type { SecretHash } from "../core/hashing";
+import type { CredentialRef } from "../core/verification-cache";
 import type { Caller, Credential, CredentialKind, Org, OwnedCredential, Principal, Role } from "../core/model";
 
 /** Which credential, seen from whom: every read and write names its org or owner. */
@@ -14,6 +15,17 @@ export interface CredentialScope {
   principalId?: string;
   /** Only in orgs this principal is a member of. */
   visibleTo?: string;
+}
+
+/** Which credentials a write is about to touch (every filter given must match). */
+export interface CredentialRefQuery {
+  orgId?: string;
+  orgName?: string;
+  kind?: CredentialKind;
+  name?: string;
+  /** Owned by any of these principals, or by users with any of these emails. */
+  principalIds?: string[];
+  userEmails?: string[];
 }
 
 export interface CredentialListQuery {
@@ -95,12 +107,10 @@ export interface Member {
 }
 
 export interface Repository {
-  /**
-   * Everything authentication needs about a credential, in one read: the
-   * caller (null if the credential or its membership is gone) and, when `ip` is
-   * given, until when that client IP is blocked for failed authentications.
-   */
-  getCaller(credentialId: string, ip?: string): Promise<{ caller: Caller | null; ipBlockedUntil: number | null }>;
+  /** Everything verification needs about a key or Braintrust service token, in one read; null if it or its membership is gone. */
+  getCaller(credentialId: string): Promise<Caller | null>;
+  /** The homes of the credentials matching every filter given (none given: none). */
+  findCredentialRefs(query: CredentialRefQuery): Promise<CredentialRef[]>;
   /** The org named (or with the id) given, if `principalId` is a member of it. */
   findMembership(principalId: string, org: { name: string } | { id: string }): Promise<{ org: Org; role: Role } | null>;
   /** A service account that is a member of `orgId`. */
@@ -110,14 +120,12 @@ export interface Repository {
   /** Members of `orgId` matching any of these ids or emails. */
   findMembers(orgId: string, match: { ids: string[]; emails: string[] }): Promise<Member[]>;
   countOwners(orgId: string): Promise<number>;
-  /** Applies a membership change atomically; returns the invited users as stored. */
-  changeMembership(change: MembershipChange): Promise<Principal[]>;
+  /** Applies a membership change atomically; returns the invited users as stored and the credentials it deleted. */
+  changeMembership(change: MembershipChange): Promise<{ invited: Principal[]; deleted: CredentialRef[] }>;
   /** An org's audit events, newest first. */
   listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
-  /** The Access service token with this client id, and the IP's block as for `getCaller`. */
-  findAccessToken(clientId: string, ip?: string): Promise<{ credential: Credential | null; ipBlockedUntil: number | null }>;
-  /** Blocks `ip` for failed authentications until `until` (never shortening a longer block). */
-  blockIp(ip: string, until: number): Promise<void>;
+  /** The Access service token with this client id. */
+  findAccessToken(clientId: string): Promise<Credential | null>;
   /** Stores a new credential and its event in one batch. */
   insertCredential(credential: Credential, event: AuditEvent): Promise<void>;
   /**
@@ -145,11 +153,11 @@ export interface Repository {
   getCredential(scope: CredentialScope): Promise<OwnedCredential | null>;
   /**
    * Deletes every credential of the same kind and name in the same org and
-   * inserts `credential`, in one transaction. Returns how many were replaced.
+   * inserts `credential`, in one transaction. Returns the credentials replaced.
    * The event's action becomes `service_token.replace` when any was, with `replaced`
    * in its changes.
    */
-  replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<number>;
+  replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<CredentialRef[]>;
   /** Deletes and returns what was deleted, atomically; null when nothing matched the scope. */
   /** Deletes, with `event`, whose org, target and changes (`{name}`) are taken from the deleted row. */
   deleteCredential(scope: CredentialScope, event: AuditEvent): Promise<OwnedCredential | null>;

@@ -25,6 +25,8 @@ interface Hooks {
   add: (ms: number) => void;
   /** Called once per method call (not for symbol-keyed methods such as `Symbol.dispose`). */
   onCall?: () => void;
+  /** Sees the value an awaited call answered. */
+  onResult?: (value: unknown) => void;
   /** Wraps a result that is not a promise (a bound D1 statement). */
   wrapResult?: (value: unknown) => unknown;
 }
@@ -47,7 +49,9 @@ function timed<T extends object>(target: T, hooks: Hooks): T {
         const result: unknown = Reflect.apply(value, obj, args);
         // D1 answers Promises; RPC stubs answer thenables that are not Promise instances.
         if (result && typeof (result as PromiseLike<unknown>).then === "function") {
-          return Promise.resolve(result).finally(() => hooks.add(performance.now() - start));
+          return Promise.resolve(result)
+            .then((value) => (hooks.onResult?.(value), value))
+            .finally(() => hooks.add(performance.now() - start));
         }
         return hooks.wrapResult ? hooks.wrapResult(result) : result;
       };
@@ -64,7 +68,15 @@ export function isDurableObjectNamespace(value: unknown): value is DurableObject
 
 /** The namespace with every stub it hands out (`get`, `getByName`, also under a `jurisdiction`) counted and timed. */
 function countedNamespace(ns: DurableObjectNamespace, counts: Counts): DurableObjectNamespace {
-  const stubHooks: Hooks = { add: (ms) => (counts.doMs += ms), onCall: () => counts.do++ };
+  const stubHooks: Hooks = {
+    add: (ms) => (counts.doMs += ms),
+    onCall: () => counts.do++,
+    // An object that reads D1 on the request's behalf says how often (a credential's home does): those count too.
+    onResult: (value) => {
+      const d1 = (value as { d1Statements?: unknown } | null)?.d1Statements;
+      if (typeof d1 === "number") counts.d1 += d1;
+    },
+  };
   return new Proxy(ns, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);

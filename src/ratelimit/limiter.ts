@@ -3,7 +3,7 @@
  * what happens when the Durable Object cannot be reached.
  */
 import type { Env } from "../env";
-import type { Decision, Policy } from "./token-bucket";
+import { type Decision, type Policy, policyItem } from "./token-bucket";
 
 export const DEFAULTS = {
   RATE_LIMIT_REQUESTS: 1000,
@@ -29,47 +29,30 @@ export const authFailurePolicy = (env: Env): Policy => ({
   windowSeconds: positive(env.AUTH_FAILURE_WINDOW_SECONDS, DEFAULTS.AUTH_FAILURE_WINDOW_SECONDS),
 });
 
-export interface Limiter {
-  /** Counts a request of credential `credentialId`. */
-  takeForCredential(credentialId: string): Promise<Decision>;
-  /** Counts a failed authentication from `ip`. */
-  recordFailure(ip: string): Promise<Decision>;
-}
+/** `RateLimit-Policy` naming both policies: sent on every response of a rate-limited route. */
+export const policyHeader = (env: Env): Record<string, string> => ({
+  "RateLimit-Policy": [credentialPolicy(env), authFailurePolicy(env)].map(policyItem).join(", "),
+});
 
 /**
- * The Durable Object implementation. When the object cannot be reached:
- * per-credential counting fails open (the request was authenticated; an outage
- * of the counter must not take the API down with it) unless
- * RATE_LIMIT_FAIL_OPEN is "false"; counting failed authentications always
- * fails closed (the request failed anyway, and a guesser must not profit from
- * an outage).
+ * Failed authentications per client, counted in the client's own Durable
+ * Object. (A credential's requests are counted by the credential's home, see
+ * `auth/credential-object.ts`.) When the object cannot be reached the count
+ * fails closed: the request failed anyway, and a guesser must not profit from
+ * an outage.
  */
-export class DurableObjectLimiter implements Limiter {
+export class DurableObjectLimiter {
   constructor(private readonly env: Env) {}
 
-  async takeForCredential(credentialId: string): Promise<Decision> {
-    const policy = credentialPolicy(this.env);
-    try {
-      return await this.stub(`credential:${credentialId}`).take(policy);
-    } catch (err) {
-      console.error("rate limiter unreachable (credential):", err instanceof Error ? err.message : String(err));
-      const open = this.env.RATE_LIMIT_FAIL_OPEN !== "false";
-      return unknownDecision(policy, open);
-    }
-  }
-
-  async recordFailure(ip: string): Promise<Decision> {
+  /** Counts a failed authentication from the client `key` (see `ip-key.ts`). */
+  async recordFailure(key: string): Promise<Decision> {
     const policy = authFailurePolicy(this.env);
     try {
-      return await this.stub(`ip:${ip}`).take(policy);
+      return await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(`ip:${key}`)).take(policy);
     } catch (err) {
       console.error("rate limiter unreachable (auth failures):", err instanceof Error ? err.message : String(err));
       return unknownDecision(policy, false);
     }
-  }
-
-  private stub(name: string) {
-    return this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(name));
   }
 }
 

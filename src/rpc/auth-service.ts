@@ -4,10 +4,9 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { accountAudience } from "../auth/identity-jwt";
-import { describeIdentity, type IdentityJson, presentedCredential } from "../auth/service-auth";
+import { describeIdentity, type IdentityJson, identityOf, presentedCredential, refuseProven } from "../auth/service-auth";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
-import { authenticateLimited } from "../ratelimit/guard";
 import { ipLimitKey } from "../ratelimit/ip-key";
 import { servicesFor } from "../services";
 
@@ -29,15 +28,13 @@ export class AuthService extends WorkerEntrypoint<Env> {
   async verify(headers: Record<string, string> | [string, string][], options: VerifyOptions = {}): Promise<VerifyResult> {
     try {
       const h = new Headers(headers);
-      const background = (work: Promise<unknown>) => this.ctx.waitUntil(work.catch(() => undefined));
-      const services = servicesFor(this.env, undefined, background);
-      const { result } = await authenticateLimited(this.env, services, ipLimitKey(options.ip), (ip) =>
-        services.serviceAuth.authenticate(presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ip),
-        background,
-      );
-      const { identity, credential } = result;
-      const write = services.credentials.noteUse(credential);
-      if (write) background(write);
+      const services = servicesFor(this.env);
+      const authenticated = await services.auth
+        .authenticate(() => presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ipLimitKey(options.ip))
+        .catch((err: unknown) => {
+          throw refuseProven(err);
+        });
+      const identity = identityOf(authenticated);
       // The caller's account is the audience: a caller cannot make it the gateway's.
       const jwt = await services.signer().sign(identity, accountAudience(identity.orgId));
       return { ok: true, identity: describeIdentity(identity), jwt };

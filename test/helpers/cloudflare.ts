@@ -32,10 +32,10 @@ export async function createToken(a: { key: string; base: string }, body: Record
   return res.body.result as { id: string; client_id: string; client_secret: string; [k: string]: unknown };
 }
 
-/** "ok", or why the core refuses this client id and secret. */
+/** "ok", or why the authentication pipeline refuses this client id and secret. */
 export async function verify(clientId: string, secret: string): Promise<string> {
   try {
-    await servicesFor(env).accessTokens.verify(clientId, secret);
+    await servicesFor(env).auth.authenticate(() => ({ kind: "client", clientId, secret }), null);
     return "ok";
   } catch (err) {
     if (err instanceof DomainError) return err.details.authFailure ?? err.code;

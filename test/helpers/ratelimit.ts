@@ -1,18 +1,25 @@
 /** Rate-limit helpers: rewinding a bucket in time instead of sleeping through a window. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { RateLimiter } from "../../src/ratelimit/rate-limiter-object";
+import { forgetBlocked } from "../../src/auth/ip-blocks";
 
-/** Moves the bucket of `name` (`credential:<id>` or `ip:<address>`) `ms` into the past. */
+/**
+ * Moves a bucket `ms` into the past: a client's failures (`ip:<key>`, whose
+ * isolate memo of the block is forgotten too) or a credential's requests (its
+ * home's name, `key:<id>` or `client:<client id>`).
+ */
 export async function rewind(name: string, ms: number) {
-  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
-  await runInDurableObject(stub, (instance: RateLimiter, state) => {
+  const ip = name.startsWith("ip:");
+  const namespace: DurableObjectNamespace = ip ? env.RATE_LIMITER : env.CREDENTIALS;
+  const field = ip ? "stored" : "bucket";
+  await runInDurableObject(namespace.get(namespace.idFromName(name)), (instance: object, state) => {
     const stored = state.storage.kv.get<{ updatedAt: number }>("bucket");
     if (!stored) return;
     const rewound = { ...stored, updatedAt: stored.updatedAt - ms };
     state.storage.kv.put("bucket", rewound);
-    (instance as unknown as { stored: unknown }).stored = rewound;
+    (instance as Record<string, unknown>)[field] = rewound;
   });
+  if (ip) forgetBlocked(name.slice(3));
 }
 
 /** A RATE_LIMITER binding whose objects cannot be reached. */
@@ -23,15 +30,15 @@ export const unreachableLimiter = {
   }),
 };
 
-/** Counts the objects the Worker asks the RATE_LIMITER binding for. */
-export function countingLimiter() {
+/** A Durable Object binding that records the names of the objects asked for. */
+export function countingNamespace(namespace: DurableObjectNamespace) {
   const names: string[] = [];
   const binding = {
     idFromName: (name: string) => {
       names.push(name);
-      return env.RATE_LIMITER.idFromName(name);
+      return namespace.idFromName(name);
     },
-    get: (id: DurableObjectId) => env.RATE_LIMITER.get(id),
+    get: (id: DurableObjectId) => namespace.get(id),
   };
   return { binding, names };
 }

@@ -1,7 +1,5 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { AccessTokenService } from "../../src/core/access-tokens";
-import { AuditContext } from "../../src/core/audit";
 import { peppersFromEnv, SecretHasher } from "../../src/core/hashing";
 import { D1Repository } from "../../src/db/d1-repository";
 import { account, createToken } from "../helpers/cloudflare";
@@ -34,32 +32,19 @@ it("keeps credentials working across a pepper rotation and re-hashes each on its
   expect((await callWithEnv(onlyNew, "GET", IDENTITY, { headers: clientHeaders(idle.client_id, idle.client_secret) })).status).toBe(401);
 });
 
-/** A real D1 repository whose hash upgrades wait until the test opens the gate. */
-class GatedRepository extends D1Repository {
-  open!: () => void;
-  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
-  override async upgradeHash(...args: Parameters<D1Repository["upgradeHash"]>) {
-    await this.gate;
-    return super.upgradeHash(...args);
-  }
-}
-
 it("never undoes a rotation that lands between a verification and its deferred re-hash", async () => {
   const a = await account();
   const t = await createToken(a);
-  const repo = new GatedRepository(env.DB);
-  const deferred: Promise<unknown>[] = [];
-  const tokens = new AccessTokenService(repo, new SecretHasher(peppersFromEnv(rotated), (w) => deferred.push(w)), new AuditContext());
-  // 1. an isolate on the new pepper verifies the secret; its re-hash waits
-  await tokens.verify(t.client_id, t.client_secret);
-  expect(deferred).toHaveLength(1);
-  // 2. meanwhile an isolate still on the old pepper rotates the token
+  const repo = new D1Repository(env.DB);
+  // 1. a verification on the new pepper proves the secret against the stored hash...
+  const verified = (await repo.findAccessToken(t.client_id))!;
+  const upgraded = await new SecretHasher(peppersFromEnv(rotated)).hash(t.client_secret);
+  // 2. ...meanwhile an isolate still on the old pepper rotates the token...
   const rotation = await callWithEnv({ TOKEN_PEPPER: OLD, TOKEN_PEPPER_VERSION: "1" }, "POST", `${a.base}/${t.id}/rotate`, { token: a.key });
   expect(rotation.status, rotation.text).toBe(200);
   const fresh = rotation.body.result.client_secret as string;
-  // 3. the late re-hash lands, and must not bring the rotated-away secret back
-  repo.open();
-  await Promise.all(deferred);
+  // 3. ...and the late re-hash lands: it must not bring the rotated-away secret back
+  await repo.upgradeHash(t.id, "current", { hash: verified.secretHash, version: verified.hashVersion }, upgraded);
   const status = async (secret: string) => (await callWithEnv(rotated, "GET", IDENTITY, { headers: clientHeaders(t.client_id, secret) })).status;
   expect(await status(t.client_secret)).toBe(401);
   expect(await status(fresh)).toBe(200);

@@ -26,6 +26,7 @@ export const CODES: Record<ErrorCode, number> = {
   internal: 10010,
   misconfigured: 10010,
   bad_gateway: 10010,
+  unavailable: 10010,
   forbidden: 9109,
 };
 

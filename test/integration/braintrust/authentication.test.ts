@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mintToken } from "../../../src/core/tokens";
 import { uuidv7 } from "../../../src/core/ids";
 import { bootstrap, call, callWithEnv, countingDb } from "../../helpers/http";
+import { updateCredentialRow, writeThrough } from "../../helpers/homes";
 
 describe("Bearer authentication on /v1", () => {
   it("answers 401 with a JSON error for missing and malformed Authorization headers", async () => {
@@ -55,7 +56,7 @@ describe("Bearer authentication on /v1", () => {
     });
     expect((await call("GET", "/v1/api_key", { token: created.body.key })).status).toBe(200);
     // move its expiry into the past rather than wait a minute
-    await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, created.body.id).run();
+    await updateCredentialRow(created.body.id, { expires_at: Date.now() - 1 });
     const res = await call("GET", "/v1/api_key", { token: created.body.key });
     expect(res.status).toBe(401);
     expect(res.body.message).toBe("API key has expired");
@@ -66,7 +67,7 @@ describe("Bearer authentication on /v1", () => {
     // another owner first: an org's last owner cannot lose their membership at all
     const invite = { invite_users: { emails: [`${b.user.id}-co@example.com`], group_names: ["Owners"] } };
     expect((await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: invite })).status).toBe(200);
-    await env.DB.prepare("DELETE FROM memberships WHERE principal_id = ?").bind(b.user.id).run();
+    await writeThrough([b.api_key.id], "DELETE FROM memberships WHERE principal_id = ?", b.user.id);
     expect((await call("GET", "/v1/api_key", { token: b.api_key.key })).status).toBe(401);
   });
 

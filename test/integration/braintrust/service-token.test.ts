@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { bootstrap, call, unique } from "../../helpers/http";
+import { updateCredentialRow } from "../../helpers/homes";
 
 const MISSING = "0190f3a0-0000-7000-8000-000000000000";
 
@@ -111,7 +112,7 @@ describe("POST /v1/service_token", () => {
       expires_at: new Date(Date.now() + 60_000).toISOString(),
     });
     expect(await authStatus(res.body.key)).toBe(200);
-    await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, res.body.id).run();
+    await updateCredentialRow(res.body.id, { expires_at: Date.now() - 1 });
     const refused = await call("GET", "/v1/api_key", { token: res.body.key });
     expect(refused.status).toBe(401);
     expect(refused.body.message).toBe("Service token has expired");

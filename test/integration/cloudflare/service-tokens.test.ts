@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
 import { bootstrap, call, unique } from "../../helpers/http";
+import { updateCredentialRow } from "../../helpers/homes";
 
 const MISSING = "0190f3a0-0000-7000-8000-000000000000";
 const HOUR = 3_600_000;
@@ -214,7 +215,7 @@ describe("refresh and rotate", () => {
   it("refresh extends expires_at by the duration from now and keeps the secret", async () => {
     const a = await account();
     const t = await createToken(a, { duration: "2h" });
-    await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, t.id).run();
+    await updateCredentialRow(t.id, { expires_at: Date.now() - 1 });
     expect(await verify(t.client_id, t.client_secret)).toBe("expired");
     const res = await cf("POST", `${a.base}/${t.id}/refresh`, { token: a.key });
     expect(res.status, res.text).toBe(200);
@@ -283,7 +284,7 @@ describe("refresh and rotate", () => {
     const t = await createToken(a);
     await cf("POST", `${a.base}/${t.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(5) } });
     expect(await verify(t.client_id, t.client_secret)).toBe("ok");
-    await env.DB.prepare("UPDATE credentials SET prev_expires_at = ? WHERE id = ?").bind(Date.now() - 1, t.id).run();
+    await updateCredentialRow(t.id, { prev_expires_at: Date.now() - 1 });
     expect(await verify(t.client_id, t.client_secret)).toBe("invalid_secret");
   });
 

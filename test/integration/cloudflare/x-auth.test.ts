@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { uuidv7 } from "../../../src/core/ids";
 import { mintToken } from "../../../src/core/tokens";
 import { account, cf } from "../../helpers/cloudflare";
+import { updateCredentialRow } from "../../helpers/homes";
 
 /** An address no other test shares, so that its failure budget starts full. */
 const freshIp = () => `2001:db8:${[...crypto.getRandomValues(new Uint16Array(2))].map((n) => n.toString(16)).join(":")}::1`;
@@ -37,11 +38,11 @@ describe("X-Auth-Email with X-Auth-Key", () => {
     const a = await account();
     const ip = freshIp();
     const asOwner = () => cf("GET", a.base, { headers: { "X-Auth-Email": a.user.email, "X-Auth-Key": a.key, "CF-Connecting-IP": ip } });
-    await env.DB.prepare("UPDATE credentials SET enabled = 0 WHERE id = ?").bind(a.api_key.id).run();
+    await updateCredentialRow(a.api_key.id, { enabled: 0 });
     const disabled = await asOwner();
     expect(disabled.status).toBe(401);
     expect(disabled.body.errors[0]).toEqual({ code: 10000, message: "API key is disabled" });
-    await env.DB.prepare("UPDATE credentials SET enabled = 1, expires_at = ? WHERE id = ?").bind(Date.now() - 1, a.api_key.id).run();
+    await updateCredentialRow(a.api_key.id, { enabled: 1, expires_at: Date.now() - 1 });
     const expired = await asOwner();
     expect(expired.status).toBe(401);
     expect(expired.body.errors[0]).toEqual({ code: 10000, message: "API key has expired" });

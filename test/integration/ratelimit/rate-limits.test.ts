@@ -2,7 +2,9 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { account, createToken } from "../../helpers/cloudflare";
 import { bootstrap, callWithEnv, countingDb, type CallOptions } from "../../helpers/http";
-import { countingLimiter, rewind, unreachableLimiter } from "../../helpers/ratelimit";
+import { blockedSeconds, forgetBlocked } from "../../../src/auth/ip-blocks";
+import { eventually, homeState, unreachableHomes } from "../../helpers/homes";
+import { countingNamespace, rewind, unreachableLimiter } from "../../helpers/ratelimit";
 import { clientHeaders, IDENTITY, orgWithToken } from "../../helpers/service-auth";
 
 const LIMITS = { RATE_LIMIT_REQUESTS: "5", RATE_LIMIT_WINDOW_SECONDS: "60", AUTH_FAILURE_LIMIT: "3", AUTH_FAILURE_WINDOW_SECONDS: "60" };
@@ -54,11 +56,11 @@ describe("per-credential limits", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("ratelimit")).toMatch(/^"credential";r=0;t=\d+$/);
     const wait = Number(refused.headers.get("retry-after"));
-    await rewind(`credential:${b.api_key.id}`, (wait - 1) * 1000);
+    await rewind(`key:${b.api_key.id}`, (wait - 1) * 1000);
     expect((await limited("GET", "/v1/api_key", { token: b.api_key.key })).status).toBe(429); // a second early
-    await rewind(`credential:${b.api_key.id}`, 1000);
+    await rewind(`key:${b.api_key.id}`, 1000);
     expect((await limited("GET", "/v1/api_key", { token: b.api_key.key })).status).toBe(200);
-    await rewind(`credential:${b.api_key.id}`, 60_000);
+    await rewind(`key:${b.api_key.id}`, 60_000);
     const full = await burst(8, () => limited("GET", "/v1/api_key", { token: b.api_key.key }));
     expect(count(full, 200)).toBe(5);
   });
@@ -71,17 +73,26 @@ describe("per-credential limits", () => {
     expect((await limited("GET", "/v1/api_key", { token: other.api_key.key })).status).toBe(200);
   });
 
-  it("costs one Durable Object call and one D1 read on the steady path", async () => {
+  it("costs one Durable Object call and no D1 read on the steady path", async () => {
     const b = await bootstrap();
-    await limited("GET", "/v1/api_key/" + b.api_key.id, { token: b.api_key.key }); // records last use
-    const limiter = countingLimiter();
+    const ref = { kind: "api_key" as const, id: b.api_key.id };
+    await limited("GET", IDENTITY, { token: b.api_key.key }); // the home reads the record once
+    await eventually(async () => (await homeState(ref)).cached);
+    const { loadedAt } = await homeState(ref);
+    const homes = countingNamespace(env.CREDENTIALS);
+    const limiter = countingNamespace(env.RATE_LIMITER);
     const db = countingDb(env.DB);
-    const res = await callWithEnv({ RATE_LIMITER: limiter.binding, DB: db.db }, "GET", `/cdn-cgi/access/get-identity`, {
-      token: b.api_key.key,
-    });
-    expect(res.status).toBe(200);
-    expect(limiter.names).toEqual([`credential:${b.api_key.id}`]);
-    expect(db.statements).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      const res = await callWithEnv({ CREDENTIALS: homes.binding, RATE_LIMITER: limiter.binding, DB: db.db }, "GET", IDENTITY, {
+        token: b.api_key.key,
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(homes.names).toEqual([`key:${b.api_key.id}`, `key:${b.api_key.id}`, `key:${b.api_key.id}`]);
+    expect(limiter.names).toEqual([]);
+    expect(db.statements).toEqual([]);
+    // and the home answered from what it held: it read nothing from D1 either
+    expect((await homeState(ref)).loadedAt).toBe(loadedAt);
   });
 });
 
@@ -119,7 +130,6 @@ describe("per-IP failed-authentication limits", () => {
     expect((await from({ Authorization: `Bearer ${b.api_key.key}` })).status).toBe(429);
     // the window passes: the IP may try again
     await rewind(`ip:${ip}`, 60_000);
-    await env.DB.prepare("DELETE FROM auth_failure_blocks WHERE ip = ?").bind(ip).run();
     expect((await from({ Authorization: `Bearer ${b.api_key.key}` })).status).toBe(200);
   });
 });
@@ -128,10 +138,8 @@ describe("per-IP limits count one client under one key, however its address is w
   const octet = () => 1 + Math.floor(Math.random() * 254);
   const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
   const guess = (ip: string) => limited("GET", "/v1/api_key", { headers: { Authorization: "Bearer sk-guess", "CF-Connecting-IP": ip } });
-  const blockedIps = async (...ips: string[]) =>
-    (await env.DB.prepare(`SELECT ip FROM auth_failure_blocks WHERE ip IN (${ips.map(() => "?").join(", ")})`).bind(...ips).all<{ ip: string }>())
-      .results.map((r) => r.ip)
-      .sort();
+  /** The keys this isolate refuses before anything else. */
+  const blockedIps = async (...keys: string[]) => keys.filter((k) => blockedSeconds(k, Date.now()) > 0).sort();
 
   it("shares one budget between an IPv4 address and its IPv4-mapped IPv6 spellings", async () => {
     const b = await bootstrap();
@@ -178,31 +186,45 @@ describe("per-IP limits count one client under one key, however its address is w
     expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({ ok: false, status: 429 });
   });
 
-  it("deletes expired blocks when it blocks another IP", async () => {
-    const [expired, live, next] = [`100.66.${octet()}.${octet()}`, `100.67.${octet()}.${octet()}`, `100.68.${octet()}.${octet()}`];
-    const block = async (ip: string) => {
-      for (let i = 0; i < 3; i++) expect((await guess(ip)).status).toBe(401);
-      expect((await guess(ip)).status).toBe(429);
-    };
-    await block(expired);
-    await block(live);
-    expect(await blockedIps(expired, live)).toEqual([expired, live].sort());
-    // time passes for the first block only
-    await env.DB.prepare("UPDATE auth_failure_blocks SET blocked_until = ? WHERE ip = ?").bind(Date.now() - 1000, expired).run();
-    await rewind(`ip:${expired}`, 60_000);
-    await block(next);
-    expect(await blockedIps(expired, live, next)).toEqual([live, next].sort());
+  it("bounds what a blocked address gains in an isolate that has not seen it refused: one request", async () => {
+    const o = await orgWithToken();
+    const ip = `100.66.${octet()}.${octet()}`;
+    const from = (secret: string, extra: Record<string, unknown> = {}) =>
+      limited("GET", IDENTITY, { headers: { ...clientHeaders(o.token.client_id, secret), "CF-Connecting-IP": ip } }, extra);
+    for (let i = 0; i < 3; i++) expect((await from("3".repeat(64))).status).toBe(401);
+    expect((await from("3".repeat(64))).status).toBe(429);
+    // In this isolate the address is now refused before its credential's home is asked.
+    const homes = countingNamespace(env.CREDENTIALS);
+    expect((await from(o.token.client_secret, { CREDENTIALS: homes.binding })).status).toBe(429);
+    expect((await from("3".repeat(64), { CREDENTIALS: homes.binding })).status).toBe(429);
+    expect(homes.names).toEqual([]);
+    // A fresh isolate knows nothing yet: its first wrong guess reaches the home, is counted, refused, and remembered...
+    forgetBlocked(ip);
+    expect((await from("4".repeat(64), { CREDENTIALS: homes.binding })).status).toBe(429);
+    expect(homes.names).toHaveLength(1);
+    expect((await from(o.token.client_secret, { CREDENTIALS: homes.binding })).status).toBe(429);
+    expect(homes.names).toHaveLength(1);
+    // ...while a right secret sent first there is the one request such an isolate lets through (SECURITY.md).
+    forgetBlocked(ip);
+    expect((await from(o.token.client_secret)).status).toBe(200);
+    expect((await from("5".repeat(64))).status).toBe(429);
+    expect((await from(o.token.client_secret)).status).toBe(429);
   });
 });
 
 describe("when the rate limiter cannot be reached", () => {
-  it("fails open for counting by default, closed when RATE_LIMIT_FAIL_OPEN is false", async () => {
-    const b = await bootstrap();
-    const open = await limited("GET", "/v1/api_key", { token: b.api_key.key }, { RATE_LIMITER: unreachableLimiter });
-    expect(open.status).toBe(200);
-    const closed = await limited("GET", "/v1/api_key", { token: b.api_key.key }, { RATE_LIMITER: unreachableLimiter, RATE_LIMIT_FAIL_OPEN: "false" });
-    expect(closed.status).toBe(429);
-    expect(closed.headers.get("retry-after")).toBe("60");
+  it("answers 503 with a request id in each surface's format when a credential's home cannot be reached", async () => {
+    const a = await account();
+    const t = await createToken(a);
+    const down = { CREDENTIALS: unreachableHomes };
+    const v1 = await limited("GET", "/v1/api_key", { token: a.key }, down);
+    expect(v1.status).toBe(503);
+    expect(v1.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
+    const cfAnswer = await limited("GET", a.base, { token: a.key }, down);
+    expect(cfAnswer.status).toBe(503);
+    expect(cfAnswer.body.errors[0].message).toMatch(/request id/);
+    const identityAnswer = await limited("GET", IDENTITY, { headers: clientHeaders(t.client_id, t.client_secret) }, down);
+    expect(identityAnswer.status).toBe(503);
   });
 
   it("fails closed for failed authentications", async () => {

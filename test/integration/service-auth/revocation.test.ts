@@ -3,6 +3,7 @@ import { expect, inject, it } from "vitest";
 import { cf } from "../../helpers/cloudflare";
 import { callWithEnv } from "../../helpers/http";
 import { clientHeaders, identity, orgWithToken } from "../../helpers/service-auth";
+import { updateCredentialRow } from "../../helpers/homes";
 
 it("shuts get-identity, the gateway and the RPC entrypoint at once on disable, expiry and delete", async () => {
   const o = await orgWithToken();
@@ -23,7 +24,7 @@ it("shuts get-identity, the gateway and the RPC entrypoint at once on disable, e
   await cf("PUT", `${o.base}/${o.token.id}`, { token: o.key, body: { enabled: true } });
   expect(await statuses()).toEqual([200, 200, 200]);
 
-  await env.DB.prepare("UPDATE credentials SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, o.token.id).run();
+  await updateCredentialRow(o.token.id, { expires_at: Date.now() - 1 });
   expect(await statuses()).toEqual([403, 403, 403]);
   await cf("POST", `${o.base}/${o.token.id}/refresh`, { token: o.key });
   expect(await statuses()).toEqual([200, 200, 200]);

@@ -1,0 +1,226 @@
+/**
+ * A credential's home: the one Durable Object that verifies it and counts its
+ * requests. It holds the credential's verification record (hashes, state,
+ * expiry, the grace-period secret, and the owner, org and role the identity
+ * needs), read through from D1 on first use; D1 stays the system of record.
+ * An authenticated request is one call here: compare the secret in constant
+ * time, check state and expiry, take a token, answer who it is.
+ *
+ * Revocation stays immediate because every write that can change validity
+ * holds this object before it writes D1 and releases it after (see
+ * `core/verification-cache.ts`): a held object caches nothing, and a load that
+ * raced a hold (its generation changed meanwhile) is used once, never kept.
+ * Holds are persisted, so an eviction does not forget one. A record is also
+ * re-read after RECORD_MAX_AGE_MS, which bounds a stale record left by a write
+ * that bypassed the protocol.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { AuthFailure } from "../core/errors";
+import { type PepperConfig, type SecretHash, SecretHasher } from "../core/hashing";
+import type { Credential, CredentialKind, Org, Principal, Role } from "../core/model";
+import type { CredentialRef } from "../core/verification-cache";
+import { D1Repository } from "../db/d1-repository";
+import type { Env } from "../env";
+import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
+
+/** What verification needs to know about a credential, and what the identity is made of. */
+export interface VerificationRecord {
+  credential: Credential;
+  /** Keys and Braintrust service tokens: the owner, the org issued in, and the owner's role there. */
+  principal: Principal | null;
+  org: Org | null;
+  role: Role | null;
+}
+
+export interface VerifyRequest {
+  ref: CredentialRef;
+  /** The kind the token's format claims. */
+  kind: CredentialKind;
+  /** The presented secret (the whole bearer token, or the client secret). */
+  secret: string;
+  peppers: PepperConfig;
+  policy: Policy;
+}
+
+export type VerifyOutcome = (
+  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision }
+  | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
+) & {
+  /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
+  d1Statements: number;
+};
+
+type Failure = { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> };
+type Proven = Failure | { ok: true; record: VerificationRecord; usedPrevious: boolean };
+
+/** Even without writes, a record is re-read from D1 this often (see ARCHITECTURE.md for the D1 cost). */
+export const RECORD_MAX_AGE_MS = 60 * 60_000;
+/** Last-used times are written at most this often per credential. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+const BUCKET = "bucket";
+const HOLDS = "holds";
+
+export class CredentialObject extends DurableObject<Env> {
+  private record: VerificationRecord | null | undefined;
+  private loadedAt = 0;
+  /** Bumped by every hold and release: a load that saw it change is not kept. */
+  private generation = 0;
+  private holds: Record<string, number>;
+  private bucket: BucketState | undefined;
+  private readonly repo: D1Repository;
+  /** D1 statements prepared so far, by this object. */
+  private statements = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.repo = new D1Repository(countingStatements(env.DB, () => this.statements++));
+    this.bucket = ctx.storage.kv.get<BucketState>(BUCKET);
+    this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
+  }
+
+  /** Verifies a presented secret; on success takes one token of the credential's bucket. */
+  async verify(req: VerifyRequest): Promise<VerifyOutcome> {
+    // A hold that arrives while this verification awaits its digests voids it: verify again on
+    // what the hold left (a fresh read), so no answer rests on a record a write has replaced.
+    const before = this.statements;
+    let outcome: Proven;
+    for (let attempt = 0; ; attempt++) {
+      const generation = this.generation;
+      outcome = await this.prove(req);
+      if (generation === this.generation || attempt === 2) break;
+    }
+    const d1Statements = this.statements - before;
+    if (!outcome.ok) return { ...outcome, d1Statements };
+    const now = Date.now();
+    const decision = this.take(req.policy, now);
+    if (decision.allowed) this.noteUse(outcome.record.credential, now);
+    return { ok: true, record: withoutHashes(outcome.record), usedPrevious: outcome.usedPrevious, decision, d1Statements };
+  }
+
+  /** Checks the secret, state and expiry; takes nothing. */
+  private async prove(req: VerifyRequest): Promise<Proven> {
+    const record = await this.current(req.ref);
+    if (!record || record.credential.kind !== req.kind) return { ok: false, failure: "unknown" };
+    const { credential } = record;
+    const hasher = new SecretHasher(req.peppers);
+    const now = Date.now();
+    let verified: SecretHash = { hash: credential.secretHash, version: credential.hashVersion };
+    let usedPrevious = false;
+    if (!(await hasher.verify(req.secret, verified.hash, verified.version))) {
+      const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;
+      const inGrace = prevSecretHash !== null && prevHashVersion !== null && (prevExpiresAt ?? 0) > now;
+      // A wrong secret takes nothing from the credential's bucket: guessing cannot lock its owner out.
+      if (!inGrace || !(await hasher.verify(req.secret, prevSecretHash, prevHashVersion))) return { ok: false, failure: "invalid_secret" };
+      usedPrevious = true;
+      verified = { hash: prevSecretHash, version: prevHashVersion };
+    }
+    // Once per credential after a pepper rotation, and awaited, so that the old pepper can be dropped as soon as it has answered.
+    if (hasher.isStale(verified.version)) await this.upgrade(hasher, req.secret, record, usedPrevious ? "previous" : "current", verified);
+    // Only a caller that proved the secret learns why a real credential is refused.
+    if (!credential.enabled) return { ok: false, failure: "disabled" };
+    if (credential.expiresAt !== null && credential.expiresAt <= now) return { ok: false, failure: "expired" };
+    return { ok: true, record, usedPrevious };
+  }
+
+  /** Before a write: drop the record and cache nothing until `release(holdId)` or `until`. */
+  hold(holdId: string, until: number): void {
+    this.generation++;
+    this.record = undefined;
+    this.holds[holdId] = until;
+    this.ctx.storage.kv.put(HOLDS, this.holds);
+  }
+
+  /** After a write: end the hold and drop the record, so the next request reads what was written. */
+  release(holdId: string): void {
+    this.generation++;
+    this.record = undefined;
+    if (holdId in this.holds) {
+      delete this.holds[holdId];
+      this.ctx.storage.kv.put(HOLDS, this.holds);
+    }
+  }
+
+  /** The record, from memory or read through from D1. */
+  private async current(ref: CredentialRef): Promise<VerificationRecord | null> {
+    const now = Date.now();
+    if (this.record !== undefined && now - this.loadedAt < RECORD_MAX_AGE_MS) return this.record;
+    const generation = this.generation;
+    const loaded = await this.load(ref);
+    if (generation === this.generation && !this.held(Date.now())) {
+      this.record = loaded;
+      this.loadedAt = now;
+    }
+    return loaded;
+  }
+
+  private async load(ref: CredentialRef): Promise<VerificationRecord | null> {
+    if (ref.kind === "access_token") {
+      const credential = await this.repo.findAccessToken(ref.clientId);
+      return credential && { credential, principal: null, org: null, role: null };
+    }
+    return this.repo.getCaller(ref.id);
+  }
+
+  private held(now: number): boolean {
+    let held = false;
+    for (const [id, until] of Object.entries(this.holds)) {
+      if (until > now) held = true;
+      else delete this.holds[id];
+    }
+    return held;
+  }
+
+  private take(policy: Policy, now: number): Decision {
+    const { state, decision } = take(this.bucket, policy, now);
+    this.bucket = state;
+    this.ctx.storage.kv.put(BUCKET, state);
+    return decision;
+  }
+
+  /** Records the use at most once a minute, off the response path. */
+  private noteUse(credential: Credential, now: number): void {
+    const staleBefore = now - LAST_USED_RESOLUTION_MS;
+    if (credential.lastUsedAt !== null && credential.lastUsedAt >= staleBefore) return;
+    credential.lastUsedAt = now;
+    this.ctx.waitUntil(this.repo.touchCredential(credential.id, now, staleBefore).catch(logFailure("last-used write")));
+  }
+
+  /**
+   * After a verification under an older pepper: the hash is re-stored under the
+   * current one (compare-and-swap on the verified hash), and the record follows.
+   * A failure is logged and tried again on the next use.
+   */
+  private async upgrade(hasher: SecretHasher, secret: string, record: VerificationRecord, which: "current" | "previous", verified: SecretHash) {
+    try {
+      const upgraded = await hasher.hash(secret);
+      await this.repo.upgradeHash(record.credential.id, which, verified, upgraded);
+      // Only the record this verification read; a newer one was read after the upgrade anyway.
+      if (this.record !== record) return;
+      const c = record.credential;
+      if (which === "current" && c.secretHash === verified.hash) Object.assign(c, { secretHash: upgraded.hash, hashVersion: upgraded.version });
+      if (which === "previous" && c.prevSecretHash === verified.hash) Object.assign(c, { prevSecretHash: upgraded.hash, prevHashVersion: upgraded.version });
+    } catch (err) {
+      logFailure("re-hash")(err);
+    }
+  }
+}
+
+/** What leaves the object: no hashes, ever. */
+function withoutHashes(record: VerificationRecord): VerificationRecord {
+  return { ...record, credential: { ...record.credential, secretHash: new ArrayBuffer(0), prevSecretHash: null } };
+}
+
+/** `db`, counting the statements prepared through it. */
+function countingStatements(db: D1Database, count: () => void): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => (count(), target.prepare(sql));
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value, target, args) : value;
+    },
+  });
+}
+
+const logFailure = (what: string) => (err: unknown) =>
+  console.error(`credential object: ${what} failed:`, err instanceof Error ? err.message : String(err));
