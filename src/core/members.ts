@@ -94,11 +94,12 @@ export class MemberService {
     ];
     // Removals delete credentials; promotions to owner change what a credential may do: both reach the homes.
     const promoted = req.role === "owner" ? { ids: inviteIds, emails: inviteEmails } : { ids: [], emails: [] };
-    const affected = [...remove.map((p) => p.id), ...promoted.ids];
-    const refs =
-      affected.length || promoted.emails.length
-        ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: affected, userEmails: promoted.emails })
+    const removed = remove.length ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: remove.map((p) => p.id) }) : [];
+    const raised =
+      promoted.ids.length || promoted.emails.length
+        ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: promoted.ids, userEmails: promoted.emails, ownerNotOwner: true })
         : [];
+    const refs = [...removed, ...raised];
     const invited = await guardedWrite(this.homes, refs, async () => {
       const { invited, deleted } = await this.repo.changeMembership({
         orgId: org.id,

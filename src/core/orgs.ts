@@ -83,7 +83,7 @@ export class OrgService {
     // Org and target of the event are the org as stored (found by name), whoever created it.
     const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
     // An existing user made owner: their credentials in that org now may do more, so their homes hear of it.
-    const promoted = await this.repo.findCredentialRefs({ orgName: org.name, userEmails: [email] });
+    const promoted = await this.repo.findCredentialRefs({ orgName: org.name, userEmails: [email], ownerNotOwner: true });
     const stored = await guardedWrite(this.homes, promoted, async () => ({
       result: await this.repo.bootstrap({ org, user, credential: issued.credential, now, event }),
     }));

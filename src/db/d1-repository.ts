@@ -281,6 +281,9 @@ export class D1Repository implements Repository {
         ...emails,
       );
     }
+    if (q.ownerNotOwner) {
+      where.push("NOT EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = c.org_id AND m.principal_id = c.principal_id AND m.role = 'owner')");
+    }
     // An unfiltered query would name every credential: refuse to guess.
     if (!where.length) return [];
     const { results } = await this.db

@@ -26,6 +26,8 @@ export interface CredentialRefQuery {
   /** Owned by any of these principals, or by users with any of these emails. */
   principalIds?: string[];
   userEmails?: string[];
+  /** Only credentials whose owner is not an owner of their org (those a promotion changes). */
+  ownerNotOwner?: boolean;
 }
 
 export interface CredentialListQuery {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { account } from "../helpers/cloudflare";
 import { bootstrap, call } from "../helpers/http";
 
 describe("the app around the surfaces", () => {
@@ -98,4 +99,24 @@ describe("the app around the surfaces", () => {
     const err = await call("GET", "/v1/api_key");
     expect(err.body.request_id).toBe(err.headers.get("x-request-id"));
   });
+});
+
+it("challenges every 401 with WWW-Authenticate, at every door", async () => {
+  const a = await account();
+  const doors: [string, string][] = [
+    ["GET", "/v1/api_key"],
+    ["GET", a.base],
+    ["GET", `/accounts/${a.org.account_id}/access/service_tokens`],
+    ["GET", "/cdn-cgi/access/get-identity"],
+  ];
+  for (const [method, path] of doors) {
+    for (const headers of [{}, { Authorization: "Bearer sk-nope" }] as Record<string, string>[]) {
+      const res = await call(method, path, { headers });
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get("www-authenticate"), path).toBe('Bearer realm="edgekeys"');
+    }
+    const ok = await call(method, path, { token: a.key });
+    expect(ok.status, path).toBe(200);
+    expect(ok.headers.get("www-authenticate")).toBeNull();
+  }
 });

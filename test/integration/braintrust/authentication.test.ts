@@ -4,6 +4,7 @@ import { mintToken } from "../../../src/core/tokens";
 import { uuidv7 } from "../../../src/core/ids";
 import { bootstrap, call, callWithEnv, countingDb } from "../../helpers/http";
 import { updateCredentialRow, writeThrough } from "../../helpers/homes";
+import { countingNamespace } from "../../helpers/ratelimit";
 
 describe("Bearer authentication on /v1", () => {
   it("answers 401 with a JSON error for missing and malformed Authorization headers", async () => {
@@ -20,18 +21,22 @@ describe("Bearer authentication on /v1", () => {
     expect((await call("GET", "/v1/api_key", { headers: { Authorization: `bearer ${api_key.key}` } })).status).toBe(200);
   });
 
-  it("refuses a token with a bad checksum before any D1 read", async () => {
+  it("refuses a token with a bad checksum before any D1 read or any call to a credential's home", async () => {
     const { api_key } = await bootstrap();
     const flipped = api_key.key.slice(0, -1) + (api_key.key.endsWith("a") ? "b" : "a");
     const counted = countingDb(env.DB);
+    const homes = countingNamespace(env.CREDENTIALS);
+    const overrides = { DB: counted.db, CREDENTIALS: homes.binding };
     for (const token of [flipped, "sk-short", "not-even-a-prefix", `bt-st-${"0".repeat(61)}`]) {
-      const res = await callWithEnv({ DB: counted.db }, "GET", "/v1/api_key", { token });
+      const res = await callWithEnv(overrides, "GET", "/v1/api_key", { token });
       expect(res.status, token).toBe(401);
+      expect(res.headers.get("www-authenticate"), token).toBe('Bearer realm="edgekeys"');
     }
     expect(counted.statements).toEqual([]);
-    // and a well-formed token does read (the wrapper sees real traffic)
-    await callWithEnv({ DB: counted.db }, "GET", "/v1/api_key", { token: api_key.key });
-    expect(counted.statements.length).toBeGreaterThan(0);
+    expect(homes.names).toEqual([]);
+    // and a well-formed token does go to its home (the wrappers see real traffic)
+    await callWithEnv(overrides, "GET", "/v1/api_key", { token: api_key.key });
+    expect(homes.names).toEqual([`key:${api_key.id}`]);
   });
 
   it("answers 401 for well-formed tokens that are unknown or carry the wrong secret", async () => {
