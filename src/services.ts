@@ -9,7 +9,7 @@ import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
 import type { Repository } from "./db/repository";
 import { CredentialService } from "./core/credentials";
-import { type Defer, SecretHasher, peppersFromEnv } from "./core/hashing";
+import { type Defer, type PepperConfig, SecretHasher, peppersFromEnv } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
@@ -29,37 +29,71 @@ export interface Services {
   signer(): IdentitySigner;
 }
 
-// Parsing the signing keys once per isolate, not per request.
-const signers = new Map<string, IdentitySigner>();
+/**
+ * Parsed once per isolate and configuration, not per request: the peppers and
+ * the signing keys. Keyed by the configuration's text rather than by the `env`
+ * object, which is not the same object on every request everywhere (the
+ * benchmark's instrumentation wraps it per request).
+ */
+const peppersByConfig = new Map<string, PepperConfig>();
+const signersByConfig = new Map<string, IdentitySigner>();
+const configKey = (...values: (string | undefined)[]) => values.map((v) => v ?? "\u0001").join("\u0000");
 
-function signerFor(env: Env): IdentitySigner {
-  const cacheKey = JSON.stringify([env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS]);
-  let signer = signers.get(cacheKey);
-  if (!signer) {
-    signer = new IdentitySigner(env);
-    signers.set(cacheKey, signer);
-  }
+function peppersOf(env: Env): PepperConfig {
+  const key = configKey(env.TOKEN_PEPPER, env.TOKEN_PEPPER_VERSION, env.TOKEN_PEPPER_PREVIOUS);
+  let peppers = peppersByConfig.get(key);
+  if (!peppers) peppersByConfig.set(key, (peppers = peppersFromEnv(env)));
+  return peppers;
+}
+
+function signerOf(env: Env): IdentitySigner {
+  const key = configKey(env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS);
+  let signer = signersByConfig.get(key);
+  if (!signer) signersByConfig.set(key, (signer = new IdentitySigner(env)));
   return signer;
 }
 
 /**
  * Builds the services of one request; `audit` gives its events their request id,
  * client IP and actor; `defer` takes work that may finish after the response.
+ * The core services are built on first use: an authenticated read needs none of them.
  */
 export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer): Services {
-  const repo = new D1Repository(env.DB);
-  const peppers = peppersFromEnv(env);
-  const hasher = new SecretHasher(peppers, defer);
+  const peppers = peppersOf(env);
   const homes = new DurableObjectHomes(env);
-  const credentials = new CredentialService(repo, hasher, homes, audit);
+  let core: Omit<Services, "audit" | "auth" | "signer"> | undefined;
+  const build = () => {
+    if (core) return core;
+    const repo = new D1Repository(env.DB);
+    const hasher = new SecretHasher(peppers, defer);
+    const credentials = new CredentialService(repo, hasher, homes, audit);
+    core = {
+      repo,
+      credentials,
+      orgs: new OrgService(repo, credentials, homes, audit),
+      members: new MemberService(repo, credentials, homes, audit),
+      accessTokens: new AccessTokenService(repo, hasher, homes, audit),
+    };
+    return core;
+  };
   return {
     audit,
-    repo,
-    credentials,
-    orgs: new OrgService(repo, credentials, homes, audit),
-    members: new MemberService(repo, credentials, homes, audit),
-    accessTokens: new AccessTokenService(repo, hasher, homes, audit),
     auth: new Authenticator(env, () => peppers),
-    signer: () => signerFor(env),
+    get repo() {
+      return build().repo;
+    },
+    get credentials() {
+      return build().credentials;
+    },
+    get orgs() {
+      return build().orgs;
+    },
+    get members() {
+      return build().members;
+    },
+    get accessTokens() {
+      return build().accessTokens;
+    },
+    signer: () => signerOf(env),
   };
 }

@@ -17,22 +17,41 @@ const positive = (value: string | undefined, fallback: number) => {
   return value !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
 };
 
-export const credentialPolicy = (env: Env): Policy => ({
-  name: "credential",
-  limit: positive(env.RATE_LIMIT_REQUESTS, DEFAULTS.RATE_LIMIT_REQUESTS),
-  windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, DEFAULTS.RATE_LIMIT_WINDOW_SECONDS),
-});
+interface Policies {
+  credential: Policy;
+  authFailures: Policy;
+  header: Record<string, string>;
+}
 
-export const authFailurePolicy = (env: Env): Policy => ({
-  name: "auth-failures",
-  limit: positive(env.AUTH_FAILURE_LIMIT, DEFAULTS.AUTH_FAILURE_LIMIT),
-  windowSeconds: positive(env.AUTH_FAILURE_WINDOW_SECONDS, DEFAULTS.AUTH_FAILURE_WINDOW_SECONDS),
-});
+// Read from the environment once per isolate and configuration, not on every request.
+const parsed = new Map<string, Policies>();
+
+function policies(env: Env): Policies {
+  const key = `${env.RATE_LIMIT_REQUESTS}/${env.RATE_LIMIT_WINDOW_SECONDS}/${env.AUTH_FAILURE_LIMIT}/${env.AUTH_FAILURE_WINDOW_SECONDS}`;
+  let p = parsed.get(key);
+  if (!p) {
+    const credential = {
+      name: "credential",
+      limit: positive(env.RATE_LIMIT_REQUESTS, DEFAULTS.RATE_LIMIT_REQUESTS),
+      windowSeconds: positive(env.RATE_LIMIT_WINDOW_SECONDS, DEFAULTS.RATE_LIMIT_WINDOW_SECONDS),
+    };
+    const authFailures = {
+      name: "auth-failures",
+      limit: positive(env.AUTH_FAILURE_LIMIT, DEFAULTS.AUTH_FAILURE_LIMIT),
+      windowSeconds: positive(env.AUTH_FAILURE_WINDOW_SECONDS, DEFAULTS.AUTH_FAILURE_WINDOW_SECONDS),
+    };
+    p = { credential, authFailures, header: { "RateLimit-Policy": [credential, authFailures].map(policyItem).join(", ") } };
+    parsed.set(key, p);
+  }
+  return p;
+}
+
+export const credentialPolicy = (env: Env): Policy => policies(env).credential;
+
+export const authFailurePolicy = (env: Env): Policy => policies(env).authFailures;
 
 /** `RateLimit-Policy` naming both policies: sent on every response of a rate-limited route. */
-export const policyHeader = (env: Env): Record<string, string> => ({
-  "RateLimit-Policy": [credentialPolicy(env), authFailurePolicy(env)].map(policyItem).join(", "),
-});
+export const policyHeader = (env: Env): Record<string, string> => policies(env).header;
 
 /**
  * Failed authentications per client, counted in the client's own Durable

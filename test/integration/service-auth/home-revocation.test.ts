@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CredentialRef } from "../../../src/core/verification-cache";
+import { type CredentialRef, MAX_HOMES_PER_WRITE } from "../../../src/core/verification-cache";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes } from "../../helpers/cloudflare";
 import { homeState, unreachableHomes } from "../../helpers/homes";
@@ -210,4 +210,24 @@ describe("races and outages", () => {
     expect((await cf("GET", `${a.base}/${t.id}`, { token: a.key })).body.result.enabled).toBe(true);
     expect(await tokenStatus(t.client_id, t.client_secret)).toBe(200);
   });
+});
+
+it("refuses a removal that would revoke more credentials than one request may reach, and changes nothing", async () => {
+  const b = await bootstrap();
+  const member = await bootstrap();
+  await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
+  // 401 keys of the member in b's org, written straight into D1 (as the bench seeds its orgs)
+  const now = Date.now();
+  await env.DB.prepare(
+    `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${MAX_HOMES_PER_WRITE + 1})
+     INSERT INTO credentials (id, kind, org_id, principal_id, name, preview, secret_hash, hash_version, created_at, updated_at)
+     SELECT printf('01900002-%04x-7000-8000-%012x', abs(random()) % 65536, i), 'api_key', ?, ?, 'bulk-' || i, 'sk-****bulk', randomblob(32), 1, ?, ? FROM seq`,
+  )
+    .bind(b.org.id, member.user.id, now, now)
+    .run();
+  const res = await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { remove_users: { ids: [member.user.id] } } });
+  expect(res.status).toBe(400);
+  expect(res.body.message).toMatch(new RegExp(`at most ${MAX_HOMES_PER_WRITE}`));
+  const left = await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ? AND principal_id = ?").bind(b.org.id, member.user.id).first<{ n: number }>();
+  expect(left!.n).toBe(MAX_HOMES_PER_WRITE + 1);
 });
