@@ -12,7 +12,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { AuditContext } from "./core/audit";
 import { DomainError } from "./core/errors";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "./http/app-env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
 import { afterResponse } from "./http/background";
 import { CEILING_PATH, ceiling } from "./http/bench-route";

@@ -1,16 +1,17 @@
-import type { CredentialObject } from "./auth/credential-object";
-import type { ServiceIdentity } from "./auth/service-auth";
-import type { Caller } from "./core/model";
-import type { RateLimiter } from "./ratelimit/rate-limiter-object";
-import type { Services } from "./services";
+/**
+ * The Worker's environment. It names the Durable Objects by the protocols they
+ * speak, not by their classes, so that nothing here imports a layer above it.
+ */
+import type { CredentialHome } from "./auth/home-protocol";
+import type { BucketObject } from "./ratelimit/token-bucket";
 
 /** Bindings, secrets and vars of the Worker (see wrangler.toml and README "Configuration"). */
 export interface Env {
   DB: D1Database;
   /** Each credential's home: verifies it and counts its requests (`auth/credential-object.ts`). */
-  CREDENTIALS: DurableObjectNamespace<CredentialObject>;
+  CREDENTIALS: DurableObjectNamespace<CredentialHome>;
   /** Failed authentications per client address (and the bench's ceiling route). */
-  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  RATE_LIMITER: DurableObjectNamespace<BucketObject>;
   /** Requests per credential per window (default 1000 per 60 s). */
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_WINDOW_SECONDS?: string;
@@ -42,17 +43,3 @@ export interface Env {
   /** "1" in benchmark runs: report D1 statements and DO calls per request in response headers. */
   BENCH_METRICS?: string;
 }
-
-/** Per-request values handlers read from the context. */
-export interface Variables {
-  requestId: string;
-  services: Services;
-  /** Set by the authentication middleware on authenticated routes. */
-  caller: Caller;
-  /** Cloudflare surface: the org of the `{account_id}` in the path, once resolved. */
-  accountOrgId: string;
-  /** Service-auth routes: who authenticated. */
-  identity: ServiceIdentity;
-}
-
-export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -5,8 +5,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import { DomainError, unauthenticated } from "../core/errors";
-import type { AppEnv } from "../env";
-import { bearerToken } from "./bearer";
+import type { AppEnv } from "../http/app-env";
+import { bearerToken } from "./presented";
 
 const sha256 = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
 

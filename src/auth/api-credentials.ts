@@ -4,7 +4,7 @@
  */
 import { unauthenticated } from "../core/errors";
 import { normalizeEmail } from "../core/orgs";
-import { bearerToken } from "./bearer";
+import { bearerToken } from "./presented";
 import { authenticate } from "./middleware";
 
 /**

@@ -16,39 +16,13 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { AuthFailure } from "../core/errors";
-import { type PepperConfig, type SecretHash, SecretHasher } from "../core/hashing";
-import type { Credential, CredentialKind, Org, Principal, Role } from "../core/model";
+import { type SecretHash, SecretHasher } from "../core/hashing";
+import type { Credential } from "../core/model";
 import type { CredentialRef } from "../core/verification-cache";
 import { D1Repository } from "../db/d1-repository";
 import type { Env } from "../env";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
-
-/** What verification needs to know about a credential, and what the identity is made of. */
-export interface VerificationRecord {
-  credential: Credential;
-  /** Keys and Braintrust service tokens: the owner, the org issued in, and the owner's role there. */
-  principal: Principal | null;
-  org: Org | null;
-  role: Role | null;
-}
-
-export interface VerifyRequest {
-  ref: CredentialRef;
-  /** The kind the token's format claims. */
-  kind: CredentialKind;
-  /** The presented secret (the whole bearer token, or the client secret). */
-  secret: string;
-  peppers: PepperConfig;
-  policy: Policy;
-}
-
-export type VerifyOutcome = (
-  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision }
-  | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
-) & {
-  /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
-  d1Statements: number;
-};
+import type { CredentialHome, VerificationRecord, VerifyOutcome, VerifyRequest } from "./home-protocol";
 
 type Failure = { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> };
 type Proven = Failure | { ok: true; record: VerificationRecord; usedPrevious: boolean };
@@ -61,7 +35,7 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 const BUCKET = "bucket";
 const HOLDS = "holds";
 
-export class CredentialObject extends DurableObject<Env> {
+export class CredentialObject extends DurableObject<Env> implements CredentialHome {
   private record: VerificationRecord | null | undefined;
   private loadedAt = 0;
   /** Bumped by every hold and release: a load that saw it change is not kept. */

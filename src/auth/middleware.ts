@@ -9,11 +9,12 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { DomainError } from "../core/errors";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";
 import { policyHeader } from "../ratelimit/limiter";
-import type { Authenticated, PresentedCredential } from "./pipeline";
+import type { Authenticated } from "./pipeline";
+import type { PresentedCredential } from "./presented";
 import { identityOf, refuseProven } from "./service-auth";
 
 export interface Door {

@@ -19,13 +19,9 @@ import { type CredentialRef, refKey } from "../core/verification-cache";
 import type { Env } from "../env";
 import { authFailurePolicy, credentialPolicy, DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
-import type { VerificationRecord, VerifyOutcome } from "./credential-object";
+import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
+import type { PresentedCredential } from "./presented";
 import { blockedSeconds, noteBlocked } from "./ip-blocks";
-
-export type PresentedCredential = ({ kind: "client"; clientId: string; secret: string } | { kind: "bearer"; token: string }) & {
-  /** The door's one answer to every failed guess, when it must not say which part was wrong. */
-  guessMessage?: string;
-};
 
 export interface Authenticated {
   record: VerificationRecord;

@@ -5,11 +5,10 @@
  * Braintrust service token. Strict: never a redirect; 401 when the caller did
  * not prove a secret, 403 when a proven credential is disabled or expired.
  */
-import { DomainError, unauthenticated } from "../core/errors";
+import { DomainError } from "../core/errors";
 import { uuidToHex } from "../core/ids";
 import type { Credential, Principal } from "../core/model";
-import { bearerToken } from "./bearer";
-import type { Authenticated, PresentedCredential } from "./pipeline";
+import type { Authenticated } from "./pipeline";
 
 /** Who authenticated: what every consumer of service auth (JWT, get-identity, RPC, gateway) is told. */
 export interface ServiceIdentity {
@@ -55,39 +54,6 @@ export function describeIdentity(identity: ServiceIdentity) {
 }
 
 export type IdentityJson = ReturnType<typeof describeIdentity>;
-
-type HeaderGetter = (name: string) => string | null | undefined;
-
-/** Reads the presented credential from request headers; a `missing` failure when there is none at all. */
-export function presentedCredential(header: HeaderGetter, serviceAuthHeader?: string): PresentedCredential {
-  const clientId = header("CF-Access-Client-Id");
-  const secret = header("CF-Access-Client-Secret");
-  if (clientId || secret) {
-    if (!clientId || !secret) throw unauthenticated("malformed", "CF-Access-Client-Id and CF-Access-Client-Secret must be sent together");
-    return { kind: "client", clientId: clientId.trim(), secret: secret.trim() };
-  }
-  const combined = serviceAuthHeader ? header(serviceAuthHeader) : null;
-  if (combined) return fromCombinedHeader(combined, serviceAuthHeader!);
-  const token = bearerToken(header("Authorization") ?? undefined);
-  if (token === null) throw unauthenticated("missing", "Missing credentials: send CF-Access-Client-Id and CF-Access-Client-Secret");
-  return { kind: "bearer", token };
-}
-
-function fromCombinedHeader(value: string, name: string): PresentedCredential {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw unauthenticated("malformed", `${name} must be JSON with "cf-access-client-id" and "cf-access-client-secret"`);
-  }
-  const fields = parsed as Record<string, unknown> | null;
-  const clientId = fields?.["cf-access-client-id"];
-  const secret = fields?.["cf-access-client-secret"];
-  if (typeof clientId !== "string" || typeof secret !== "string") {
-    throw unauthenticated("malformed", `${name} must be JSON with "cf-access-client-id" and "cf-access-client-secret"`);
-  }
-  return { kind: "client", clientId, secret };
-}
 
 /** Service auth answers a proven but disabled or expired credential with 403, saying why. */
 export function refuseProven(err: unknown): unknown {

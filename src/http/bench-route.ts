@@ -19,7 +19,8 @@ import type { ServiceIdentity } from "../auth/service-auth";
 import { SecretHasher, peppersFromEnv } from "../core/hashing";
 import { DomainError } from "../core/errors";
 import { uuidToHex } from "../core/ids";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv } from "./app-env";
+import type { Env } from "../env";
 import { type Policy, remainingItem } from "../ratelimit/token-bucket";
 import { instrumented, metricsHeaders, newCounts } from "./metrics";
 

@@ -1,6 +1,6 @@
 /** Where a request comes from, as Cloudflare reports it. */
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "./app-env";
 
 /**
  * The client's address exactly as reported in `CF-Connecting-IP` (the audit log

@@ -6,7 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { type BucketState, type Decision, type Policy, take } from "./token-bucket";
+import { type BucketObject, type BucketState, type Decision, type Policy, take } from "./token-bucket";
 
 const KEY = "bucket";
 
@@ -15,7 +15,7 @@ interface Stored extends BucketState {
   windowSeconds: number;
 }
 
-export class RateLimiter extends DurableObject<Env> {
+export class RateLimiter extends DurableObject<Env> implements BucketObject {
   private stored: Stored | undefined;
   private alarmPending = false;
 

@@ -31,6 +31,11 @@ export interface Decision {
   retryAfterSeconds: number;
 }
 
+/** A Durable Object that keeps one bucket (`rate-limiter-object.ts`), as its callers see it. */
+export interface BucketObject extends Rpc.DurableObjectBranded {
+  take(policy: Policy): Decision;
+}
+
 /** Refills `state` to `now`, takes a token if one is there, and says what happened. Pure. */
 export function take(state: BucketState | undefined, policy: Policy, now: number): { state: BucketState; decision: Decision } {
   const { limit } = policy;

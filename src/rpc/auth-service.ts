@@ -4,7 +4,8 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { accountAudience } from "../auth/identity-jwt";
-import { describeIdentity, type IdentityJson, identityOf, presentedCredential, refuseProven } from "../auth/service-auth";
+import { presentedCredential } from "../auth/presented";
+import { describeIdentity, type IdentityJson, identityOf, refuseProven } from "../auth/service-auth";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
 import { ipLimitKey } from "../ratelimit/ip-key";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { uuidToHex } from "../../core/ids";
 import { CreateApiKeyOutputSchema, ErrorSchema, NameSchema } from "../braintrust/schemas";
 import { apiKeyToWire } from "../braintrust/wire";
-import type { AdminApp } from "./router";
+import type { AdminApp } from "./app-type";
 
 const BootstrapBody = z
   .object({

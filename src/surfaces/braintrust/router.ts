@@ -6,7 +6,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requireBearer } from "../../auth/bearer";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
 import { registerCreateApiKey } from "./api-key/create-api-key";
 import { registerDeleteApiKey } from "./api-key/delete-api-key";
@@ -21,7 +21,7 @@ import { registerGetServiceToken } from "./service-token/get-service-token";
 import { registerListServiceTokens } from "./service-token/list-service-tokens";
 import { registerReplaceServiceToken } from "./service-token/replace-service-token";
 
-export type BraintrustApp = OpenAPIHono<AppEnv>;
+import type { BraintrustApp } from "./app-type";
 
 export function braintrustRouter(): BraintrustApp {
   const app: BraintrustApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });

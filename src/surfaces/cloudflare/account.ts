@@ -7,7 +7,7 @@ import { createMiddleware } from "hono/factory";
 import { DomainError } from "../../core/errors";
 import { hexToUuid } from "../../core/ids";
 import { requireOwner } from "../../core/orgs";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
 
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;
 

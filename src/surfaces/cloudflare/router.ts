@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireApiCredentials } from "../../auth/api-credentials";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
 import { requireAccount } from "./account";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
@@ -16,7 +16,7 @@ import { registerRefreshServiceToken } from "./service-token/refresh-service-tok
 import { registerRotateServiceToken } from "./service-token/rotate-service-token";
 import { registerUpdateServiceToken } from "./service-token/update-service-token";
 
-export type CloudflareApp = OpenAPIHono<AppEnv>;
+import type { CloudflareApp } from "./app-type";
 
 export function cloudflareRouter(): CloudflareApp {
   const app: CloudflareApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });

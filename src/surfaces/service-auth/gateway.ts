@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { DomainError, forbidden } from "../../core/errors";
 import { uuidToHex } from "../../core/ids";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
 import { afterResponse } from "../../http/background";
 import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";

@@ -5,7 +5,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { accountAudience } from "../../auth/identity-jwt";
 import { describeIdentity } from "../../auth/service-auth";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
 import { ErrorSchema } from "../braintrust/schemas";
 import { requireServiceAuth } from "./authenticate";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { expiryFrom } from "../../../core/credentials";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { CreateApiKeyOutputSchema, errorResponses, ExpiresAtSchema, NameSchema, OrgNameSchema } from "../schemas";
 import { apiKeyToWire } from "../wire";
 

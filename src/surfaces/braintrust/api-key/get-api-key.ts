@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { ApiKeySchema, errorResponses } from "../schemas";
 import { apiKeyToWire } from "../wire";
 

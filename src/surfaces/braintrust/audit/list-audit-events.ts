@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUDIT_ACTIONS, AUDIT_TARGETS } from "../../../core/audit";
 import { requireOwner } from "../../../core/orgs";
 import { listParams, oneCursor, pageSize } from "../pagination";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { errorResponses, listOf } from "../schemas";
 import { isoOrNull } from "../wire";
 

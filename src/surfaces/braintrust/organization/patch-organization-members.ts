@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DomainError, invalid } from "../../../core/errors";
 import type { Role } from "../../../core/model";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { errorResponses, NameSchema, OrgNameSchema } from "../schemas";
 
 /** Each list in one request; keeps every statement under D1's bound-parameter limit. */

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireOwner } from "../../../core/orgs";
-import type { AppEnv } from "../../../env";
-import type { BraintrustApp } from "../router";
+import type { AppEnv } from "../../../http/app-env";
+import type { BraintrustApp } from "../app-type";
 import { errorResponses, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";
 import { ServiceTokenIdParams } from "./get-service-token";

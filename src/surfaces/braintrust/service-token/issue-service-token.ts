@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { expiryFrom } from "../../../core/credentials";
 import { requireOwner } from "../../../core/orgs";
-import type { AppEnv } from "../../../env";
+import type { AppEnv } from "../../../http/app-env";
 import type { CreateServiceTokenBody } from "../schemas";
 import { serviceTokenToWire } from "../wire";
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import { errorResponses, listOf, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";

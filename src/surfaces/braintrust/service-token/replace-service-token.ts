@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { BraintrustApp } from "../router";
+import type { BraintrustApp } from "../app-type";
 import { CreateServiceTokenBody, CreateServiceTokenOutputSchema, errorResponses } from "../schemas";
 import { issueServiceToken } from "./issue-service-token";
 

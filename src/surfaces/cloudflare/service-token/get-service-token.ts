@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { CloudflareApp } from "../router";
+import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenSchema, envelope, errorResponses, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
 

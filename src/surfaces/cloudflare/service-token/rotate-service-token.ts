@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { CloudflareApp } from "../router";
+import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenWithSecretSchema, envelope, errorResponses, PreviousSecretExpiresAtSchema, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
 

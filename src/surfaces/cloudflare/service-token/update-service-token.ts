@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { CloudflareApp } from "../router";
+import type { CloudflareApp } from "../app-type";
 import {
   AccessServiceTokenSchema,
   DurationSchema,

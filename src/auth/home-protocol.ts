@@ -1,0 +1,44 @@
+/**
+ * What a credential's home (`credential-object.ts`) is asked and answers: the
+ * RPC protocol between the Worker and the object, apart from either side so
+ * that the environment's types can name it without importing the object.
+ */
+import type { AuthFailure } from "../core/errors";
+import type { PepperConfig } from "../core/hashing";
+import type { Credential, CredentialKind, Org, Principal, Role } from "../core/model";
+import type { CredentialRef } from "../core/verification-cache";
+import type { Decision, Policy } from "../ratelimit/token-bucket";
+
+/** What verification needs to know about a credential, and what the identity is made of. */
+export interface VerificationRecord {
+  credential: Credential;
+  /** Keys and Braintrust service tokens: the owner, the org issued in, and the owner's role there. */
+  principal: Principal | null;
+  org: Org | null;
+  role: Role | null;
+}
+
+export interface VerifyRequest {
+  ref: CredentialRef;
+  /** The kind the token's format claims. */
+  kind: CredentialKind;
+  /** The presented secret (the whole bearer token, or the client secret). */
+  secret: string;
+  peppers: PepperConfig;
+  policy: Policy;
+}
+
+export type VerifyOutcome = (
+  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision }
+  | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
+) & {
+  /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
+  d1Statements: number;
+};
+
+/** The home's RPC methods. */
+export interface CredentialHome extends Rpc.DurableObjectBranded {
+  verify(req: VerifyRequest): Promise<VerifyOutcome>;
+  hold(holdId: string, until: number): void;
+  release(holdId: string): void;
+}

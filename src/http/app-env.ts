@@ -1,0 +1,19 @@
+/** The Hono side of the environment: bindings plus the per-request values handlers read from the context. */
+import type { ServiceIdentity } from "../auth/service-auth";
+import type { Caller } from "../core/model";
+import type { Env } from "../env";
+import type { Services } from "../services";
+
+/** Per-request values handlers read from the context. */
+export interface Variables {
+  requestId: string;
+  services: Services;
+  /** Set by the authentication middleware on authenticated routes. */
+  caller: Caller;
+  /** Cloudflare surface: the org of the `{account_id}` in the path, once resolved. */
+  accountOrgId: string;
+  /** Service-auth routes: who authenticated. */
+  identity: ServiceIdentity;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };
