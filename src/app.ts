@@ -5,7 +5,7 @@
  */
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -20,29 +20,26 @@ import { clientIp } from "./http/client-ip";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { servicesFor } from "./services";
-import { adminRouter } from "./surfaces/admin/router";
-import { renderBraintrustError } from "./surfaces/braintrust/errors";
-import { renderCloudflareError } from "./surfaces/cloudflare/errors";
-import { cloudflareRouter } from "./surfaces/cloudflare/router";
-import { gateway, isOwnPath } from "./surfaces/service-auth/gateway";
-import { serviceAuthRouter } from "./surfaces/service-auth/router";
-import { braintrustRouter } from "./surfaces/braintrust/router";
+import { adminSurface } from "./surfaces/admin/router";
+import { braintrustSurface } from "./surfaces/braintrust/router";
+import { cloudflareSurface } from "./surfaces/cloudflare/router";
+import { serviceAuthSurface } from "./surfaces/service-auth/router";
+import { surfaceOf } from "./surfaces/surface";
 
 /** Largest request body accepted anywhere; every request we serve is far smaller. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Where the surfaces are mounted. */
-const SURFACE_PREFIXES = ["/v1", "/admin", "/accounts", "/client/v4", "/cdn-cgi"] as const;
+/** The surfaces, mounted in this order; a path's surface is found by its prefix. */
+const SURFACES = [braintrustSurface, adminSurface, cloudflareSurface, serviceAuthSurface] as const;
+
+/** The app's own paths outside every surface. */
+const APP_PATHS = new Set(["/healthz", "/openapi.json", "/docs"]);
+
+/** Paths edgekeys answers itself: in gateway mode they never reach the origin. */
+export const isOwnPath = (path: string) => APP_PATHS.has(path) || surfaceOf(SURFACES, path) !== undefined;
 
 /** Which error format a path speaks. Paths outside every surface get plain JSON. */
-const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
-  ["/v1/", renderBraintrustError],
-  ["/accounts/", renderCloudflareError],
-  ["/client/v4/", renderCloudflareError],
-];
-
-const rendererFor = (c: Context<AppEnv>): ErrorRenderer =>
-  RENDERERS.find(([prefix]) => c.req.path.startsWith(prefix))?.[1] ?? renderPlainError;
+const rendererFor = (c: Context<AppEnv>): ErrorRenderer => surfaceOf(SURFACES, c.req.path)?.renderError ?? renderPlainError;
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
@@ -117,18 +114,12 @@ export function createApp() {
     await next();
     for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
   });
-  for (const prefix of SURFACE_PREFIXES) app.use(`${prefix}/*`, withServices);
-
-  app.route("/v1", braintrustRouter());
-  app.route("/admin", adminRouter());
-  app.route("/", cloudflareRouter());
-  // The same routes under the SDK's base path; a plain Hono wrapper keeps them out of the
-  // OpenAPI document, whose operation ids must be unique.
-  app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
-  app.route("/", serviceAuthRouter());
+  for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
+  for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
-  // Last: everything else is the origin's in gateway mode, and unknown otherwise.
-  app.all("*", gateway);
+  // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.
+  const fallback = SURFACES.find((s) => s.fallback)?.fallback;
+  app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? fallback(c, next) : c.notFound()));
 
   app.notFound((c) =>
     rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`, { reason: "no_route" })),

@@ -4,6 +4,7 @@
  * Each surface picks its renderer in `app.ts`; there is no other place that
  * turns an error into a response.
  */
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError, STATUS_OF } from "../core/errors";
@@ -47,3 +48,13 @@ export const renderPlainError: ErrorRenderer = (c, error) =>
     STATUS_OF[error.code],
     errorHeaders(error),
   );
+
+/** The plain error body, for the OpenAPI document of the surfaces that use `renderPlainError`. */
+export const ErrorSchema = z
+  .object({
+    error: z.string().openapi({ description: "Machine-readable error code", example: "invalid_request" }),
+    message: z.string().openapi({ description: "What was wrong, naming the field or id" }),
+    field: z.string().optional().openapi({ description: "The request field at fault" }),
+    request_id: z.string().openapi({ description: "Also sent as the X-Request-Id response header" }),
+  })
+  .openapi("Error");

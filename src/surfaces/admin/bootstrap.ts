@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { uuidToHex } from "../../core/ids";
-import { CreateApiKeyOutputSchema, ErrorSchema, NameSchema } from "../braintrust/schemas";
-import { apiKeyToWire } from "../braintrust/wire";
+import { ErrorSchema } from "../../http/errors";
+import { apiKeyToWire, CreateApiKeyOutputSchema, NameSchema } from "../shared/api-key";
 import type { AdminApp } from "./app-type";
 
 const BootstrapBody = z

@@ -5,6 +5,8 @@ import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
 import { registerBootstrap } from "./bootstrap";
 
+import { renderPlainError } from "../../http/errors";
+import type { Surface } from "../surface";
 import type { AdminApp } from "./app-type";
 
 export function adminRouter(): AdminApp {
@@ -13,3 +15,9 @@ export function adminRouter(): AdminApp {
   registerBootstrap(app);
   return app;
 }
+
+export const adminSurface: Surface = {
+  prefixes: ["/admin"],
+  mount: (app) => app.route("/admin", adminRouter()),
+  renderError: renderPlainError,
+};

@@ -21,7 +21,9 @@ import { registerGetServiceToken } from "./service-token/get-service-token";
 import { registerListServiceTokens } from "./service-token/list-service-tokens";
 import { registerReplaceServiceToken } from "./service-token/replace-service-token";
 
+import { renderBraintrustError } from "./errors";
 import type { BraintrustApp } from "./app-type";
+import type { Surface } from "../surface";
 
 export function braintrustRouter(): BraintrustApp {
   const app: BraintrustApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
@@ -54,3 +56,9 @@ export function braintrustRouter(): BraintrustApp {
   registerListAuditEvents(app);
   return app;
 }
+
+export const braintrustSurface: Surface = {
+  prefixes: ["/v1"],
+  mount: (app) => app.route("/v1", braintrustRouter()),
+  renderError: renderBraintrustError,
+};

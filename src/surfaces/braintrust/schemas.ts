@@ -3,41 +3,18 @@
  * for validation, TypeScript types and the generated OpenAPI document alike.
  */
 import { z } from "@hono/zod-openapi";
-import { plainText } from "../../http/text";
+import { ErrorSchema } from "../../http/errors";
+import { dateTime, NameSchema } from "../shared/api-key";
 
-/** Longest name we store; Braintrust sets none, but unbounded strings are an abuse vector. */
-export const MAX_NAME_LENGTH = 256;
+export { ApiKeySchema, CreateApiKeyOutputSchema, MAX_NAME_LENGTH, NameSchema } from "../shared/api-key";
+export type { ApiKey, CreateApiKeyOutput } from "../shared/api-key";
+
 /** Page size when `limit` is absent, and the most one page returns. */
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 /** Most ids one `ids` filter may name. */
 export const MAX_IDS = 50;
 
-const dateTime = z.iso.datetime({ offset: true });
-
-export const ApiKeySchema = z
-  .object({
-    id: z.uuid().openapi({ description: "Unique identifier for the api key" }),
-    created: dateTime.nullable().openapi({ description: "Date of api key creation" }),
-    name: z.string().openapi({ description: "Name of the api key" }),
-    preview_name: z.string().openapi({ description: "A reminder of the key: its prefix and last characters" }),
-    user_id: z.uuid().nullable().openapi({ description: "Unique identifier for the user" }),
-    user_email: z.string().nullable().openapi({ description: "The user's email" }),
-    user_given_name: z.string().nullable().openapi({ description: "Given name of the user" }),
-    user_family_name: z.string().nullable().openapi({ description: "Family name of the user" }),
-    org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
-    expires_at: dateTime.nullable().openapi({ description: "When the key stops working; null for never" }),
-  })
-  .openapi("ApiKey");
-
-export const CreateApiKeyOutputSchema = ApiKeySchema.extend({
-  key: z.string().openapi({ description: "The raw API key. It will only be exposed this one time" }),
-}).openapi("CreateApiKeyOutput");
-
-export type ApiKey = z.infer<typeof ApiKeySchema>;
-export type CreateApiKeyOutput = z.infer<typeof CreateApiKeyOutputSchema>;
-
-export const NameSchema = plainText(z.string().min(1).max(MAX_NAME_LENGTH));
 
 export const OrgNameSchema = NameSchema.nullish().openapi({
   description:
@@ -51,15 +28,6 @@ export const ExpiresAtSchema = dateTime
 /** `{"objects": [...]}`: Braintrust's list envelope. */
 export const listOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ objects: z.array(item).openapi({ description: `A list of ${name} objects` }) });
-
-export const ErrorSchema = z
-  .object({
-    error: z.string().openapi({ description: "Machine-readable error code", example: "invalid_request" }),
-    message: z.string().openapi({ description: "What was wrong, naming the field or id" }),
-    field: z.string().optional().openapi({ description: "The request field at fault" }),
-    request_id: z.string().openapi({ description: "Also sent as the X-Request-Id response header" }),
-  })
-  .openapi("Error");
 
 const errorResponse = (description: string) => ({
   description,

@@ -16,7 +16,10 @@ import { registerRefreshServiceToken } from "./service-token/refresh-service-tok
 import { registerRotateServiceToken } from "./service-token/rotate-service-token";
 import { registerUpdateServiceToken } from "./service-token/update-service-token";
 
+import { Hono } from "hono";
+import type { Surface } from "../surface";
 import type { CloudflareApp } from "./app-type";
+import { renderCloudflareError } from "./errors";
 
 export function cloudflareRouter(): CloudflareApp {
   const app: CloudflareApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
@@ -32,3 +35,14 @@ export function cloudflareRouter(): CloudflareApp {
   registerRotateServiceToken(app);
   return app;
 }
+
+export const cloudflareSurface: Surface = {
+  prefixes: ["/accounts", "/client/v4"],
+  mount(app) {
+    app.route("/", cloudflareRouter());
+    // The same routes under the SDK's base path; a plain Hono wrapper keeps them out of the
+    // OpenAPI document, whose operation ids must be unique.
+    app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
+  },
+  renderError: renderCloudflareError,
+};

@@ -13,18 +13,12 @@ import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";
 import { forwardHeaders, forwardUrl } from "./forward";
 
-/** Paths edgekeys answers itself; they never reach the origin. */
-export const OWN_PREFIXES = ["/v1/", "/admin/", "/accounts/", "/client/v4/", "/cdn-cgi/"];
-const OWN_PATHS = new Set(["/healthz", "/openapi.json", "/docs", "/v1", "/admin", "/accounts", "/client/v4", "/cdn-cgi"]);
-
-export const isOwnPath = (path: string) => OWN_PATHS.has(path) || OWN_PREFIXES.some((p) => path.startsWith(p));
-
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;
 
-/** The catch-all handler: forwards when gateway mode is on, else answers as an unknown route. */
+/** The catch-all handler of paths no surface owns: forwards when gateway mode is on, else answers as an unknown route. */
 export async function gateway(c: Context<AppEnv>) {
   const origin = c.env.ORIGIN_URL;
-  if (!origin || isOwnPath(c.req.path)) return c.notFound();
+  if (!origin) return c.notFound();
   const accountId = c.env.GATEWAY_ACCOUNT_ID?.toLowerCase();
   if (!accountId || !ACCOUNT_ID.test(accountId)) {
     throw new DomainError("misconfigured", "ORIGIN_URL is set but GATEWAY_ACCOUNT_ID (32 hex) is not");

@@ -7,7 +7,9 @@ import { accountAudience } from "../../auth/identity-jwt";
 import { describeIdentity } from "../../auth/service-auth";
 import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
-import { ErrorSchema } from "../braintrust/schemas";
+import { ErrorSchema, renderPlainError } from "../../http/errors";
+import type { Surface } from "../surface";
+import { gateway } from "./gateway";
 import { requireServiceAuth } from "./authenticate";
 
 const JwkSchema = z.record(z.string(), z.unknown()).openapi("Jwk");
@@ -75,3 +77,11 @@ export function serviceAuthRouter() {
   });
   return app;
 }
+
+/** `/cdn-cgi`, and in gateway mode every path no surface owns. */
+export const serviceAuthSurface: Surface = {
+  prefixes: ["/cdn-cgi"],
+  mount: (app) => app.route("/", serviceAuthRouter()),
+  renderError: renderPlainError,
+  fallback: gateway,
+};
