@@ -19,6 +19,7 @@ import { CEILING_PATH, ceiling } from "./http/bench-route";
 import { clientIp } from "./http/client-ip";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
+import { configOf } from "./config";
 import { servicesFor } from "./services";
 import { adminSurface } from "./surfaces/admin/router";
 import { braintrustSurface } from "./surfaces/braintrust/router";
@@ -104,7 +105,7 @@ export function createApp() {
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
     const audit = new AuditContext(c.get("requestId"), clientIp(c));
     const defer = (work: Promise<unknown>) => afterResponse(c, work);
-    if (c.env.BENCH_METRICS !== "1") {
+    if (!configOf(c.env).benchMetrics) {
       c.set("services", servicesFor(c.env, audit, defer));
       return next();
     }

@@ -9,7 +9,8 @@ import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
 import type { Repository } from "./db/repository";
 import { CredentialService } from "./core/credentials";
-import { type Defer, type PepperConfig, SecretHasher, peppersFromEnv } from "./core/hashing";
+import { configOf } from "./config";
+import { type Defer, SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
@@ -30,23 +31,15 @@ export interface Services {
 }
 
 /**
- * Parsed once per isolate and configuration, not per request: the peppers and
- * the signing keys. Keyed by the configuration's text rather than by the `env`
- * object, which is not the same object on every request everywhere (the
- * benchmark's instrumentation wraps it per request).
+ * Parsed once per isolate and configuration, not per request: the signing
+ * keys. Keyed by the configuration's text rather than by the `env` object,
+ * which the benchmark's instrumentation wraps per request.
  */
-const peppersByConfig = new Map<string, PepperConfig>();
 const signersByConfig = new Map<string, IdentitySigner>();
 const configKey = (...values: (string | undefined)[]) => values.map((v) => v ?? "\u0001").join("\u0000");
 
-function peppersOf(env: Env): PepperConfig {
-  const key = configKey(env.TOKEN_PEPPER, env.TOKEN_PEPPER_VERSION, env.TOKEN_PEPPER_PREVIOUS);
-  let peppers = peppersByConfig.get(key);
-  if (!peppers) peppersByConfig.set(key, (peppers = peppersFromEnv(env)));
-  return peppers;
-}
-
-function signerOf(env: Env): IdentitySigner {
+/** The identity signer of this configuration (parsed and imported once per isolate). */
+export function signerOf(env: Env): IdentitySigner {
   const key = configKey(env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS);
   let signer = signersByConfig.get(key);
   if (!signer) signersByConfig.set(key, (signer = new IdentitySigner(env)));
@@ -59,7 +52,8 @@ function signerOf(env: Env): IdentitySigner {
  * The core services are built on first use: an authenticated read needs none of them.
  */
 export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer): Services {
-  const peppers = peppersOf(env);
+  const config = configOf(env);
+  const peppers = config.peppers();
   const homes = new DurableObjectHomes(env);
   let core: Omit<Services, "audit" | "auth" | "signer"> | undefined;
   const build = () => {
@@ -78,7 +72,7 @@ export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer)
   };
   return {
     audit,
-    auth: new Authenticator(env, () => peppers),
+    auth: new Authenticator(env, config),
     get repo() {
       return build().repo;
     },

@@ -12,7 +12,7 @@ import { DomainError } from "../core/errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";
-import { policyHeader } from "../ratelimit/limiter";
+import { configOf } from "../config";
 import type { Authenticated } from "./pipeline";
 import type { PresentedCredential } from "./presented";
 import { identityOf, refuseProven } from "./service-auth";
@@ -30,7 +30,7 @@ export interface Door {
 
 export const authenticate = (door: Door) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    for (const [name, value] of Object.entries(policyHeader(c.env))) c.header(name, value);
+    for (const [name, value] of Object.entries(configOf(c.env).limits.header)) c.header(name, value);
     let result: Authenticated;
     try {
       result = await c.var.services.auth.authenticate(

@@ -12,12 +12,12 @@
  * anything else, so the success path pays nothing for the per-IP limit.
  */
 import { DomainError, type AuthFailure, unauthenticated } from "../core/errors";
-import type { PepperConfig } from "../core/hashing";
 import type { CredentialKind } from "../core/model";
 import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, parseToken } from "../core/tokens";
 import { type CredentialRef, refKey } from "../core/verification-cache";
 import type { Env } from "../env";
-import { authFailurePolicy, credentialPolicy, DurableObjectLimiter } from "../ratelimit/limiter";
+import type { Config } from "../config";
+import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
 import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
 import type { PresentedCredential } from "./presented";
@@ -78,7 +78,7 @@ const BLOCKED_MESSAGE = "Too many failed authentications from your address; retr
 export class Authenticator {
   constructor(
     private readonly env: Env,
-    private readonly peppers: () => PepperConfig,
+    private readonly config: Config,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -93,7 +93,7 @@ export class Authenticator {
     ipKey: string | null,
     admit: (a: Authenticated) => void = () => undefined,
   ): Promise<Authenticated> {
-    const failurePolicy = authFailurePolicy(this.env);
+    const failurePolicy = this.config.limits.authFailures;
     const blockedFor = ipKey ? blockedSeconds(ipKey, this.now()) : 0;
     if (blockedFor > 0) {
       throw limited(failurePolicy, { remaining: 0, resetSeconds: blockedFor, retryAfterSeconds: blockedFor }, BLOCKED_MESSAGE, true);
@@ -109,7 +109,7 @@ export class Authenticator {
       if (!(err instanceof DomainError) || err.code !== "unauthenticated" || !GUESSES.has(err.details.authFailure)) throw err;
       if (presented?.guessMessage) err = unauthenticated(err.details.authFailure!, presented.guessMessage);
       if (!ipKey) throw err;
-      const d = await new DurableObjectLimiter(this.env).recordFailure(ipKey);
+      const d = await new DurableObjectLimiter(this.env).recordFailure(ipKey, failurePolicy);
       if (!d.allowed) {
         // From now on this isolate refuses the address before anything else, until its bucket has a token again.
         noteBlocked(ipKey, this.now() + Math.max(1, d.retryAfterSeconds) * 1000);
@@ -122,11 +122,11 @@ export class Authenticator {
 
   /** One call to the credential's home. */
   private async verify(target: Target): Promise<Authenticated> {
-    const policy = credentialPolicy(this.env);
+    const policy = this.config.limits.credential;
     const home = this.env.CREDENTIALS.get(this.env.CREDENTIALS.idFromName(refKey(target.ref)));
     let outcome: VerifyOutcome;
     try {
-      outcome = await home.verify({ ref: target.ref, kind: target.kind, secret: target.secret, peppers: this.peppers(), policy });
+      outcome = await home.verify({ ref: target.ref, kind: target.kind, secret: target.secret, peppers: this.config.peppers(), policy });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));

@@ -14,13 +14,14 @@
  * off no other method of this path answers 405 and betrays it.
  */
 import type { Context, Next } from "hono";
-import { accountAudience, IdentitySigner } from "../auth/identity-jwt";
+import { accountAudience } from "../auth/identity-jwt";
 import type { ServiceIdentity } from "../auth/service-auth";
-import { SecretHasher, peppersFromEnv } from "../core/hashing";
+import { configOf } from "../config";
+import { SecretHasher } from "../core/hashing";
+import { signerOf } from "../services";
 import { DomainError } from "../core/errors";
 import { uuidToHex } from "../core/ids";
 import type { AppEnv } from "./app-env";
-import type { Env } from "../env";
 import { type Policy, remainingItem } from "../ratelimit/token-bucket";
 import { instrumented, metricsHeaders, newCounts } from "./metrics";
 
@@ -43,32 +44,20 @@ const IDENTITY: ServiceIdentity = {
   usedPreviousSecret: false,
 };
 
-// One signer per configuration per isolate, as services.ts keeps them: the key is parsed and imported once.
-const signers = new Map<string, IdentitySigner>();
-
-function signerFor(env: Env): IdentitySigner {
-  const cacheKey = JSON.stringify([env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS]);
-  let signer = signers.get(cacheKey);
-  if (!signer) {
-    signer = new IdentitySigner(env);
-    signers.set(cacheKey, signer);
-  }
-  return signer;
-}
-
 export async function ceiling(c: Context<AppEnv>, next: Next) {
   // Off: the path is nobody's; the catch-all answers it (404, or the origin's in gateway mode).
-  if (c.env.BENCH_METRICS !== "1") return next();
+  if (!configOf(c.env).benchMetrics) return next();
   if (c.req.method !== "GET" && c.req.method !== "HEAD") {
     throw new DomainError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}`, { allow: ["GET", "HEAD"] });
   }
   const counts = newCounts();
   const start = performance.now();
   const env = instrumented(c.env, counts);
-  const { hash } = await new SecretHasher(peppersFromEnv(env)).hash(SECRET);
+  // The same per-isolate caches as the verification path: the pepper parsed once, the key imported once.
+  const { hash } = await new SecretHasher(configOf(env).peppers()).hash(SECRET);
   if (hash.byteLength !== 32) throw new Error("HMAC-SHA-256 answered a digest of the wrong size");
   const decision = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(CEILING_OBJECT)).take(CEILING_POLICY);
-  const jwt = await signerFor(env).sign(IDENTITY, accountAudience(IDENTITY.orgId));
+  const jwt = await signerOf(env).sign(IDENTITY, accountAudience(IDENTITY.orgId));
   const body = {
     id: IDENTITY.credentialId,
     credential_kind: IDENTITY.credentialKind,

@@ -6,6 +6,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { accountAudience } from "../auth/identity-jwt";
 import { presentedCredential } from "../auth/presented";
 import { describeIdentity, type IdentityJson, identityOf, refuseProven } from "../auth/service-auth";
+import { configOf } from "../config";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
 import type { Env } from "../env";
 import { ipLimitKey } from "../ratelimit/ip-key";
@@ -31,7 +32,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
       const h = new Headers(headers);
       const services = servicesFor(this.env);
       const authenticated = await services.auth
-        .authenticate(() => presentedCredential((name) => h.get(name), this.env.SERVICE_AUTH_HEADER), ipLimitKey(options.ip))
+        .authenticate(() => presentedCredential((name) => h.get(name), configOf(this.env).serviceAuthHeader), ipLimitKey(options.ip))
         .catch((err: unknown) => {
           throw refuseProven(err);
         });

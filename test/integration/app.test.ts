@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { account } from "../helpers/cloudflare";
-import { bootstrap, call } from "../helpers/http";
+import { bootstrap, call, callWithEnv } from "../helpers/http";
 
 describe("the app around the surfaces", () => {
   it("serves a no-op health route", async () => {
@@ -119,4 +119,13 @@ it("challenges every 401 with WWW-Authenticate, at every door", async () => {
     expect(ok.status, path).toBe(200);
     expect(ok.headers.get("www-authenticate")).toBeNull();
   }
+});
+
+it("answers a bad configuration value with a 500 naming it, and keeps /docs and /healthz up", async () => {
+  const b = await bootstrap();
+  const res = await callWithEnv({ RATE_LIMIT_REQUESTS: "lots" }, "GET", "/v1/api_key", { token: b.api_key.key });
+  expect(res.status).toBe(500);
+  expect(res.body).toMatchObject({ error: "misconfigured", message: 'RATE_LIMIT_REQUESTS must be a positive integer (got "lots")' });
+  expect((await callWithEnv({ RATE_LIMIT_REQUESTS: "lots" }, "GET", "/healthz")).status).toBe(200);
+  expect((await callWithEnv({ RATE_LIMIT_REQUESTS: "lots" }, "GET", "/docs")).status).toBe(200);
 });

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { proxy } from "hono/proxy";
+import { configOf } from "../../config";
 import { DomainError, forbidden } from "../../core/errors";
 import { uuidToHex } from "../../core/ids";
 import type { AppEnv } from "../../http/app-env";
@@ -13,23 +14,20 @@ import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";
 import { forwardHeaders, forwardUrl } from "./forward";
 
-const ACCOUNT_ID = /^[0-9a-f]{32}$/;
 
 /** The catch-all handler of paths no surface owns: forwards when gateway mode is on, else answers as an unknown route. */
 export async function gateway(c: Context<AppEnv>) {
-  const origin = c.env.ORIGIN_URL;
-  if (!origin) return c.notFound();
-  const accountId = c.env.GATEWAY_ACCOUNT_ID?.toLowerCase();
-  if (!accountId || !ACCOUNT_ID.test(accountId)) {
-    throw new DomainError("misconfigured", "ORIGIN_URL is set but GATEWAY_ACCOUNT_ID (32 hex) is not");
-  }
+  const { gateway: mode, serviceAuthHeader } = configOf(c.env);
+  if (!mode) return c.notFound();
+  const { origin, accountId } = mode;
+  if (!accountId) throw new DomainError("misconfigured", "ORIGIN_URL is set but GATEWAY_ACCOUNT_ID (32 hex) is not");
   c.set("services", servicesFor(c.env, undefined, (work) => afterResponse(c, work)));
   let response: Response | undefined;
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
     if (uuidToHex(identity.orgId) !== accountId) throw forbidden("This credential may not pass this gateway");
     const jwt = await c.var.services.signer().sign(identity, gatewayAudience(c.env.JWT_AUDIENCE, origin));
-    response = await forward(c, origin, jwt, identity.clientId);
+    response = await forward(c, origin, jwt, identity.clientId, serviceAuthHeader);
   });
   return response!;
 }
@@ -43,9 +41,9 @@ export const gatewayAudience = (configured: string | undefined, originUrl: strin
 /** Headers that carry secrets: they stop here, and the origin learns who called from the assertion alone. */
 const SECRET_HEADERS = ["cf-access-client-secret", "authorization", "x-auth-key"];
 
-async function forward(c: Context<AppEnv>, origin: string, jwt: string, clientId: string | null): Promise<Response> {
+async function forward(c: Context<AppEnv>, origin: string, jwt: string, clientId: string | null, serviceAuthHeader?: string): Promise<Response> {
   const target = forwardUrl(new URL(origin), new URL(c.req.url));
-  const strip = c.env.SERVICE_AUTH_HEADER ? [...SECRET_HEADERS, c.env.SERVICE_AUTH_HEADER] : SECRET_HEADERS;
+  const strip = serviceAuthHeader ? [...SECRET_HEADERS, serviceAuthHeader] : SECRET_HEADERS;
   const headers = forwardHeaders(c.req.raw.headers, strip, { "cf-access-jwt-assertion": jwt, "cf-access-client-id": clientId });
   try {
     return await proxy(target, { raw: c.req.raw, headers });

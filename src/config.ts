@@ -1,0 +1,102 @@
+/**
+ * The configuration, parsed once (per isolate and configuration) from the
+ * environment's vars and secrets with one zod schema: defaults in one place,
+ * and a bad value is a clear `misconfigured` error naming the variable instead
+ * of a silent fallback. Parts that only some routes need (the pepper, the
+ * signing key, the gateway) are checked when first used, so that a missing
+ * secret does not break `/docs` or a 404.
+ */
+import { z } from "zod";
+import { DomainError } from "./core/errors";
+import { type PepperConfig, peppersFromEnv } from "./core/hashing";
+import type { Env } from "./env";
+import { type Policy, policyItem } from "./ratelimit/token-bucket";
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer")
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const flag = z.enum(["true", "false", "1", "0"], "must be true or false").optional();
+
+const VarsSchema = z.object({
+  RATE_LIMIT_REQUESTS: positiveInt(1000),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  AUTH_FAILURE_LIMIT: positiveInt(20),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt(60),
+  TOKEN_PEPPER_VERSION: positiveInt(1),
+  JWT_TTL_SECONDS: positiveInt(300),
+  SERVICE_AUTH_HEADER: z
+    .string()
+    .regex(/^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/, "must be a header name")
+    .optional(),
+  ORIGIN_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  GATEWAY_ACCOUNT_ID: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, "must be 32 hex characters")
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  BENCH_METRICS: flag,
+});
+
+type Vars = z.infer<typeof VarsSchema>;
+
+export interface Config {
+  limits: { credential: Policy; authFailures: Policy; header: Record<string, string> };
+  jwtTtlSeconds: number;
+  serviceAuthHeader: string | undefined;
+  /** Gateway mode: on when ORIGIN_URL is set. */
+  gateway: { origin: string; accountId: string | undefined } | null;
+  benchMetrics: boolean;
+  /** The peppers; throws `misconfigured` when TOKEN_PEPPER is missing or short. */
+  peppers(): PepperConfig;
+}
+
+// By the env object (the same one on every request of an isolate), else by the configuration's
+// text (the benchmark's instrumentation wraps the env per request).
+const byEnv = new WeakMap<Env, Config>();
+const byText = new Map<string, Config>();
+const NAMES = [...Object.keys(VarsSchema.shape), "TOKEN_PEPPER", "TOKEN_PEPPER_PREVIOUS"] as (keyof Env)[];
+
+/** The configuration of `env`. Throws `misconfigured`, naming the variable, for a bad value. */
+export function configOf(env: Env): Config {
+  let config = byEnv.get(env);
+  if (config) return config;
+  const key = JSON.stringify(NAMES.map((name) => env[name] ?? null));
+  config = byText.get(key);
+  if (!config) {
+    config = build(env, parseVars(env));
+    byText.set(key, config);
+  }
+  byEnv.set(env, config);
+  return config;
+}
+
+function parseVars(env: Env): Vars {
+  const raw = Object.fromEntries(Object.keys(VarsSchema.shape).map((name) => [name, nonEmpty(env[name as keyof Env])]));
+  const parsed = VarsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new DomainError("misconfigured", `${String(issue.path[0])} ${issue.message} (got ${JSON.stringify(raw[String(issue.path[0])])})`);
+}
+
+/** An empty var is an unset one (`wrangler dev --var NAME:` gives ""). */
+const nonEmpty = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+
+function build(env: Env, vars: Vars): Config {
+  const credential = { name: "credential", limit: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS };
+  const authFailures = { name: "auth-failures", limit: vars.AUTH_FAILURE_LIMIT, windowSeconds: vars.AUTH_FAILURE_WINDOW_SECONDS };
+  let peppers: PepperConfig | undefined;
+  return {
+    limits: { credential, authFailures, header: { "RateLimit-Policy": [credential, authFailures].map(policyItem).join(", ") } },
+    jwtTtlSeconds: vars.JWT_TTL_SECONDS,
+    serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
+    gateway: vars.ORIGIN_URL ? { origin: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID } : null,
+    benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
+    // The pepper's own rules live with the hashing (core/hashing.ts).
+    peppers: () => (peppers ??= peppersFromEnv(env)),
+  };
+}
