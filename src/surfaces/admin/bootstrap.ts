@@ -3,6 +3,7 @@ import { uuidToHex } from "../../core/ids";
 import { ErrorSchema } from "../../http/errors";
 import { apiKeyToWire, CreateApiKeyOutputSchema, NameSchema } from "../shared/api-key";
 import type { AdminApp } from "./app-type";
+import type { RouteRequest, RouteResponse } from "../../http/route-types";
 
 const BootstrapBody = z
   .object({
@@ -50,6 +51,9 @@ export const bootstrapRoute = createRoute({
     413: error("Body too large"),
   },
 });
+
+export type BootstrapRequest = RouteRequest<typeof bootstrapRoute>;
+export type BootstrapResponse = RouteResponse<typeof bootstrapRoute>;
 
 export const registerBootstrap = (app: AdminApp) =>
   app.openapi(bootstrapRoute, async (c) => {

@@ -11,6 +11,7 @@ import { ErrorSchema, renderPlainError } from "../../http/errors";
 import type { Surface } from "../surface";
 import { gateway } from "./gateway";
 import { requireServiceAuth } from "./authenticate";
+import type { RouteRequest, RouteResponse } from "../../http/route-types";
 
 const JwkSchema = z.record(z.string(), z.unknown()).openapi("Jwk");
 
@@ -46,6 +47,9 @@ export const certsRoute = createRoute({
   },
 });
 
+export type CertsRequest = RouteRequest<typeof certsRoute>;
+export type CertsResponse = RouteResponse<typeof certsRoute>;
+
 export const getIdentityRoute = createRoute({
   method: "get",
   path: "/cdn-cgi/access/get-identity",
@@ -67,6 +71,9 @@ export const getIdentityRoute = createRoute({
     500: error("No signing key configured"),
   },
 });
+
+export type GetIdentityRequest = RouteRequest<typeof getIdentityRoute>;
+export type GetIdentityResponse = RouteResponse<typeof getIdentityRoute>;
 
 export function serviceAuthRouter() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });

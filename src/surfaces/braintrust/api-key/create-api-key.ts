@@ -3,6 +3,7 @@ import { expiryFrom } from "../../../core/credentials";
 import type { BraintrustApp } from "../app-type";
 import { CreateApiKeyOutputSchema, errorResponses, ExpiresAtSchema, NameSchema, OrgNameSchema } from "../schemas";
 import { apiKeyToWire } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const CreateApiKeyBody = z
   .object({
@@ -30,6 +31,9 @@ export const createApiKeyRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type CreateApiKeyRequest = RouteRequest<typeof createApiKeyRoute>;
+export type CreateApiKeyResponse = RouteResponse<typeof createApiKeyRoute>;
 
 export const registerCreateApiKey = (app: BraintrustApp) =>
   app.openapi(createApiKeyRoute, async (c) => {

@@ -3,6 +3,7 @@ import type { BraintrustApp } from "../app-type";
 import { ApiKeySchema, errorResponses } from "../schemas";
 import { apiKeyToWire } from "../wire";
 import { ApiKeyIdParams } from "./get-api-key";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const deleteApiKeyRoute = createRoute({
   method: "delete",
@@ -21,6 +22,9 @@ export const deleteApiKeyRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type DeleteApiKeyRequest = RouteRequest<typeof deleteApiKeyRoute>;
+export type DeleteApiKeyResponse = RouteResponse<typeof deleteApiKeyRoute>;
 
 export const registerDeleteApiKey = (app: BraintrustApp) =>
   app.openapi(deleteApiKeyRoute, async (c) => {

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
 import { ApiKeySchema, errorResponses } from "../schemas";
 import { apiKeyToWire } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const ApiKeyIdParams = z.object({
   api_key_id: z.uuid().openapi({ param: { name: "api_key_id", in: "path" }, description: "ApiKey id" }),
@@ -21,6 +22,9 @@ export const getApiKeyRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type GetApiKeyRequest = RouteRequest<typeof getApiKeyRoute>;
+export type GetApiKeyResponse = RouteResponse<typeof getApiKeyRoute>;
 
 export const registerGetApiKey = (app: BraintrustApp) =>
   app.openapi(getApiKeyRoute, async (c) => {

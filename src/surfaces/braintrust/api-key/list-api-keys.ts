@@ -3,6 +3,7 @@ import type { BraintrustApp } from "../app-type";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import { ApiKeySchema, errorResponses, listOf } from "../schemas";
 import { apiKeyToWire } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const ListApiKeysQuery = z
   .object({
@@ -30,6 +31,9 @@ export const listApiKeysRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type ListApiKeysRequest = RouteRequest<typeof listApiKeysRoute>;
+export type ListApiKeysResponse = RouteResponse<typeof listApiKeysRoute>;
 
 export const registerListApiKeys = (app: BraintrustApp) =>
   app.openapi(listApiKeysRoute, async (c) => {

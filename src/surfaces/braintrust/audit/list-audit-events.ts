@@ -5,6 +5,7 @@ import { listParams, oneCursor, pageSize } from "../pagination";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, listOf } from "../schemas";
 import { isoOrNull } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const AuditEventSchema = z
   .object({
@@ -50,6 +51,9 @@ export const listAuditEventsRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type ListAuditEventsRequest = RouteRequest<typeof listAuditEventsRoute>;
+export type ListAuditEventsResponse = RouteResponse<typeof listAuditEventsRoute>;
 
 export const registerListAuditEvents = (app: BraintrustApp) =>
   app.openapi(listAuditEventsRoute, async (c) => {

@@ -3,6 +3,7 @@ import { DomainError, invalid } from "../../../core/errors";
 import type { Role } from "../../../core/model";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, NameSchema, OrgNameSchema } from "../schemas";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 /** Each list in one request; keeps every statement under D1's bound-parameter limit. */
 export const MAX_PER_LIST = 40;
@@ -91,6 +92,9 @@ export const patchOrganizationMembersRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type PatchOrganizationMembersRequest = RouteRequest<typeof patchOrganizationMembersRoute>;
+export type PatchOrganizationMembersResponse = RouteResponse<typeof patchOrganizationMembersRoute>;
 
 export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
   app.openapi(patchOrganizationMembersRoute, async (c) => {

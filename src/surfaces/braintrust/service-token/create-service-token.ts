@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
 import { CreateServiceTokenBody, CreateServiceTokenOutputSchema, errorResponses } from "../schemas";
 import { issueServiceToken } from "./issue-service-token";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const createServiceTokenRoute = createRoute({
   method: "post",
@@ -21,6 +22,9 @@ export const createServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type CreateServiceTokenRequest = RouteRequest<typeof createServiceTokenRoute>;
+export type CreateServiceTokenResponse = RouteResponse<typeof createServiceTokenRoute>;
 
 export const registerCreateServiceToken = (app: BraintrustApp) =>
   app.openapi(createServiceTokenRoute, async (c) => c.json(await issueServiceToken(c, c.req.valid("json"), "create"), 200));

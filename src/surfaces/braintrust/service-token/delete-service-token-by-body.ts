@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, ServiceTokenSchema } from "../schemas";
 import { deleteServiceToken } from "./delete-service-token";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const DeleteServiceTokenBody = z
   .object({ id: z.uuid().openapi({ description: "Unique identifier for the service token" }) })
@@ -24,6 +25,9 @@ export const deleteServiceTokenByBodyRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type DeleteServiceTokenByBodyRequest = RouteRequest<typeof deleteServiceTokenByBodyRoute>;
+export type DeleteServiceTokenByBodyResponse = RouteResponse<typeof deleteServiceTokenByBodyRoute>;
 
 export const registerDeleteServiceTokenByBody = (app: BraintrustApp) =>
   app.openapi(deleteServiceTokenByBodyRoute, async (c) => c.json(await deleteServiceToken(c, c.req.valid("json").id), 200));

@@ -6,6 +6,7 @@ import type { BraintrustApp } from "../app-type";
 import { errorResponses, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";
 import { ServiceTokenIdParams } from "./get-service-token";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 /** Deletes a token the caller can see, if the caller owns the token's org; shared with the body-addressed DELETE. */
 export async function deleteServiceToken(c: Context<AppEnv>, id: string) {
@@ -33,6 +34,9 @@ export const deleteServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type DeleteServiceTokenRequest = RouteRequest<typeof deleteServiceTokenRoute>;
+export type DeleteServiceTokenResponse = RouteResponse<typeof deleteServiceTokenRoute>;
 
 export const registerDeleteServiceToken = (app: BraintrustApp) =>
   app.openapi(deleteServiceTokenRoute, async (c) => c.json(await deleteServiceToken(c, c.req.valid("param").service_token_id), 200));

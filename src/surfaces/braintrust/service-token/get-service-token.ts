@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const ServiceTokenIdParams = z.object({
   service_token_id: z
@@ -23,6 +24,9 @@ export const getServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type GetServiceTokenRequest = RouteRequest<typeof getServiceTokenRoute>;
+export type GetServiceTokenResponse = RouteResponse<typeof getServiceTokenRoute>;
 
 export const registerGetServiceToken = (app: BraintrustApp) =>
   app.openapi(getServiceTokenRoute, async (c) => {

@@ -3,6 +3,7 @@ import type { BraintrustApp } from "../app-type";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import { errorResponses, listOf, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const ListServiceTokensQuery = z
   .object({
@@ -30,6 +31,9 @@ export const listServiceTokensRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type ListServiceTokensRequest = RouteRequest<typeof listServiceTokensRoute>;
+export type ListServiceTokensResponse = RouteResponse<typeof listServiceTokensRoute>;
 
 export const registerListServiceTokens = (app: BraintrustApp) =>
   app.openapi(listServiceTokensRoute, async (c) => {

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
 import { CreateServiceTokenBody, CreateServiceTokenOutputSchema, errorResponses } from "../schemas";
 import { issueServiceToken } from "./issue-service-token";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const replaceServiceTokenRoute = createRoute({
   method: "put",
@@ -21,6 +22,9 @@ export const replaceServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type ReplaceServiceTokenRequest = RouteRequest<typeof replaceServiceTokenRoute>;
+export type ReplaceServiceTokenResponse = RouteResponse<typeof replaceServiceTokenRoute>;
 
 export const registerReplaceServiceToken = (app: BraintrustApp) =>
   app.openapi(replaceServiceTokenRoute, async (c) => c.json(await issueServiceToken(c, c.req.valid("json"), "replace"), 200));

@@ -12,6 +12,7 @@ import {
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const CreateBody = z
   .object({
@@ -43,6 +44,9 @@ export const createServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type CreateServiceTokenRequest = RouteRequest<typeof createServiceTokenRoute>;
+export type CreateServiceTokenResponse = RouteResponse<typeof createServiceTokenRoute>;
 
 export const registerCreateServiceToken = (app: CloudflareApp) =>
   app.openapi(createServiceTokenRoute, async (c) => {

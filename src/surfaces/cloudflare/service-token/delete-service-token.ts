@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenSchema, envelope, errorResponses, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const deleteServiceTokenRoute = createRoute({
   method: "delete",
@@ -17,6 +18,9 @@ export const deleteServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type DeleteServiceTokenRequest = RouteRequest<typeof deleteServiceTokenRoute>;
+export type DeleteServiceTokenResponse = RouteResponse<typeof deleteServiceTokenRoute>;
 
 export const registerDeleteServiceToken = (app: CloudflareApp) =>
   app.openapi(deleteServiceTokenRoute, async (c) => {

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenSchema, envelope, errorResponses, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const getServiceTokenRoute = createRoute({
   method: "get",
@@ -17,6 +18,9 @@ export const getServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type GetServiceTokenRequest = RouteRequest<typeof getServiceTokenRoute>;
+export type GetServiceTokenResponse = RouteResponse<typeof getServiceTokenRoute>;
 
 export const registerGetServiceToken = (app: CloudflareApp) =>
   app.openapi(getServiceTokenRoute, async (c) => {

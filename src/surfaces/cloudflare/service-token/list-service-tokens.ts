@@ -11,6 +11,7 @@ import {
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const ListQuery = z.object({
   name: z.string().max(256).optional().openapi({ description: "The name of the service token (exact match)" }),
@@ -46,6 +47,9 @@ export const listServiceTokensRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type ListServiceTokensRequest = RouteRequest<typeof listServiceTokensRoute>;
+export type ListServiceTokensResponse = RouteResponse<typeof listServiceTokensRoute>;
 
 export const registerListServiceTokens = (app: CloudflareApp) =>
   app.openapi(listServiceTokensRoute, async (c) => {

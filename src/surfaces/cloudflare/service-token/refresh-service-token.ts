@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenSchema, envelope, errorResponses, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const refreshServiceTokenRoute = createRoute({
   method: "post",
@@ -17,6 +18,9 @@ export const refreshServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type RefreshServiceTokenRequest = RouteRequest<typeof refreshServiceTokenRoute>;
+export type RefreshServiceTokenResponse = RouteResponse<typeof refreshServiceTokenRoute>;
 
 export const registerRefreshServiceToken = (app: CloudflareApp) =>
   app.openapi(refreshServiceTokenRoute, async (c) => {

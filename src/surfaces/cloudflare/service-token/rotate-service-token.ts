@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { CloudflareApp } from "../app-type";
 import { CLOUDFLARE_SECURITY, AccessServiceTokenWithSecretSchema, envelope, errorResponses, PreviousSecretExpiresAtSchema, TokenParams } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const RotateBody = z
   .object({
@@ -28,6 +29,9 @@ export const rotateServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type RotateServiceTokenRequest = RouteRequest<typeof rotateServiceTokenRoute>;
+export type RotateServiceTokenResponse = RouteResponse<typeof rotateServiceTokenRoute>;
 
 export const registerRotateServiceToken = (app: CloudflareApp) =>
   app.openapi(rotateServiceTokenRoute, async (c) => {

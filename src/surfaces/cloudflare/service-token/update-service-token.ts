@@ -12,6 +12,7 @@ import {
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const UpdateBody = z
   .object({
@@ -43,6 +44,9 @@ export const updateServiceTokenRoute = createRoute({
     ...errorResponses,
   },
 });
+
+export type UpdateServiceTokenRequest = RouteRequest<typeof updateServiceTokenRoute>;
+export type UpdateServiceTokenResponse = RouteResponse<typeof updateServiceTokenRoute>;
 
 export const registerUpdateServiceToken = (app: CloudflareApp) =>
   app.openapi(updateServiceTokenRoute, async (c) => {
