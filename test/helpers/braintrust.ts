@@ -1,6 +1,6 @@
 /** Braintrust-surface helpers shared by the integration tests. */
 import { expect } from "vitest";
-import { call } from "./http";
+import { bootstrap, call, unique } from "./http";
 
 export interface AddedUser {
   id: string;
@@ -30,3 +30,16 @@ export async function createServiceAccount(
 
 /** Status of an authenticated request made with `key`: 200 while it works, 401 once it does not. */
 export const authStatus = async (key: string) => (await call("GET", "/v1/api_key", { token: key })).status;
+
+/** An owner with a service account, and a member of the same org. */
+export async function orgWithServiceAccount() {
+  const owner = await bootstrap();
+  const account = await createServiceAccount(owner.api_key.key, { name: "robot" });
+  const member = await bootstrap({ email: `${unique("member")}@example.com` });
+  await call("PATCH", "/v1/organization/members", { token: owner.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
+  return { owner, ownerKey: owner.api_key.key, account, memberKey: member.api_key.key, orgName: owner.org.name };
+}
+
+/** POST /v1/service_token (create), or with `method` "PUT" (create or replace by name). */
+export const sendServiceToken = (token: string, body: Record<string, unknown>, method = "POST") =>
+  call(method, "/v1/service_token", { token, body });

@@ -43,4 +43,5 @@ export async function verify(clientId: string, secret: string): Promise<string> 
   }
 }
 
+export const HOUR = 3_600_000;
 export const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();

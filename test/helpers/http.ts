@@ -5,6 +5,8 @@ import { rememberSecrets } from "./secret-ledger";
 
 export const BASE = "https://edgekeys.test";
 export const ADMIN_TOKEN = "test-admin-token";
+/** A well-formed id (UUIDv7) that names nothing. */
+export const MISSING = "0190f3a0-0000-7000-8000-000000000000";
 
 export interface Answer<T = any> {
   status: number;

@@ -1,7 +1,12 @@
+/**
+ * Bearer authentication on /v1 (src/auth/bearer.ts, applied in src/surfaces/braintrust/router.ts):
+ * API keys and service tokens, refused when malformed, unknown, expired or orphaned.
+ */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../../src/core/tokens";
 import { uuidv7 } from "../../../src/core/ids";
+import { authStatus, orgWithServiceAccount as org, sendServiceToken as create } from "../../helpers/braintrust";
 import { bootstrap, call, callWithEnv, countingDb } from "../../helpers/http";
 import { updateCredentialRow, writeThrough } from "../../helpers/homes";
 import { countingNamespace } from "../../helpers/ratelimit";
@@ -74,6 +79,20 @@ describe("Bearer authentication on /v1", () => {
     expect((await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: invite })).status).toBe(200);
     await writeThrough([b.api_key.id], "DELETE FROM memberships WHERE principal_id = ?", b.user.id);
     expect((await call("GET", "/v1/api_key", { token: b.api_key.key })).status).toBe(401);
+  });
+
+  it("refuses an expired token", async () => {
+    const o = await org();
+    const res = await create(o.ownerKey, {
+      name: "short",
+      service_account_id: o.account.id,
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(await authStatus(res.body.key)).toBe(200);
+    await updateCredentialRow(res.body.id, { expires_at: Date.now() - 1 });
+    const refused = await call("GET", "/v1/api_key", { token: res.body.key });
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe("Service token has expired");
   });
 
   it("answers 500 with a clear message when TOKEN_PEPPER is missing, without touching storage", async () => {

@@ -1,27 +1,15 @@
+/**
+ * GET /cdn-cgi/access/get-identity (src/surfaces/service-auth/router.ts, getIdentityRoute).
+ * The keys its assertions verify against are in certs.test.ts.
+ */
 import { env } from "cloudflare:workers";
-import { verify as verifyJwt } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { identityOf } from "../../../src/auth/service-auth";
 import { servicesFor } from "../../../src/services";
 import { cf, inMinutes } from "../../helpers/cloudflare";
-import { call, callWithEnv, countingDb } from "../../helpers/http";
-import { clientHeaders, IDENTITY, identity, orgWithToken } from "../../helpers/service-auth";
+import { call, callWithEnv } from "../../helpers/http";
+import { clientHeaders, IDENTITY, identity, orgWithToken, verifyAssertion } from "../../helpers/service-auth";
 import { eventually, updateCredentialRow } from "../../helpers/homes";
-
-async function jwks() {
-  const res = await call("GET", "/cdn-cgi/access/certs");
-  expect(res.status).toBe(200);
-  return res.body.keys as (JsonWebKey & { kid: string; alg: string })[];
-}
-
-/** Verifies a JWT against the published keys, choosing by kid as a relying party would. */
-async function verifyAssertion(jwt: string) {
-  const [header] = jwt.split(".");
-  const { kid } = JSON.parse(atob(header!.replace(/-/g, "+").replace(/_/g, "/")));
-  const key = (await jwks()).find((k) => k.kid === kid);
-  if (!key) throw new Error(`no key ${kid}`);
-  return verifyJwt(jwt, key as Parameters<typeof verifyJwt>[1], "ES256");
-}
 
 describe("GET /cdn-cgi/access/get-identity with an Access service token", () => {
   it("answers the identity and a signed assertion that verifies against /cdn-cgi/access/certs", async () => {
@@ -55,16 +43,6 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     expect(claims.nbf).toBe(claims.iat);
   });
 
-  it("publishes public keys only, with kids; a configured previous key is published too", async () => {
-    const keys = await jwks();
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig", kid: expect.any(String) });
-    expect(keys[0]).not.toHaveProperty("d");
-    const previous = { ...JSON.parse(env.JWT_PRIVATE_KEY!), kid: "old-key" };
-    const both = await callWithEnv({ JWT_PREVIOUS_KEY: JSON.stringify(previous) }, "GET", "/cdn-cgi/access/certs");
-    expect(both.body.keys.map((k: { kid: string }) => k.kid)).toEqual([keys[0]!.kid, "old-key"]);
-    for (const k of both.body.keys) expect(k).not.toHaveProperty("d");
-  });
 
   it("signs with the configured issuer and lifetime; the audience stays the credential's account", async () => {
     const o = await orgWithToken();
@@ -247,23 +225,4 @@ it("keeps /cdn-cgi errors in plain JSON", async () => {
   expect(res.status).toBe(404);
   expect(res.body.error).toBe("not_found");
   expect((await call("POST", IDENTITY)).status).toBe(405);
-});
-
-it("signs with an RS256 key too, verifiable against its JWKS", async () => {
-  const pair = (await crypto.subtle.generateKey(
-    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
-    true,
-    ["sign", "verify"],
-  )) as CryptoKeyPair;
-  const jwk = { ...((await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey), alg: "RS256", kid: "rsa-1" };
-  const o = await orgWithToken();
-  const rsaEnv = { JWT_PRIVATE_KEY: JSON.stringify(jwk) };
-  const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), rsaEnv);
-  expect(res.status).toBe(200);
-  const certs = await callWithEnv(rsaEnv, "GET", "/cdn-cgi/access/certs");
-  const [key] = certs.body.keys;
-  expect(key).toMatchObject({ kty: "RSA", alg: "RS256", kid: "rsa-1", use: "sig" });
-  expect(key).not.toHaveProperty("d");
-  const claims = await verifyJwt(res.headers.get("cf-access-jwt-assertion")!, key, "RS256");
-  expect(claims.common_name).toBe(o.token.client_id);
 });

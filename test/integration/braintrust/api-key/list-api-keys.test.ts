@@ -1,5 +1,8 @@
+/**
+ * GET /v1/api_key (src/surfaces/braintrust/api-key/list-api-keys.ts).
+ */
 import { describe, expect, it } from "vitest";
-import { bootstrap, call } from "../../helpers/http";
+import { bootstrap, call } from "../../../helpers/http";
 
 type Key = { id: string; name: string; org_id: string };
 

@@ -1,6 +1,9 @@
+/**
+ * POST /v1/api_key (src/surfaces/braintrust/api-key/create-api-key.ts).
+ */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { bootstrap, call } from "../../helpers/http";
+import { bootstrap, call } from "../../../helpers/http";
 
 describe("POST /v1/api_key", () => {
   it("creates a key with every ApiKey field filled, and the raw key once", async () => {

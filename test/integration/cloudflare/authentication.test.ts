@@ -1,17 +1,51 @@
 /**
- * `X-Auth-Email` + `X-Auth-Key`: every failed guess answers alike, so that a
- * valid key does not reveal whose it is, while the rate limiter still counts
- * each one against the client's address.
+ * Authentication on the Cloudflare surface (src/auth/api-credentials.ts, applied
+ * in src/surfaces/cloudflare/router.ts): Bearer keys, and `X-Auth-Email` +
+ * `X-Auth-Key`, where every failed guess answers alike, so that a valid key does
+ * not reveal whose it is, while the rate limiter still counts each one against
+ * the client's address.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { uuidv7 } from "../../../src/core/ids";
 import { mintToken } from "../../../src/core/tokens";
 import { account, cf } from "../../helpers/cloudflare";
+import { call } from "../../helpers/http";
 import { updateCredentialRow } from "../../helpers/homes";
 
 /** An address no other test shares, so that its failure budget starts full. */
 const freshIp = () => `2001:db8:${[...crypto.getRandomValues(new Uint16Array(2))].map((n) => n.toString(16)).join(":")}::1`;
+
+describe("authentication", () => {
+  it("takes Bearer keys and service tokens of an owner, or X-Auth-Email with X-Auth-Key", async () => {
+    const a = await account();
+    expect((await cf("GET", a.base, { token: a.key })).status).toBe(200);
+    const byEmail = await cf("GET", a.base, { headers: { "X-Auth-Email": a.user.email.toUpperCase(), "X-Auth-Key": a.key } });
+    expect(byEmail.status).toBe(200);
+    // also without the /client/v4 prefix
+    expect((await cf("GET", `/accounts/${a.org.account_id}/access/service_tokens`, { token: a.key })).status).toBe(200);
+  });
+
+  it("answers 401 with code 9106 without credentials and 10000 for bad ones", async () => {
+    const a = await account();
+    const none = await cf("GET", a.base);
+    expect(none.status).toBe(401);
+    expect(none.body.errors[0].code).toBe(9106);
+    const badCases: Record<string, string>[] = [
+      { Authorization: "Bearer sk-nonsense" },
+      { Authorization: "Basic abc" },
+      { "X-Auth-Email": "someone-else@example.com", "X-Auth-Key": a.key },
+      { "X-Auth-Key": a.key },
+      { "X-Auth-Email": a.user.email },
+    ];
+    for (const headers of badCases) {
+      const res = await cf("GET", a.base, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.body.errors[0].code).toBe(10000);
+    }
+    await call("DELETE", `/v1/api_key/${a.api_key.id}`, { token: a.key });
+    expect((await cf("GET", a.base, { token: a.key })).status).toBe(401);
+  });
+});
 
 describe("X-Auth-Email with X-Auth-Key", () => {
   it("answers a wrong email, an unknown key, a wrong secret and a malformed key identically, each counted as a failure", async () => {
