@@ -3,13 +3,13 @@
  * expiry driven by a Go-style duration, rotation with an optional grace period
  * for the previous secret, and an enabled switch.
  */
-import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DEFAULT_DURATION, expiryAfter } from "./duration";
 import { DomainError, invalid, notFound } from "./errors";
 import { type AuditAction, AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import type { Credential } from "./model";
+import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintClientId, mintClientSecret } from "./tokens";
 import { guardedWrite, NO_CACHE, refOf, type VerificationCache } from "./verification-cache";
 

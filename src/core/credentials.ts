@@ -2,12 +2,12 @@
  * The credential core: issue, list, read and delete credentials
  * of every kind. No Hono, no wire formats: surfaces call this and map the results.
  */
-import type { CredentialListQuery, CredentialScope, Repository } from "../db/repository";
 import { DomainError, notFound } from "./errors";
 import { AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import type { Credential, OwnedCredential } from "./model";
+import type { CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintToken, type TokenKind } from "./tokens";
 import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 

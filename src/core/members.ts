@@ -2,13 +2,13 @@
  * Org membership: inviting users, creating service accounts (optionally with a
  * first token) and removing members, as one atomic change.
  */
-import type { Member, MembershipChange, Repository } from "../db/repository";
 import { type AuditAction, AuditContext, type AuditTarget } from "./audit";
 import type { CredentialService } from "./credentials";
 import { invalid, lastOwner } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Org, Principal, Role } from "./model";
 import { normalizeEmail, requireOwner } from "./orgs";
+import type { Member, MembershipChange, Repository } from "./ports";
 import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 
 export interface MembershipRequest {

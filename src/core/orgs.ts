@@ -1,10 +1,10 @@
 /** Orgs, members and the bootstrap of the first owner. */
-import type { Repository } from "../db/repository";
 import type { CredentialService, Issued } from "./credentials";
 import { AuditContext } from "./audit";
 import { forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
+import type { Repository } from "./ports";
 import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
 
 export interface BootstrapRequest {

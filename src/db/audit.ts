@@ -1,0 +1,36 @@
+/**
+ * The audit log in D1. Events are written by the statements of their changes'
+ * batches (`insertEvent` here, or an `INSERT … SELECT` that takes some columns
+ * from the row the change touches); this file reads them back.
+ */
+import type { AuditEvent } from "../core/audit";
+import type { AuditLog, AuditQuery } from "../core/ports";
+import { AUDIT_COLUMNS, type Row, auditFrom, auditRow } from "./rows";
+import { insertSelect, prepare } from "./sql";
+
+/** The INSERT of one event, to put in the batch of its change; stored only where `condition` holds after the statements before it. */
+export const insertEvent = (db: D1Database, event: AuditEvent, condition = "1"): D1PreparedStatement =>
+  prepare(db, (p) => `${insertSelect(p, "audit_events", auditRow(event))} WHERE ${condition}`);
+
+/** `AuditLog` on D1. */
+export class D1AuditLog implements AuditLog {
+  constructor(private readonly db: D1Database) {}
+
+  async listAuditEvents(q: AuditQuery): Promise<AuditEvent[]> {
+    // Walking backwards reads the events just above the cursor, oldest first, then flips them.
+    const backwards = q.endingBefore !== undefined;
+    const { results } = await prepare(this.db, (p) => {
+      const where = [`org_id = ${p.add(q.orgId)}`];
+      if (q.targetId !== undefined) where.push(`target_id = ${p.add(q.targetId)}`);
+      if (q.action !== undefined) where.push(`action = ${p.add(q.action)}`);
+      if (q.since !== undefined) where.push(`at >= ${p.add(q.since)}`);
+      if (q.until !== undefined) where.push(`at < ${p.add(q.until)}`);
+      if (q.startingAfter !== undefined) where.push(`id < ${p.add(q.startingAfter)}`);
+      if (q.endingBefore !== undefined) where.push(`id > ${p.add(q.endingBefore)}`);
+      return `SELECT ${AUDIT_COLUMNS.join(", ")} FROM audit_events WHERE ${where.join(" AND ")}
+        ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
+    }).all<Row>();
+    const page = results.map(auditFrom);
+    return backwards ? page.reverse() : page;
+  }
+}

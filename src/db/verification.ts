@@ -1,0 +1,56 @@
+/**
+ * What a credential's home reads and writes in D1: its verification record in
+ * one query, and the two writes that are not updates (no revision bump, no
+ * event), so they never collide with management writes.
+ */
+import type { SecretHash } from "../core/hashing";
+import type { Caller, Credential, Role } from "../core/model";
+import type { VerificationStore } from "../core/ports";
+import { CREDENTIAL_SELECT, ORG_SELECT, OWNER_SELECT, type Row, credentialFrom, orgFrom, principalFrom } from "./rows";
+import { prepare } from "./sql";
+
+/** `VerificationStore` on D1. */
+export class D1VerificationStore implements VerificationStore {
+  constructor(private readonly db: D1Database) {}
+
+  async getCaller(credentialId: string): Promise<Caller | null> {
+    const row = await prepare(
+      this.db,
+      (p) => `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${ORG_SELECT}, m.role AS m_role
+         FROM credentials c
+         JOIN principals p ON p.id = c.principal_id
+         JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
+         JOIN orgs o ON o.id = c.org_id
+         WHERE c.id = ${p.add(credentialId)}`,
+    ).first<Row>();
+    if (!row) return null;
+    return { credential: credentialFrom(row), principal: principalFrom(row), org: orgFrom(row), role: row.m_role as Role };
+  }
+
+  async findAccessToken(clientId: string): Promise<Credential | null> {
+    const row = await prepare(
+      this.db,
+      (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.client_id = ${p.add(clientId)} AND c.kind = 'access_token'`,
+    ).first<Row>();
+    return row ? credentialFrom(row) : null;
+  }
+
+  async upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void> {
+    const [hash, version] = which === "current" ? ["secret_hash", "hash_version"] : ["prev_secret_hash", "prev_hash_version"];
+    // Compare-and-swap on the verified hash itself, not only its version.
+    await prepare(
+      this.db,
+      (p) =>
+        `UPDATE credentials SET ${hash} = ${p.add(upgraded.hash)}, ${version} = ${p.add(upgraded.version)}
+         WHERE id = ${p.add(id)} AND ${hash} = ${p.add(verified.hash)} AND ${version} = ${p.add(verified.version)}`,
+    ).run();
+  }
+
+  async touchCredential(id: string, now: number, staleBefore: number): Promise<void> {
+    await prepare(
+      this.db,
+      (p) =>
+        `UPDATE credentials SET last_used_at = ${p.add(now)} WHERE id = ${p.add(id)} AND (last_used_at IS NULL OR last_used_at < ${p.add(staleBefore)})`,
+    ).run();
+  }
+}
