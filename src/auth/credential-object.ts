@@ -58,12 +58,14 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     // A hold that arrives while this verification awaits its digests voids it: verify again on
     // what the hold left (a fresh read), so no answer rests on a record a write has replaced.
     const before = this.statements;
-    let outcome: Proven;
-    for (let attempt = 0; ; attempt++) {
+    let outcome: Proven | undefined;
+    for (let attempt = 0; attempt < 3 && !outcome; attempt++) {
       const generation = this.generation;
-      outcome = await this.prove(req);
-      if (generation === this.generation || attempt === 2) break;
+      const proven = await this.prove(req);
+      if (generation === this.generation) outcome = proven;
     }
+    // Writes kept landing while this verified: answer nothing rather than what one of them replaced.
+    if (!outcome) return { ok: false, failure: "busy", d1Statements: this.statements - before };
     const d1Statements = this.statements - before;
     if (!outcome.ok) return { ...outcome, d1Statements };
     const now = Date.now();
@@ -111,7 +113,9 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     this.record = undefined;
     if (holdId in this.holds) {
       delete this.holds[holdId];
-      this.ctx.storage.kv.put(HOLDS, this.holds);
+      // An object with no hold keeps no key: nothing is stored for a credential between writes.
+      if (Object.keys(this.holds).length) this.ctx.storage.kv.put(HOLDS, this.holds);
+      else this.ctx.storage.kv.delete(HOLDS);
     }
   }
 

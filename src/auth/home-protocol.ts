@@ -31,6 +31,8 @@ export interface VerifyRequest {
 export type VerifyOutcome = (
   | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision }
   | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
+  /** The record changed under three verifications in a row: retry. */
+  | { ok: false; failure: "busy" }
 ) & {
   /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
   d1Statements: number;

@@ -21,7 +21,7 @@ import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
 import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
 import type { PresentedCredential } from "./presented";
-import { blockedSeconds, noteBlocked } from "./ip-blocks";
+import { blockedSeconds, isSuspect, noteBlocked, noteFailure } from "./ip-blocks";
 
 export interface Authenticated {
   record: VerificationRecord;
@@ -57,7 +57,7 @@ function locate(presented: PresentedCredential): Target {
   return { ref: { kind: parsed.kind, id: parsed.credentialId }, kind: parsed.kind, secret: presented.token, label: TOKEN_LABEL[parsed.kind] };
 }
 
-const FAILURE_MESSAGE: Record<Exclude<VerifyOutcome, { ok: true }>["failure"], (label: string) => string> = {
+const FAILURE_MESSAGE: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>["failure"], "busy">, (label: string) => string> = {
   unknown: (label) => `Invalid ${label}`,
   invalid_secret: (label) => `Invalid ${label}`,
   disabled: (label) => `${capitalise(label)} is disabled`,
@@ -94,30 +94,62 @@ export class Authenticator {
     admit: (a: Authenticated) => void = () => undefined,
   ): Promise<Authenticated> {
     const failurePolicy = this.config.limits.authFailures;
-    const blockedFor = ipKey ? blockedSeconds(ipKey, this.now()) : 0;
-    if (blockedFor > 0) {
-      throw limited(failurePolicy, { remaining: 0, resetSeconds: blockedFor, retryAfterSeconds: blockedFor }, BLOCKED_MESSAGE, true);
+    this.refuseIfBlocked(ipKey);
+    const limiter = new DurableObjectLimiter(this.env);
+    // A suspect address pays in advance: its requests are counted before they are judged.
+    let advance: Decision | null = null;
+    if (ipKey && isSuspect(ipKey, this.now())) {
+      advance = await limiter.recordFailure(ipKey, failurePolicy);
+      if (!advance.allowed) throw this.block(ipKey, advance);
     }
     let presented: PresentedCredential | undefined;
     try {
       presented = extract();
       const result = await this.verify(locate(presented));
       admit(result);
+      if (advance) await limiter.refund(ipKey!, failurePolicy);
       return result;
     } catch (caught) {
       let err = caught;
-      if (!(err instanceof DomainError) || err.code !== "unauthenticated" || !GUESSES.has(err.details.authFailure)) throw err;
-      if (presented?.guessMessage) err = unauthenticated(err.details.authFailure!, presented.guessMessage);
-      if (!ipKey) throw err;
-      const d = await new DurableObjectLimiter(this.env).recordFailure(ipKey, failurePolicy);
-      if (!d.allowed) {
-        // From now on this isolate refuses the address before anything else, until its bucket has a token again.
-        noteBlocked(ipKey, this.now() + Math.max(1, d.retryAfterSeconds) * 1000);
-        throw limited(failurePolicy, d, BLOCKED_MESSAGE, true);
+      const guess = err instanceof DomainError && err.code === "unauthenticated" && GUESSES.has(err.details.authFailure);
+      if (!guess) {
+        // Not a guess (a proven but refused credential, an outage): the advance is given back.
+        if (advance) await limiter.refund(ipKey!, failurePolicy);
+        throw err;
       }
-      (err as DomainError).details.headers = { RateLimit: remainingItem(failurePolicy, d) };
-      throw err;
+      if (presented?.guessMessage) err = unauthenticated((err as DomainError).details.authFailure!, presented.guessMessage);
+      throw await this.countGuess(ipKey, err as DomainError, advance);
     }
+  }
+
+  /** A blocked address is refused before anything else (429). */
+  refuseIfBlocked(ipKey: string | null): void {
+    const blockedFor = ipKey ? blockedSeconds(ipKey, this.now()) : 0;
+    if (blockedFor > 0) {
+      const d = { remaining: 0, resetSeconds: blockedFor, retryAfterSeconds: blockedFor };
+      throw limited(this.config.limits.authFailures, d, BLOCKED_MESSAGE, true);
+    }
+  }
+
+  /**
+   * Counts a failed guess against the address (unless `advance` already did)
+   * and answers what to throw: the failure with the budget left, or a 429 once
+   * the budget is spent. Also for secrets outside the homes (the admin token).
+   */
+  async countGuess(ipKey: string | null, err: DomainError, advance: Decision | null = null): Promise<DomainError> {
+    if (!ipKey) return err;
+    const policy = this.config.limits.authFailures;
+    noteFailure(ipKey, this.now() + policy.windowSeconds * 1000);
+    const d = advance ?? (await new DurableObjectLimiter(this.env).recordFailure(ipKey, policy));
+    if (!d.allowed) return this.block(ipKey, d);
+    err.details.headers = { ...err.details.headers, RateLimit: remainingItem(policy, d) };
+    return err;
+  }
+
+  /** The address is over its budget: this isolate refuses it before anything else until a token is back. */
+  private block(ipKey: string, d: Decision): DomainError {
+    noteBlocked(ipKey, this.now() + Math.max(1, d.retryAfterSeconds) * 1000);
+    return limited(this.config.limits.authFailures, d, BLOCKED_MESSAGE, true);
   }
 
   /** One call to the credential's home. */
@@ -131,6 +163,9 @@ export class Authenticator {
       if (err instanceof DomainError) throw err;
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));
       throw new DomainError("unavailable", "Authentication is unavailable right now; retry the request", { retryAfter: 1 });
+    }
+    if (!outcome.ok && outcome.failure === "busy") {
+      throw new DomainError("unavailable", "The credential is being changed; retry the request", { retryAfter: 1 });
     }
     if (!outcome.ok) throw unauthenticated(outcome.failure, FAILURE_MESSAGE[outcome.failure](target.label));
     if (!outcome.decision.allowed) {

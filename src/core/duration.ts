@@ -48,7 +48,8 @@ function nanoseconds(value: string): number | string {
     ns += Number(match[1]) * Number(unit);
     exact += wholeNanoseconds(match[1]!, unit);
   }
-  if (!(ns > 0)) return "must be positive";
+  // Exact nanoseconds decide: ".5ns" is no positive duration (Go truncates it to 0), though its float is.
+  if (exact <= 0n) return "must be positive";
   if (exact > MAX_NS) return "longer than the largest duration, about 292 years";
   return ns;
 }

@@ -24,6 +24,15 @@ export class DurableObjectLimiter {
       return unknownDecision(policy, false);
     }
   }
+
+  /** Gives back a token `recordFailure` took in advance; a lost refund only costs the client a token. */
+  async refund(key: string, policy: Policy): Promise<void> {
+    try {
+      await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(`ip:${key}`)).refund(policy);
+    } catch (err) {
+      console.error("rate limiter unreachable (refund):", err instanceof Error ? err.message : String(err));
+    }
+  }
 }
 
 /** What to answer without the counter: admit with the full quota shown, or refuse for a window. */

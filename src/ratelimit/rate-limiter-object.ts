@@ -6,7 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { type BucketObject, type BucketState, type Decision, type Policy, take } from "./token-bucket";
+import { type BucketObject, type BucketState, type Decision, type Policy, refund, take } from "./token-bucket";
 
 const KEY = "bucket";
 
@@ -36,6 +36,13 @@ export class RateLimiter extends DurableObject<Env> implements BucketObject {
       void this.ctx.storage.setAlarm(now + policy.windowSeconds * 1000);
     }
     return decision;
+  }
+
+  /** Gives back one token taken in advance (a request that was counted before it was judged, and did not fail). */
+  refund(policy: Policy): void {
+    if (!this.stored) return;
+    this.stored = { ...refund(this.stored, policy, Date.now()), windowSeconds: policy.windowSeconds };
+    this.ctx.storage.kv.put(KEY, this.stored);
   }
 
   /** Drops the state once the bucket must be full again (a fresh object is a full bucket): no storage for idle keys. */

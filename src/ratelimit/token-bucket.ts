@@ -34,6 +34,8 @@ export interface Decision {
 /** A Durable Object that keeps one bucket (`rate-limiter-object.ts`), as its callers see it. */
 export interface BucketObject extends Rpc.DurableObjectBranded {
   take(policy: Policy): Decision;
+  /** Gives back a token taken in advance for a request that turned out not to count. */
+  refund(policy: Policy): void;
 }
 
 /** Refills `state` to `now`, takes a token if one is there, and says what happened. Pure. */
@@ -56,6 +58,14 @@ export function take(state: BucketState | undefined, policy: Policy, now: number
       retryAfterSeconds: Math.ceil(untilOne / 1000 - 1e-9),
     },
   };
+}
+
+/** `state` with one token given back (never above the limit), refilled to `now`. Pure. */
+export function refund(state: BucketState | undefined, policy: Policy, now: number): BucketState {
+  const perMs = policy.limit / (policy.windowSeconds * 1000);
+  const elapsed = state ? Math.max(0, now - state.updatedAt) : 0;
+  const tokens = state ? Math.min(policy.limit, state.tokens + elapsed * perMs + 1) : policy.limit;
+  return { tokens, updatedAt: now };
 }
 
 /** One policy's item of the `RateLimit-Policy` header (draft-ietf-httpapi-ratelimit-headers). */

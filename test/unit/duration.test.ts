@@ -61,3 +61,9 @@ describe("durations", () => {
     }
   });
 });
+
+it("refuses durations that are positive only as floats: Go truncates below a nanosecond to nothing", async () => {
+  const { durationProblem } = await import("../../src/core/duration");
+  for (const value of [".5ns", "0.0000000001ns", "0h0.9ns"]) expect(durationProblem(value), value).toMatch(/must be positive/);
+  expect(durationProblem("1.5ns")).toBeNull();
+});

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { uuidToHex } from "../../core/ids";
 import { ErrorSchema } from "../../http/errors";
+import { plainText } from "../../http/text";
 import { apiKeyToWire, CreateApiKeyOutputSchema, NameSchema } from "../shared/api-key";
 import type { AdminApp } from "./app-type";
 import type { RouteRequest, RouteResponse } from "../../http/route-types";
@@ -9,8 +10,8 @@ const BootstrapBody = z
   .object({
     org_name: NameSchema.openapi({ description: "Name of the org; created when missing" }),
     email: z.email().max(320).openapi({ description: "The owner's email; the user is created when missing" }),
-    given_name: z.string().max(256).nullish(),
-    family_name: z.string().max(256).nullish(),
+    given_name: plainText(z.string().max(256)).nullish(),
+    family_name: plainText(z.string().max(256)).nullish(),
   })
   .openapi("BootstrapRequest");
 

@@ -39,11 +39,24 @@ const HOP_BY_HOP = [
 ];
 const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
 
-/** The incoming headers less the hop-by-hop ones and those in `strip`, then with `set` applied. */
+/**
+ * The incoming headers less the hop-by-hop ones, those in `strip`, every
+ * `Cf-Access-*` header and Access's `CF_Authorization` cookie, then with `set`
+ * applied. Access's headers and cookie are the gateway's to set: a caller who
+ * sends `Cf-Access-Authenticated-User-Email` must not reach an origin that
+ * trusts it beside the real assertion.
+ */
 export function forwardHeaders(incoming: Headers, strip: string[], set: Record<string, string | null>): Headers {
   const headers = new Headers(incoming);
   const named = (incoming.get("connection") ?? "").split(",").map((name) => name.trim());
-  for (const name of [...named, ...HOP_BY_HOP, ...strip]) if (TOKEN.test(name)) headers.delete(name);
+  const access = [...incoming.keys()].filter((name) => name.toLowerCase().startsWith("cf-access-"));
+  for (const name of [...named, ...HOP_BY_HOP, ...strip, ...access]) if (TOKEN.test(name)) headers.delete(name);
+  const cookie = incoming.get("cookie");
+  if (cookie !== null) {
+    const kept = cookie.split(";").filter((pair) => pair.trim().split("=")[0]!.trim().toLowerCase() !== "cf_authorization");
+    if (kept.length) headers.set("cookie", kept.join(";").trim());
+    else headers.delete("cookie");
+  }
   for (const [name, value] of Object.entries(set)) {
     if (value === null) headers.delete(name);
     else headers.set(name, value);

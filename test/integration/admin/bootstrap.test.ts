@@ -86,6 +86,26 @@ describe("POST /admin/bootstrap", () => {
     expect((await call("POST", "/admin/bootstrap", { token: api_key.key, body: body() })).status).toBe(401);
   });
 
+  it("counts wrong admin tokens against the client's failure budget, then refuses even the right one", async () => {
+    const ip = `100.71.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const limits = { AUTH_FAILURE_LIMIT: "3" };
+    const as = (token: string) => callWithEnv(limits, "POST", "/admin/bootstrap", { token, body: body(), headers: { "CF-Connecting-IP": ip } });
+    for (let i = 0; i < 3; i++) expect((await as(`${ADMIN_TOKEN}-guess-${i}`)).status).toBe(401);
+    const blocked = await as(`${ADMIN_TOKEN}-guess-4`);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await as(ADMIN_TOKEN)).status).toBe(429);
+  });
+
+  it("refuses control characters and lone surrogates in the owner's names", async () => {
+    const cases: Record<string, string>[] = [{ given_name: "Eve\u0000" }, { family_name: "\u001b[2J" }, { given_name: "a\ud800" }];
+    for (const names of cases) {
+      const res = await call("POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: { ...body(), ...names } });
+      expect(res.status, JSON.stringify(names)).toBe(400);
+      expect(res.body.field).toBe(Object.keys(names)[0]);
+    }
+  });
+
   it("does not exist without ADMIN_TOKEN configured", async () => {
     const res = await callWithEnv({ ADMIN_TOKEN: undefined }, "POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: body() });
     expect(res.status).toBe(404);

@@ -186,6 +186,22 @@ describe("per-IP limits count one client under one key, however its address is w
     expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({ ok: false, status: 429 });
   });
 
+  it("counts a suspect address's requests before judging them: a concurrent burst gets no more than its bucket holds", async () => {
+    const o = await orgWithToken();
+    const ip = `100.70.${octet()}.${octet()}`;
+    const from = (secret: string) =>
+      limited("GET", IDENTITY, { headers: { ...clientHeaders(o.token.client_id, secret), "CF-Connecting-IP": ip } });
+    expect((await from("6".repeat(64))).status).toBe(401); // one failure: 2 of 3 left, and the address is suspect here
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => from(i % 2 ? o.token.client_secret : "7".repeat(64))));
+    const judged = burst.filter((r) => r.status !== 429);
+    expect(judged).toHaveLength(2);
+    // a right secret that was judged gave its token back; a wrong one kept it (read past this isolate's memo)
+    const rightOnes = judged.filter((r) => r.status === 200).length;
+    expect((await from("8".repeat(64))).status).toBe(429);
+    forgetBlocked(ip);
+    expect((await from("8".repeat(64))).status).toBe(rightOnes > 0 ? 401 : 429);
+  });
+
   it("bounds what a blocked address gains in an isolate that has not seen it refused: one request", async () => {
     const o = await orgWithToken();
     const ip = `100.66.${octet()}.${octet()}`;

@@ -123,6 +123,26 @@ describe("gateway forwarding: headers", () => {
   });
 });
 
+describe("gateway forwarding: Access's own headers are the gateway's to set", () => {
+  it("drops every Cf-Access-* header and the CF_Authorization cookie the caller sent", async () => {
+    const res = await through(inject("originUrl"), "/who", {
+      headers: {
+        "Cf-Access-Authenticated-User-Email": "ceo@victim.example",
+        "Cf-Access-Jwt-Assertion": "forged.jwt.value",
+        "CF-Access-Anything": "x",
+        Cookie: "session=keep; CF_Authorization=forged; theme=dark",
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    const seen = res.body.headers as Record<string, string>;
+    expect(seen["cf-access-authenticated-user-email"]).toBeUndefined();
+    expect(seen["cf-access-anything"]).toBeUndefined();
+    expect(seen["cf-access-jwt-assertion"]).not.toBe("forged.jwt.value");
+    expect(seen["cf-access-client-id"]).toBe(o.token.client_id);
+    expect(seen.cookie).toBe("session=keep; theme=dark");
+  });
+});
+
 describe("gateway assertions: audience and issuer from configuration only", () => {
   const jwks = () => createLocalJWKSet({ keys: [publicJwk()] });
   const publicJwk = () => {
