@@ -7,7 +7,7 @@ import { DurableObjectHomes } from "./auth/credential-homes";
 import { Authenticator } from "./auth/pipeline";
 import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
-import type { Repository } from "./db/repository";
+import type { Repository } from "./core/ports";
 import { CredentialService } from "./core/credentials";
 import { configOf } from "./config";
 import { type Defer, SecretHasher } from "./core/hashing";

@@ -18,6 +18,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AuthFailure } from "../core/errors";
 import { type SecretHash, SecretHasher } from "../core/hashing";
 import type { Credential } from "../core/model";
+import type { VerificationStore } from "../core/ports";
 import type { CredentialRef } from "../core/verification-cache";
 import { D1Repository } from "../db/d1-repository";
 import type { Env } from "../env";
@@ -42,7 +43,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   private generation = 0;
   private holds: Record<string, number>;
   private bucket: BucketState | undefined;
-  private readonly repo: D1Repository;
+  private readonly repo: VerificationStore;
   /** D1 statements prepared so far, by this object. */
   private statements = 0;
 

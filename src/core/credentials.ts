@@ -112,6 +112,10 @@ export class CredentialService {
   async delete(scope: CredentialScope): Promise<OwnedCredential> {
     // Org, target and name of the event come from the deleted row itself.
     const event = this.audit.event(`${scope.kind as TokenKind}.delete`, "", scope.kind as TokenKind, scope.id);
+    // Only a credential the caller may delete has its home held: another org's id, or an unknown one,
+    // must have no side effect at all (a hold would flush a stranger's cached record).
+    const visible = await this.repo.getCredential(scope);
+    if (!visible) throw notFound(labelOf(scope), scope.id);
     const ref = { kind: scope.kind as TokenKind, id: scope.id };
     const deleted = await guardedWrite(this.homes, [ref], async () => ({ result: await this.repo.deleteCredential(scope, event) }));
     if (!deleted) throw notFound(labelOf(scope), scope.id);

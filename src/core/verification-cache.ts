@@ -50,11 +50,23 @@ export async function guardedWrite<T>(
       `This change would revoke ${refs.length} credentials at once; at most ${MAX_HOMES_PER_WRITE} can be. Delete some of them first.`,
     );
   }
-  const holdId = refs.length ? await cache.hold(refs) : "";
-  const { result, touched = [] } = await write();
+  if (!refs.length) {
+    const { result, touched = [] } = await write();
+    if (touched.length) await cache.release("", [], touched);
+    return result;
+  }
+  const holdId = await cache.hold(refs);
+  let outcome: { result: T; touched?: CredentialRef[] };
+  try {
+    outcome = await write();
+  } catch (err) {
+    // A refused or failed write changed nothing: end the hold now rather than let it expire.
+    await cache.release(holdId, refs).catch(() => undefined);
+    throw err;
+  }
   const known = new Set(refs.map(refKey));
-  await cache.release(holdId, refs, touched.filter((r) => !known.has(refKey(r))));
-  return result;
+  await cache.release(holdId, refs, (outcome.touched ?? []).filter((r) => !known.has(refKey(r))));
+  return outcome.result;
 }
 
 export const refKey = (ref: CredentialRef) => (ref.kind === "access_token" ? `client:${ref.clientId}` : `key:${ref.id}`);

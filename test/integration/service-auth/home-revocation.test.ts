@@ -231,3 +231,15 @@ it("refuses a removal that would revoke more credentials than one request may re
   const left = await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ? AND principal_id = ?").bind(b.org.id, member.user.id).first<{ n: number }>();
   expect(left!.n).toBe(MAX_HOMES_PER_WRITE + 1);
 });
+
+it("a stranger's delete of my credential's id answers 404 and leaves my credential's home untouched", async () => {
+  const mine = await bootstrap();
+  const stranger = await bootstrap();
+  await cached(keyRef(mine.api_key.id), asKey(mine.api_key.key));
+  const before = await homeState(keyRef(mine.api_key.id));
+  const res = await call("DELETE", `/v1/api_key/${mine.api_key.id}`, { token: stranger.api_key.key });
+  expect(res.status).toBe(404);
+  // no hold reached it: the record is still cached, read at the same time as before
+  expect(await homeState(keyRef(mine.api_key.id))).toEqual(before);
+  expect(await authStatus(mine.api_key.key)).toBe(200);
+});

@@ -201,9 +201,9 @@ describe("compare-and-swap", () => {
     expect(attempts).toBe(5);
     expect(stored(credential.id)).toMatchObject({ name: "ci", revision: 5 });
     expect(s.repo.events).toHaveLength(events);
-    // The home was held first; the failed write releases nothing (the hold expires by itself).
+    // The home was held first, and the refused write ends its hold at once (rather than letting it expire).
     expect(s.timeline[0]).toBe(`hold client:${credential.clientId}`);
-    expect(s.timeline.filter((e) => e.startsWith("release"))).toEqual([]);
+    expect(s.timeline.filter((e) => e.startsWith("release"))).toEqual([`release hold-1 client:${credential.clientId}`]);
   });
 
   it("writes nothing when the token's home cannot be held", async () => {
