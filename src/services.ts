@@ -7,7 +7,7 @@ import { DurableObjectHomes } from "./auth/credential-homes";
 import { Authenticator } from "./auth/pipeline";
 import { AccessTokenService } from "./core/access-tokens";
 import { AuditContext } from "./core/audit";
-import type { Repository } from "./core/ports";
+import { AuditLogService } from "./core/audit-log";
 import { CredentialService } from "./core/credentials";
 import { configOf } from "./config";
 import { type Defer, SecretHasher } from "./core/hashing";
@@ -18,8 +18,7 @@ import type { Env } from "./env";
 
 export interface Services {
   audit: AuditContext;
-  /** For reads with no rules of their own (the audit log). */
-  repo: Repository;
+  auditLog: AuditLogService;
   credentials: CredentialService;
   orgs: OrgService;
   members: MemberService;
@@ -62,7 +61,7 @@ export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer)
     const hasher = new SecretHasher(peppers, defer);
     const credentials = new CredentialService(repo, hasher, homes, audit);
     core = {
-      repo,
+      auditLog: new AuditLogService(repo),
       credentials,
       orgs: new OrgService(repo, credentials, homes, audit),
       members: new MemberService(repo, credentials, homes, audit),
@@ -73,8 +72,8 @@ export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer)
   return {
     audit,
     auth: new Authenticator(env, config),
-    get repo() {
-      return build().repo;
+    get auditLog() {
+      return build().auditLog;
     },
     get credentials() {
       return build().credentials;

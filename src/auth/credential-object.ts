@@ -134,7 +134,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   }
 
   private async load(ref: CredentialRef): Promise<VerificationRecord | null> {
-    if (ref.kind === "access_token") {
+    if ("clientId" in ref) {
       const credential = await this.repo.findAccessToken(ref.clientId);
       return credential && { credential, principal: null, org: null, role: null };
     }

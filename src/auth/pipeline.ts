@@ -12,7 +12,7 @@
  * anything else, so the success path pays nothing for the per-IP limit.
  */
 import { DomainError, type AuthFailure, unauthenticated } from "../core/errors";
-import type { CredentialKind } from "../core/model";
+import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/kinds";
 import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, parseToken } from "../core/tokens";
 import { type CredentialRef, refKey } from "../core/verification-cache";
 import type { Env } from "../env";
@@ -42,7 +42,8 @@ interface Target {
   label: string;
 }
 
-const TOKEN_LABEL = { api_key: "API key", service_token: "Service token" } as const;
+/** The one kind presented as an Access client id and secret. */
+const CLIENT_KIND = CREDENTIAL_KIND_NAMES.find((kind): kind is ClientKind => !isTokenKind(kind))!;
 
 /** Which home to ask, from the presented credential alone: no lookup, no I/O. */
 function locate(presented: PresentedCredential): Target {
@@ -50,11 +51,12 @@ function locate(presented: PresentedCredential): Target {
     if (!CLIENT_ID_PATTERN.test(presented.clientId) || !CLIENT_SECRET_PATTERN.test(presented.secret)) {
       throw unauthenticated("malformed", "Malformed service token client id or secret");
     }
-    return { ref: { kind: "access_token", clientId: presented.clientId }, kind: "access_token", secret: presented.secret, label: "service token" };
+    const kind = CLIENT_KIND;
+    return { ref: { kind, clientId: presented.clientId }, kind, secret: presented.secret, label: CREDENTIAL_KINDS[kind].authLabel };
   }
   const parsed = parseToken(presented.token);
   if (!parsed) throw unauthenticated("malformed", "Malformed API key");
-  return { ref: { kind: parsed.kind, id: parsed.credentialId }, kind: parsed.kind, secret: presented.token, label: TOKEN_LABEL[parsed.kind] };
+  return { ref: { kind: parsed.kind, id: parsed.credentialId }, kind: parsed.kind, secret: presented.token, label: CREDENTIAL_KINDS[parsed.kind].authLabel };
 }
 
 const FAILURE_MESSAGE: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>["failure"], "busy">, (label: string) => string> = {

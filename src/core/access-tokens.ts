@@ -8,7 +8,8 @@ import { DomainError, invalid, notFound } from "./errors";
 import { type AuditAction, AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
-import type { Credential } from "./model";
+import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
+import type { Acting, Credential } from "./model";
 import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintClientId, mintClientSecret } from "./tokens";
 import { guardedWrite, NO_CACHE, refOf, type VerificationCache } from "./verification-cache";
@@ -48,7 +49,8 @@ export class AccessTokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(orgId: string, input: CreateAccessToken): Promise<WithSecret & { secret: string }> {
+  async create(acting: Acting, input: CreateAccessToken): Promise<WithSecret & { secret: string }> {
+    const orgId = this.authorize(acting);
     const now = this.now();
     const duration = input.duration ?? DEFAULT_DURATION;
     const clientId = mintClientId();
@@ -88,9 +90,10 @@ export class AccessTokenService {
 
   /** One page (1-based) of the org's tokens, oldest first, and how many match in all. */
   async list(
-    orgId: string,
+    acting: Acting,
     filter: { name?: string; search?: string; page: number; perPage: number },
   ): Promise<{ items: Credential[]; total: number }> {
+    const orgId = this.authorize(acting);
     const query: CredentialListQuery = {
       kind: "access_token",
       orgId,
@@ -104,22 +107,34 @@ export class AccessTokenService {
     return { items: page.map((p) => p.credential), total };
   }
 
-  async get(orgId: string, id: string): Promise<Credential> {
+  async get(acting: Acting, id: string): Promise<Credential> {
+    return this.find(this.authorize(acting), id);
+  }
+
+  /** Managing Access service tokens needs an owner of their org: decided here, for every operation. */
+  private authorize(acting: Acting): string {
+    authorizeChange("access_token", acting.role, "Managing");
+    return acting.orgId;
+  }
+
+  private async find(orgId: string, id: string): Promise<Credential> {
     const found = await this.repo.getCredential(scope(orgId, id));
-    if (!found) throw notFound("Access service token", id);
+    if (!found) throw notFound(CREDENTIAL_KINDS.access_token.label, id);
     return found.credential;
   }
 
-  async delete(orgId: string, id: string): Promise<Credential> {
+  async delete(acting: Acting, id: string): Promise<Credential> {
+    const orgId = this.authorize(acting);
     // The home is found by the client id, so read the token first (another org's answers 404 here).
-    const current = await this.get(orgId, id);
+    const current = await this.find(orgId, id);
     const event = this.audit.event("access_token.delete", orgId, "access_token", id);
     const deleted = await guardedWrite(this.homes, [refOf(current)], async () => ({ result: await this.repo.deleteCredential(scope(orgId, id), event) }));
-    if (!deleted) throw notFound("Access service token", id);
+    if (!deleted) throw notFound(CREDENTIAL_KINDS.access_token.label, id);
     return deleted.credential;
   }
   /** Extends the expiry by the token's duration from now; the secret stays. */
-  async refresh(orgId: string, id: string): Promise<Credential> {
+  async refresh(acting: Acting, id: string): Promise<Credential> {
+    const orgId = this.authorize(acting);
     const { credential } = await this.mutate(orgId, id, async (current, now) => {
       const expiresAt = expiryAfter(current.duration ?? DEFAULT_DURATION, now);
       return { changes: { expiresAt, updatedAt: now }, action: "access_token.refresh", summary: { expires_at: expiresAt } };
@@ -131,7 +146,8 @@ export class AccessTokenService {
    * A new secret under the same client id. The previous one keeps working until
    * `previousSecretExpiresAt` (default: it dies at once).
    */
-  rotate(orgId: string, id: string, previousSecretExpiresAt: number | null): Promise<WithSecret> {
+  async rotate(acting: Acting, id: string, previousSecretExpiresAt: number | null): Promise<WithSecret> {
+    const orgId = this.authorize(acting);
     return this.mutate(orgId, id, async (current, now) => {
       const rotated = await this.rotation(current, now, current.secretVersion + 1, previousSecretExpiresAt);
       return {
@@ -142,7 +158,8 @@ export class AccessTokenService {
     });
   }
 
-  update(orgId: string, id: string, input: UpdateAccessToken): Promise<WithSecret> {
+  async update(acting: Acting, id: string, input: UpdateAccessToken): Promise<WithSecret> {
+    const orgId = this.authorize(acting);
     return this.mutate(orgId, id, async (current, now) => {
       const changes: CredentialChanges = { updatedAt: now };
       // What the client asked to change, as it named it (secrets never appear here).
@@ -205,10 +222,10 @@ export class AccessTokenService {
     ) => Promise<{ changes: CredentialChanges; secret?: string; action: AuditAction; summary: Record<string, unknown> }>,
   ): Promise<WithSecret> {
     // Every update may change validity (enabled, expiry, secrets): the token's home is held throughout.
-    const first = await this.get(orgId, id);
+    const first = await this.find(orgId, id);
     return guardedWrite(this.homes, [refOf(first)], async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const current = attempt === 0 ? first : await this.get(orgId, id);
+        const current = attempt === 0 ? first : await this.find(orgId, id);
         const now = Math.max(this.now(), current.updatedAt);
         const { changes, secret, action, summary } = await compute(current, now);
         const defined = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));

@@ -4,6 +4,7 @@
  * is no change without its event and no event without its change.
  */
 import { uuidv7 } from "./ids";
+import { CREDENTIAL_KIND_NAMES } from "./kinds";
 
 export const AUDIT_ACTIONS = [
   "org.bootstrap",
@@ -24,7 +25,7 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGETS = ["org", "principal", "api_key", "service_token", "access_token"] as const;
+export const AUDIT_TARGETS = ["org", "principal", ...CREDENTIAL_KIND_NAMES] as const;
 
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 

@@ -6,7 +6,8 @@ import { DomainError, notFound } from "./errors";
 import { AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
-import type { Credential, OwnedCredential } from "./model";
+import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
+import type { Credential, OwnedCredential, Role } from "./model";
 import type { CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintToken, type TokenKind } from "./tokens";
 import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
@@ -24,8 +25,6 @@ export interface Issued {
   /** The raw secret; the only time it exists outside the client. */
   token: string;
 }
-
-const LABEL: Record<TokenKind, string> = { api_key: "API key", service_token: "Service token" };
 
 export class CredentialService {
   constructor(
@@ -67,8 +66,9 @@ export class CredentialService {
     return { credential, token };
   }
 
-  /** Mints and stores a credential. */
-  async issue(input: IssueInput): Promise<Issued> {
+  /** Mints and stores a credential, if `role` may create one of its kind. */
+  async issue(input: IssueInput, role: Role): Promise<Issued> {
+    authorizeChange(input.kind, role, "Creating");
     const issued = await this.mint(input);
     await this.repo.insertCredential(issued.credential, this.createdEvent(issued.credential));
     return issued;
@@ -89,7 +89,8 @@ export class CredentialService {
    * the org is deleted and the new one stored, atomically, so that the old
    * secrets stop working in the same instant the new one starts.
    */
-  async replaceByName(input: IssueInput): Promise<Issued & { replaced: number }> {
+  async replaceByName(input: IssueInput, role: Role): Promise<Issued & { replaced: number }> {
+    authorizeChange(input.kind, role, "Replacing");
     const issued = await this.mint(input);
     const same = await this.repo.findCredentialRefs({ orgId: input.orgId, kind: input.kind, name: input.name });
     const replaced = await guardedWrite(this.homes, same, async () => {
@@ -109,13 +110,15 @@ export class CredentialService {
     return found;
   }
 
-  async delete(scope: CredentialScope): Promise<OwnedCredential> {
+  /** Deletes, if `role` (the caller's in the credential's org) may delete one of its kind. */
+  async delete(scope: CredentialScope, role: Role): Promise<OwnedCredential> {
     // Org, target and name of the event come from the deleted row itself.
     const event = this.audit.event(`${scope.kind as TokenKind}.delete`, "", scope.kind as TokenKind, scope.id);
     // Only a credential the caller may delete has its home held: another org's id, or an unknown one,
     // must have no side effect at all (a hold would flush a stranger's cached record).
     const visible = await this.repo.getCredential(scope);
     if (!visible) throw notFound(labelOf(scope), scope.id);
+    authorizeChange(scope.kind, role, "Deleting");
     const ref = { kind: scope.kind as TokenKind, id: scope.id };
     const deleted = await guardedWrite(this.homes, [ref], async () => ({ result: await this.repo.deleteCredential(scope, event) }));
     if (!deleted) throw notFound(labelOf(scope), scope.id);
@@ -124,8 +127,7 @@ export class CredentialService {
 }
 
 function labelOf(scope: CredentialScope): string {
-  if (scope.kind === "access_token") return "Access service token";
-  return LABEL[scope.kind];
+  return CREDENTIAL_KINDS[scope.kind].label;
 }
 
 /** Validates an optional expiry supplied by a client. */

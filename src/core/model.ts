@@ -2,7 +2,8 @@
 
 export type Role = "owner" | "member";
 export type PrincipalKind = "user" | "service_account";
-export type CredentialKind = "api_key" | "service_token" | "access_token";
+export type { CredentialKind } from "./kinds";
+import type { CredentialKind } from "./kinds";
 
 export interface Org {
   id: string;
@@ -58,5 +59,11 @@ export interface Caller {
   credential: Credential;
   principal: Principal;
   org: Org;
+  role: Role;
+}
+
+/** Who acts in which org: the org and the caller's role there. Owner-only changes are judged on it, in the core. */
+export interface Acting {
+  orgId: string;
   role: Role;
 }

@@ -93,9 +93,6 @@ export class OrgService {
   }
 }
 
-/** Refuses anyone but an owner of the org, saying what needed ownership. */
-export function requireOwner(role: Role, action: string): void {
-  if (role !== "owner") throw forbidden(`${action} requires an org owner's credential; yours is a member's`);
-}
+export { requireOwner } from "./kinds";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

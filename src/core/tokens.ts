@@ -10,13 +10,12 @@
  */
 import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "./ids";
 
-export type TokenKind = "api_key" | "service_token";
+import { TOKEN_PREFIXES, type TokenKind } from "./kinds";
 
-/** Prefixes as Braintrust issues them. `bt-st-` is checked first: it is the longer. */
-export const TOKEN_PREFIXES: Record<TokenKind, string> = {
-  service_token: "bt-st-",
-  api_key: "sk-",
-};
+export { TOKEN_PREFIXES, type TokenKind } from "./kinds";
+
+/** The Bearer kinds by prefix, longest first, so that `bt-st-` is never read as some shorter prefix. */
+const BY_PREFIX = (Object.entries(TOKEN_PREFIXES) as [TokenKind, string][]).sort(([, a], [, b]) => b.length - a.length);
 
 const ID_CHARS = 22; // 128 bits
 const SECRET_BYTES = 24; // 192 bits
@@ -103,11 +102,7 @@ export interface ParsedToken {
  * anything that fails here is refused without a storage lookup.
  */
 export function parseToken(raw: string): ParsedToken | null {
-  const kind = raw.startsWith(TOKEN_PREFIXES.service_token)
-    ? "service_token"
-    : raw.startsWith(TOKEN_PREFIXES.api_key)
-      ? "api_key"
-      : null;
+  const kind = BY_PREFIX.find(([, prefix]) => raw.startsWith(prefix))?.[0];
   if (!kind) return null;
   const body = raw.slice(TOKEN_PREFIXES[kind].length);
   if (body.length !== BODY_CHARS) return null;

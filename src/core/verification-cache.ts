@@ -15,9 +15,10 @@
  *   every load made while it lasted was read from D1, not kept.
  */
 import { DomainError } from "./errors";
+import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "./kinds";
 
 /** Which home: keys and Braintrust service tokens by their id, Access tokens by their client id (what a request presents). */
-export type CredentialRef = { kind: "api_key" | "service_token"; id: string } | { kind: "access_token"; clientId: string };
+export type CredentialRef = { kind: TokenKind; id: string } | { kind: ClientKind; clientId: string };
 
 export interface VerificationCache {
   /** Stops the homes of `refs` from trusting or caching their records. Throws when a home cannot be reached. */
@@ -69,8 +70,10 @@ export async function guardedWrite<T>(
   return outcome.result;
 }
 
-export const refKey = (ref: CredentialRef) => (ref.kind === "access_token" ? `client:${ref.clientId}` : `key:${ref.id}`);
+export const refKey = (ref: CredentialRef) => ("clientId" in ref ? `client:${ref.clientId}` : `key:${ref.id}`);
 
 /** The home of a stored credential. */
 export const refOf = (c: { kind: string; id: string; clientId: string | null }): CredentialRef =>
-  c.kind === "access_token" ? { kind: "access_token", clientId: c.clientId ?? "" } : { kind: c.kind as "api_key" | "service_token", id: c.id };
+  isTokenKind(c.kind as CredentialKind)
+    ? { kind: c.kind as TokenKind, id: c.id }
+    : { kind: c.kind as ClientKind, clientId: c.clientId ?? "" };

@@ -7,6 +7,7 @@ import type { AuditEvent } from "../core/audit";
 import type { Credential, Org, OwnedCredential, Principal } from "../core/model";
 import type { CredentialRef } from "../core/verification-cache";
 import type { RowValues } from "./sql";
+import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "../core/kinds";
 
 /** A row as D1 hands it back. */
 export type Row = Record<string, unknown>;
@@ -135,9 +136,9 @@ export const orgFrom = (row: Row, p = "o_"): Org => ({
 
 /** The home of a credential, from `id, kind, client_id` columns. */
 export const refFrom = (row: Row): CredentialRef =>
-  row.kind === "access_token"
-    ? { kind: "access_token", clientId: String(row.client_id) }
-    : { kind: row.kind as "api_key" | "service_token", id: String(row.id) };
+  isTokenKind(row.kind as CredentialKind)
+    ? { kind: row.kind as TokenKind, id: String(row.id) }
+    : { kind: row.kind as ClientKind, clientId: String(row.client_id) };
 
 /** A credential and its owner, from a credential LEFT JOIN principals row. */
 export const ownedFrom = (row: Row): OwnedCredential => ({

@@ -1,6 +1,6 @@
 /** The Hono side of the environment: bindings plus the per-request values handlers read from the context. */
 import type { ServiceIdentity } from "../auth/service-auth";
-import type { Caller } from "../core/model";
+import type { Acting, Caller } from "../core/model";
 import type { Env } from "../env";
 import type { Services } from "../services";
 
@@ -10,8 +10,8 @@ export interface Variables {
   services: Services;
   /** Set by the authentication middleware on authenticated routes. */
   caller: Caller;
-  /** Cloudflare surface: the org of the `{account_id}` in the path, once resolved. */
-  accountOrgId: string;
+  /** Cloudflare surface: the org of the `{account_id}` in the path and the caller's role there, once resolved. */
+  account: Acting;
   /** Service-auth routes: who authenticated. */
   identity: ServiceIdentity;
 }

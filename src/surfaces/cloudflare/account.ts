@@ -1,12 +1,12 @@
 /**
- * Resolves `{account_id}` to one of the caller's orgs. An account the caller
- * is not in answers exactly as one that does not exist (Cloudflare's 7003);
- * managing Access service tokens needs an owner's credential.
+ * Resolves `{account_id}` to one of the caller's orgs and the caller's role
+ * there. An account the caller is not in answers exactly as one that does not
+ * exist (Cloudflare's 7003). Whether the role may manage tokens is the core's
+ * decision (`core/kinds.ts`), made in the service for every operation.
  */
 import { createMiddleware } from "hono/factory";
 import { DomainError } from "../../core/errors";
 import { hexToUuid } from "../../core/ids";
-import { requireOwner } from "../../core/orgs";
 import type { AppEnv } from "../../http/app-env";
 
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;
@@ -21,7 +21,6 @@ export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
       { reason: "unknown_account" },
     );
   }
-  requireOwner(role, "Managing Access service tokens");
-  c.set("accountOrgId", hexToUuid(accountId));
+  c.set("account", { orgId: hexToUuid(accountId), role });
   await next();
 });

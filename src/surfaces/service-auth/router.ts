@@ -12,13 +12,14 @@ import type { Surface } from "../surface";
 import { gateway } from "./gateway";
 import { requireServiceAuth } from "./authenticate";
 import type { RouteRequest, RouteResponse } from "../../http/route-types";
+import { CREDENTIAL_KIND_NAMES } from "../../core/kinds";
 
 const JwkSchema = z.record(z.string(), z.unknown()).openapi("Jwk");
 
 const IdentitySchema = z
   .object({
     id: z.string().openapi({ description: "The credential's id (the JWT's sub)" }),
-    credential_kind: z.enum(["api_key", "service_token", "access_token"]),
+    credential_kind: z.enum(CREDENTIAL_KIND_NAMES),
     name: z.string(),
     common_name: z.string().openapi({ description: "The client id of an Access service token, else the credential id" }),
     client_id: z.string().nullable(),

@@ -36,7 +36,7 @@ const token = (name: string) => key(name, { kind: "service_token", principalId: 
 describe("issue", () => {
   it("stores a credential whose token names it and verifies against its hash, with its event", async () => {
     const expiresAt = s.clock.now + 3_600_000;
-    const issued = await s.credentials.issue(key("ci", { expiresAt }));
+    const issued = await s.credentials.issue(key("ci", { expiresAt }), "owner");
     expect(parseToken(issued.token)).toEqual({ kind: "api_key", credentialId: issued.credential.id });
     const stored = await s.repo.getCaller(issued.credential.id);
     expect(stored?.credential).toMatchObject({ name: "ci", enabled: true, expiresAt, revision: 0, secretVersion: 1, prevSecretHash: null });
@@ -55,7 +55,7 @@ describe("issue", () => {
   });
 
   it("names the service account in a service token's event", async () => {
-    const issued = await s.credentials.issue(token("deploy"));
+    const issued = await s.credentials.issue(token("deploy"), "owner");
     expect(s.repo.events.at(-1)).toMatchObject({ action: "service_token.create", changes: { name: "deploy", service_account_id: bot.id } });
     expect((await s.credentials.get({ id: issued.credential.id, kind: "service_token", orgId: a.org.id })).owner?.id).toBe(bot.id);
   });
@@ -63,16 +63,16 @@ describe("issue", () => {
 
 describe("replace by name", () => {
   it("creates when the name is new, and replaces every same-name token of the org otherwise", async () => {
-    const first = await s.credentials.replaceByName(token("deploy"));
+    const first = await s.credentials.replaceByName(token("deploy"), "owner");
     expect(first.replaced).toBe(0);
     expect(s.repo.events.at(-1)).toMatchObject({ action: "service_token.create", changes: { name: "deploy" } });
     // A second same-name token (plain create allows it) and tokens that must survive.
-    const twin = await s.credentials.issue(token("deploy"));
-    const other = await s.credentials.issue(token("other"));
+    const twin = await s.credentials.issue(token("deploy"), "owner");
+    const other = await s.credentials.issue(token("other"), "owner");
     const b = await s.orgWithOwner("globex", "bob@example.com");
-    const elsewhere = await s.credentials.issue({ ...token("deploy"), orgId: b.org.id, principalId: b.owner.id });
+    const elsewhere = await s.credentials.issue({ ...token("deploy"), orgId: b.org.id, principalId: b.owner.id }, "owner");
 
-    const second = await s.credentials.replaceByName(token("deploy"));
+    const second = await s.credentials.replaceByName(token("deploy"), "owner");
     expect(second.replaced).toBe(2);
     expect(s.repo.events.at(-1)).toMatchObject({
       action: "service_token.replace",
@@ -86,14 +86,14 @@ describe("replace by name", () => {
   });
 
   it("holds the homes of the tokens it replaces, and releases a token created during the hold as an extra", async () => {
-    const old = await s.credentials.issue(token("deploy"));
+    const old = await s.credentials.issue(token("deploy"), "owner");
     let racer = "";
     s.homes.duringHold = async () => {
       s.homes.duringHold = null;
-      racer = (await s.credentials.issue(token("deploy"))).credential.id;
+      racer = (await s.credentials.issue(token("deploy"), "owner")).credential.id;
     };
     s.freshTimeline();
-    const replaced = await s.credentials.replaceByName(token("deploy"));
+    const replaced = await s.credentials.replaceByName(token("deploy"), "owner");
     expect(replaced.replaced).toBe(2);
     expect(s.timeline).toEqual([
       `hold key:${old.credential.id}`,
@@ -104,10 +104,10 @@ describe("replace by name", () => {
   });
 
   it("writes nothing when a home cannot be held", async () => {
-    const old = await s.credentials.issue(token("deploy"));
+    const old = await s.credentials.issue(token("deploy"), "owner");
     const events = s.repo.events.length;
     s.homes.unreachable = true;
-    await expect(s.credentials.replaceByName(token("deploy"))).rejects.toMatchObject({ code: "unavailable" });
+    await expect(s.credentials.replaceByName(token("deploy"), "owner")).rejects.toMatchObject({ code: "unavailable" });
     expect([...s.repo.tables.credentials.values()].filter((c) => c.name === "deploy").map((c) => c.id)).toEqual([old.credential.id]);
     expect(s.repo.events).toHaveLength(events);
   });
@@ -116,10 +116,10 @@ describe("replace by name", () => {
 describe("list", () => {
   it("filters by owner, org, name, search and ids, newest first, without hashes", async () => {
     const ids: string[] = [];
-    for (const name of ["alpha", "Beta", "gamma", "50%_off"]) ids.push((await s.credentials.issue(key(name))).credential.id);
+    for (const name of ["alpha", "Beta", "gamma", "50%_off"]) ids.push((await s.credentials.issue(key(name), "owner")).credential.id);
     const b = await s.orgWithOwner("globex", "bob@example.com");
-    await s.credentials.issue({ ...key("alpha"), orgId: b.org.id, principalId: b.owner.id });
-    await s.credentials.issue(token("alpha"));
+    await s.credentials.issue({ ...key("alpha"), orgId: b.org.id, principalId: b.owner.id }, "owner");
+    await s.credentials.issue(token("alpha"), "owner");
 
     const names = async (q: Partial<Parameters<typeof s.credentials.list>[0]>) =>
       (await s.credentials.list({ kind: "api_key", principalId: a.owner.id, limit: 100, ...q })).map((o) => o.credential.name);
@@ -139,7 +139,7 @@ describe("list", () => {
   });
 
   it("pages forwards and backwards with id cursors, and by offset oldest first", async () => {
-    for (let i = 0; i < 5; i++) await s.credentials.issue(key(`k${i}`));
+    for (let i = 0; i < 5; i++) await s.credentials.issue(key(`k${i}`), "owner");
     const page = async (q: Partial<Parameters<typeof s.credentials.list>[0]>) =>
       (await s.credentials.list({ kind: "api_key", orgId: a.org.id, limit: 2, ...q })).map((o) => o.credential.name);
     const ids = (await s.credentials.list({ kind: "api_key", orgId: a.org.id, limit: 100 })).map((o) => o.credential.id);
@@ -157,7 +157,7 @@ describe("list", () => {
 
 describe("get and delete", () => {
   it("find a credential only within its scope, answering every miss alike", async () => {
-    const issued = await s.credentials.issue(key("ci"));
+    const issued = await s.credentials.issue(key("ci"), "owner");
     const id = issued.credential.id;
     const b = await s.orgWithOwner("globex", "bob@example.com");
     expect((await s.credentials.get({ id, kind: "api_key", orgId: a.org.id })).credential.name).toBe("ci");
@@ -176,31 +176,48 @@ describe("get and delete", () => {
   });
 
   it("delete answers what it deleted, records it from the row, and refuses other scopes without an event", async () => {
-    const issued = await s.credentials.issue(key("ci"));
+    const issued = await s.credentials.issue(key("ci"), "owner");
     const id = issued.credential.id;
     const b = await s.orgWithOwner("globex", "bob@example.com");
     const events = s.repo.events.length;
-    await expect(s.credentials.delete({ id, kind: "api_key", orgId: b.org.id })).rejects.toMatchObject({ code: "not_found" });
-    await expect(s.credentials.delete({ id, kind: "service_token", orgId: a.org.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(s.credentials.delete({ id, kind: "api_key", orgId: b.org.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
+    await expect(s.credentials.delete({ id, kind: "service_token", orgId: a.org.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
     expect(s.repo.events).toHaveLength(events);
 
-    const deleted = await s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id });
+    const deleted = await s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id }, "owner");
     expect(deleted.credential.id).toBe(id);
     expect(deleted.owner?.id).toBe(a.owner.id);
     expect(s.repo.events.at(-1)).toMatchObject({ action: "api_key.delete", orgId: a.org.id, targetId: id, changes: { name: "ci" } });
     expect(await s.repo.getCaller(id)).toBeNull();
-    await expect(s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("delete holds the home before it writes and releases it after; an unreachable home stops it", async () => {
-    const { credential } = await s.credentials.issue(key("ci"));
+    const { credential } = await s.credentials.issue(key("ci"), "owner");
     s.homes.unreachable = true;
-    await expect(s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id })).rejects.toMatchObject({ code: "unavailable" });
+    await expect(s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id }, "owner")).rejects.toMatchObject({ code: "unavailable" });
     expect(s.repo.tables.credentials.has(credential.id)).toBe(true);
 
     s.homes.unreachable = false;
     s.freshTimeline();
-    await s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id });
+    await s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id }, "owner");
     expect(s.timeline).toEqual([`hold key:${credential.id}`, "write deleteCredential", `release hold-1 key:${credential.id}`]);
+  });
+});
+
+describe("authorization, decided in the core by the kinds registry", () => {
+  it("lets a member manage API keys but not service tokens, and writes nothing when refused", async () => {
+    const events = s.repo.events.length;
+    await expect(s.credentials.issue(token("deploy"), "member")).rejects.toMatchObject({ code: "forbidden", message: /^Creating service tokens requires an org owner's credential/ });
+    await expect(s.credentials.replaceByName(token("deploy"), "member")).rejects.toMatchObject({ code: "forbidden", message: /^Replacing service tokens/ });
+    expect(s.repo.events).toHaveLength(events);
+    const issued = await s.credentials.issue(token("deploy"), "owner");
+    await expect(s.credentials.delete({ id: issued.credential.id, kind: "service_token", orgId: a.org.id }, "member")).rejects.toMatchObject({
+      code: "forbidden",
+      message: /^Deleting service tokens/,
+    });
+    expect(s.timeline.filter((e) => e.startsWith("hold"))).toEqual([]);
+    const mine = await s.credentials.issue(key("mine"), "member");
+    expect((await s.credentials.delete({ id: mine.credential.id, kind: "api_key", orgId: a.org.id }, "member")).credential.id).toBe(mine.credential.id);
   });
 });

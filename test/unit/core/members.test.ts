@@ -26,7 +26,7 @@ const request = (over: Partial<MembershipRequest>): MembershipRequest => ({
 const change = (over: Partial<MembershipRequest>) => s.members.change(a.org, "owner", request(over));
 const roleOf = (orgId: string, principal: Principal) => s.repo.tables.membership(orgId, principal.id)?.role;
 const keyOf = async (orgId: string, principal: Principal, name = "k") =>
-  (await s.credentials.issue({ kind: "api_key", orgId, principalId: principal.id, name, expiresAt: null })).credential;
+  (await s.credentials.issue({ kind: "api_key", orgId, principalId: principal.id, name, expiresAt: null }, "owner")).credential;
 
 /** Bob: the owner of his own org, globex. */
 const bobOfGlobex = () => s.orgWithOwner("globex", "bob@example.com");

@@ -105,7 +105,7 @@ describe("bootstrap", () => {
   it("makes another user of an existing org an owner, holding the homes of their credentials that gain power", async () => {
     const b = await s.orgWithOwner("globex", "bob@example.com");
     s.join(a.org, b.owner);
-    const { credential: bobsKey } = await s.credentials.issue({ kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null });
+    const { credential: bobsKey } = await s.credentials.issue({ kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null }, "owner");
     s.freshTimeline();
     await s.orgs.bootstrap({ orgName: "acme", email: "bob@example.com", givenName: null, familyName: null });
     expect(s.repo.tables.membership(a.org.id, b.owner.id)?.role).toBe("owner");
@@ -116,7 +116,7 @@ describe("bootstrap", () => {
   it("writes nothing when a home cannot be held", async () => {
     const b = await s.orgWithOwner("globex", "bob@example.com");
     s.join(a.org, b.owner);
-    await s.credentials.issue({ kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null });
+    await s.credentials.issue({ kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null }, "owner");
     const before = { credentials: s.repo.tables.credentials.size, events: s.repo.events.length };
     s.homes.unreachable = true;
     await expect(s.orgs.bootstrap({ orgName: "acme", email: "bob@example.com", givenName: null, familyName: null })).rejects.toMatchObject({

@@ -39,13 +39,8 @@ export const registerCreateApiKey = (app: BraintrustApp) =>
   app.openapi(createApiKeyRoute, async (c) => {
     const body = c.req.valid("json");
     const { caller, services } = c.var;
-    const { org } = await services.orgs.resolve(caller, body.org_name);
-    const issued = await services.credentials.issue({
-      kind: "api_key",
-      orgId: org.id,
-      principalId: caller.principal.id,
-      name: body.name,
-      expiresAt: expiryFrom(body.expires_at, Date.now()),
-    });
+    const { org, role } = await services.orgs.resolve(caller, body.org_name);
+    const input = { kind: "api_key", orgId: org.id, principalId: caller.principal.id, name: body.name, expiresAt: expiryFrom(body.expires_at, Date.now()) } as const;
+    const issued = await services.credentials.issue(input, role);
     return c.json({ ...apiKeyToWire({ credential: issued.credential, owner: caller.principal }), key: issued.token }, 200);
   });

@@ -30,10 +30,7 @@ export const registerDeleteApiKey = (app: BraintrustApp) =>
   app.openapi(deleteApiKeyRoute, async (c) => {
     const { api_key_id } = c.req.valid("param");
     const { caller, services } = c.var;
-    const deleted = await services.credentials.delete({
-      id: api_key_id,
-      kind: "api_key",
-      principalId: caller.principal.id,
-    });
+    // One's own keys, in whichever of one's orgs: the scope is the owner, and any role may delete them.
+    const deleted = await services.credentials.delete({ id: api_key_id, kind: "api_key", principalId: caller.principal.id }, caller.role);
     return c.json(apiKeyToWire(deleted), 200);
   });

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUDIT_ACTIONS, AUDIT_TARGETS } from "../../../core/audit";
-import { requireOwner } from "../../../core/orgs";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, listOf } from "../schemas";
@@ -60,9 +59,7 @@ export const registerListAuditEvents = (app: BraintrustApp) =>
     const q = c.req.valid("query");
     const { caller, services } = c.var;
     const { org, role } = await services.orgs.resolve(caller, q.org_name);
-    requireOwner(role, "Reading the audit log");
-    const events = await services.repo.listAuditEvents({
-      orgId: org.id,
+    const events = await services.auditLog.list({ orgId: org.id, role }, {
       targetId: q.target_id,
       action: q.action,
       since: q.since === undefined ? undefined : Date.parse(q.since),

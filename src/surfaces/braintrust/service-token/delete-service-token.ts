@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { requireOwner } from "../../../core/orgs";
 import type { AppEnv } from "../../../http/app-env";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, ServiceTokenSchema } from "../schemas";
@@ -12,8 +11,8 @@ import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 export async function deleteServiceToken(c: Context<AppEnv>, id: string) {
   const { caller, services } = c.var;
   const found = await services.credentials.get({ id, kind: "service_token", visibleTo: caller.principal.id });
-  requireOwner((await services.orgs.roleIn(caller, found.credential.orgId)) ?? "member", "Deleting service tokens");
-  const deleted = await services.credentials.delete({ id, kind: "service_token", orgId: found.credential.orgId });
+  const role = (await services.orgs.roleIn(caller, found.credential.orgId)) ?? "member";
+  const deleted = await services.credentials.delete({ id, kind: "service_token", orgId: found.credential.orgId }, role);
   return serviceTokenToWire(deleted);
 }
 

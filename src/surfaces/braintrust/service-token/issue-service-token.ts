@@ -2,7 +2,6 @@
 import type { Context } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { expiryFrom } from "../../../core/credentials";
-import { requireOwner } from "../../../core/orgs";
 import type { AppEnv } from "../../../http/app-env";
 import type { CreateServiceTokenBody } from "../schemas";
 import { serviceTokenToWire } from "../wire";
@@ -14,7 +13,6 @@ export async function issueServiceToken(
 ) {
   const { caller, services } = c.var;
   const { org, role } = await services.orgs.resolve(caller, body.org_name);
-  requireOwner(role, mode === "create" ? "Creating service tokens" : "Replacing service tokens");
   const account = await services.orgs.serviceAccount(org.id, body.service_account_id);
   const input = {
     kind: "service_token",
@@ -23,6 +21,6 @@ export async function issueServiceToken(
     name: body.name,
     expiresAt: expiryFrom(body.expires_at, Date.now()),
   } as const;
-  const issued = mode === "create" ? await services.credentials.issue(input) : await services.credentials.replaceByName(input);
+  const issued = mode === "create" ? await services.credentials.issue(input, role) : await services.credentials.replaceByName(input, role);
   return { ...serviceTokenToWire({ credential: issued.credential, owner: account }), key: issued.token };
 }

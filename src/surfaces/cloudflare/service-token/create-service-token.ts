@@ -51,7 +51,7 @@ export type CreateServiceTokenResponse = RouteResponse<typeof createServiceToken
 export const registerCreateServiceToken = (app: CloudflareApp) =>
   app.openapi(createServiceTokenRoute, async (c) => {
     const body = c.req.valid("json");
-    const { credential, secret } = await c.var.services.accessTokens.create(c.var.accountOrgId, {
+    const { credential, secret } = await c.var.services.accessTokens.create(c.var.account, {
       name: body.name,
       duration: body.duration,
       enabled: body.enabled,

@@ -25,5 +25,5 @@ export type DeleteServiceTokenResponse = RouteResponse<typeof deleteServiceToken
 export const registerDeleteServiceToken = (app: CloudflareApp) =>
   app.openapi(deleteServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
-    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.delete(c.var.accountOrgId, service_token_id))), 200);
+    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.delete(c.var.account, service_token_id))), 200);
   });

@@ -25,5 +25,5 @@ export type GetServiceTokenResponse = RouteResponse<typeof getServiceTokenRoute>
 export const registerGetServiceToken = (app: CloudflareApp) =>
   app.openapi(getServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
-    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.get(c.var.accountOrgId, service_token_id))), 200);
+    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.get(c.var.account, service_token_id))), 200);
   });

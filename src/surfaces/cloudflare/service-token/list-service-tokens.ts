@@ -56,7 +56,7 @@ export const registerListServiceTokens = (app: CloudflareApp) =>
     const q = c.req.valid("query");
     const page = q.page ?? 1;
     const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
-    const { items, total } = await c.var.services.accessTokens.list(c.var.accountOrgId, {
+    const { items, total } = await c.var.services.accessTokens.list(c.var.account, {
       name: q.name,
       search: q.search,
       page,

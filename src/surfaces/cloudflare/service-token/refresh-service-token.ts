@@ -25,5 +25,5 @@ export type RefreshServiceTokenResponse = RouteResponse<typeof refreshServiceTok
 export const registerRefreshServiceToken = (app: CloudflareApp) =>
   app.openapi(refreshServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
-    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.refresh(c.var.accountOrgId, service_token_id))), 200);
+    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.refresh(c.var.account, service_token_id))), 200);
   });

@@ -38,7 +38,7 @@ export const registerRotateServiceToken = (app: CloudflareApp) =>
     const { service_token_id } = c.req.valid("param");
     const until = c.req.valid("json")?.previous_client_secret_expires_at;
     const { credential, secret } = await c.var.services.accessTokens.rotate(
-      c.var.accountOrgId,
+      c.var.account,
       service_token_id,
       until === undefined ? null : Date.parse(until),
     );

@@ -52,7 +52,7 @@ export const registerUpdateServiceToken = (app: CloudflareApp) =>
   app.openapi(updateServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const { credential, secret } = await c.var.services.accessTokens.update(c.var.accountOrgId, service_token_id, {
+    const { credential, secret } = await c.var.services.accessTokens.update(c.var.account, service_token_id, {
       name: body.name,
       duration: body.duration,
       enabled: body.enabled,

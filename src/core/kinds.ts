@@ -1,0 +1,67 @@
+/**
+ * The registry of credential kinds: everything the code knows about a kind is
+ * written here once, and the types, token prefixes, labels, audit targets,
+ * homes, owner rules and the identity schema derive from it. A new kind is an
+ * entry here plus its surface files (and a migration widening the `kind` CHECK
+ * of the `credentials` table).
+ */
+import { forbidden } from "./errors";
+import type { Role } from "./model";
+
+interface KindSpec {
+  /** How the kind is named in answers ("API key … not found"). */
+  label: string;
+  /** How authentication failures name it ("Invalid service token"). */
+  authLabel: string;
+  /** How a request presents it: a Bearer token that carries its id, or an Access client id and secret. */
+  presented: "bearer" | "client";
+  /** Bearer tokens: their prefix (the checksum and id follow). */
+  prefix?: string;
+  /** Whether creating, changing and deleting it needs an org owner, and how the refusal names it. */
+  ownersOnly: false | { what: string };
+}
+
+export const CREDENTIAL_KINDS = {
+  api_key: { label: "API key", authLabel: "API key", presented: "bearer", prefix: "sk-", ownersOnly: false },
+  service_token: {
+    label: "Service token",
+    authLabel: "Service token",
+    presented: "bearer",
+    prefix: "bt-st-",
+    ownersOnly: { what: "service tokens" },
+  },
+  access_token: {
+    label: "Access service token",
+    authLabel: "service token",
+    presented: "client",
+    ownersOnly: { what: "Access service tokens" },
+  },
+} as const satisfies Record<string, KindSpec>;
+
+export type CredentialKind = keyof typeof CREDENTIAL_KINDS;
+
+/** The kinds presented as Bearer tokens (their home is named by the id inside the token). */
+export type TokenKind = { [K in CredentialKind]: (typeof CREDENTIAL_KINDS)[K]["presented"] extends "bearer" ? K : never }[CredentialKind];
+
+/** The kinds presented as an Access client id and secret (their home is named by the client id). */
+export type ClientKind = Exclude<CredentialKind, TokenKind>;
+
+export const CREDENTIAL_KIND_NAMES = Object.keys(CREDENTIAL_KINDS) as [CredentialKind, ...CredentialKind[]];
+
+export const isTokenKind = (kind: CredentialKind): kind is TokenKind => CREDENTIAL_KINDS[kind].presented === "bearer";
+
+/** The prefix of each Bearer kind. */
+export const TOKEN_PREFIXES = Object.fromEntries(
+  CREDENTIAL_KIND_NAMES.filter(isTokenKind).map((kind) => [kind, (CREDENTIAL_KINDS[kind] as { prefix: string }).prefix]),
+) as Record<TokenKind, string>;
+
+/** The one place owner-only changes are decided: refuses a member's `verb` ("Creating") on an owners-only kind. */
+export function authorizeChange(kind: CredentialKind, role: Role, verb: string): void {
+  const rule = CREDENTIAL_KINDS[kind].ownersOnly;
+  if (rule) requireOwner(role, `${verb} ${rule.what}`);
+}
+
+/** Refuses anyone but an owner of the org, saying what needed ownership. */
+export function requireOwner(role: Role, action: string): void {
+  if (role !== "owner") throw forbidden(`${action} requires an org owner's credential; yours is a member's`);
+}
