@@ -6,7 +6,9 @@
  * of the `credentials` table).
  */
 import { forbidden } from "./errors";
-import type { Role } from "./model";
+
+/** A member's role in an org: owners may do everything, members what `ownersOnly` leaves them. */
+export type Role = "owner" | "member";
 
 interface KindSpec {
   /** How the kind is named in answers ("API key … not found"). */

@@ -1,9 +1,9 @@
 /** The objects the core deals in, independent of storage and of wire formats. */
+import type { CredentialKind, Role } from "./kinds";
 
-export type Role = "owner" | "member";
+// Roles and kinds are defined with the rules about them, in the registry of kinds.
+export type { CredentialKind, Role } from "./kinds";
 export type PrincipalKind = "user" | "service_account";
-export type { CredentialKind } from "./kinds";
-import type { CredentialKind } from "./kinds";
 
 export interface Org {
   id: string;
