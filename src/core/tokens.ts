@@ -66,10 +66,20 @@ export function crc32(text: string): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/** The checksum's base62 text; a CRC-32 fits in a Number, so no BigInt is needed on the hot path. */
 function checksum(text: string): string {
-  const crc = crc32(text);
-  return encodeBase62(new Uint8Array([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]), CHECK_CHARS);
+  let n = crc32(text);
+  let out = "";
+  while (n > 0) {
+    out = ALPHABET[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out.padStart(CHECK_CHARS, "0");
 }
+
+/** Fixed-width base62 text sorts as its value (the alphabet is in ASCII order): the largest valid secret. */
+const MAX_SECRET_TEXT = encodeBase62(new Uint8Array(SECRET_BYTES).fill(0xff), SECRET_CHARS);
+const BASE62 = /^[0-9A-Za-z]+$/;
 
 export interface IssuedToken {
   /** The raw bearer token: shown to the client once, never stored. */
@@ -108,8 +118,11 @@ export function parseToken(raw: string): ParsedToken | null {
   if (body.length !== BODY_CHARS) return null;
   const head = raw.slice(0, raw.length - CHECK_CHARS);
   if (checksum(head) !== raw.slice(-CHECK_CHARS)) return null;
+  // The secret is only checked, not decoded: its alphabet, and that it is no larger than 192 bits.
+  const secret = body.slice(ID_CHARS, ID_CHARS + SECRET_CHARS);
+  if (!BASE62.test(secret) || secret > MAX_SECRET_TEXT) return null;
   const idBytes = decodeBase62(body.slice(0, ID_CHARS), 16);
-  if (!idBytes || !decodeBase62(body.slice(ID_CHARS, ID_CHARS + SECRET_CHARS), SECRET_BYTES)) return null;
+  if (!idBytes) return null;
   return { kind, credentialId: hexToUuid(bytesToHex(idBytes)) };
 }
 

@@ -52,3 +52,23 @@ describe("tokens", () => {
     expect(preview).not.toContain(token.slice(28, 40));
   });
 });
+
+it("refuses a token whose secret part is a valid base62 string larger than 192 bits, and accepts the largest", () => {
+  const b62 = (n: number) => {
+    let out = "";
+    for (; n > 0; n = Math.floor(n / 62)) out = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[n % 62] + out;
+    return out.padStart(6, "0");
+  };
+  const { token } = mintToken("api_key", "0190f3a0-0000-7000-8000-000000000001");
+  const id = token.slice(3, 3 + 22);
+  const withSecret = (secret: string) => {
+    const head = `sk-${id}${secret}`;
+    return head + b62(crc32(head));
+  };
+  expect(parseToken(withSecret("z".repeat(33)))).toBeNull();
+  // 2^192 - 1 in base62, 33 characters wide
+  let max = (1n << 192n) - 1n;
+  let text = "";
+  for (; max > 0n; max /= 62n) text = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[Number(max % 62n)] + text;
+  expect(parseToken(withSecret(text.padStart(33, "0")))).toEqual({ kind: "api_key", credentialId: "0190f3a0-0000-7000-8000-000000000001" });
+});
