@@ -3,13 +3,16 @@
  * only from failures (so a clean address's requests make no call for it):
  * - *blocked*: the address's counter refused it; refused here before anything
  *   else until its bucket has a token again;
- * - *suspect*: it failed here within the last window; its requests are then
- *   counted *before* they are judged (a token taken in advance, given back on
- *   success), so a concurrent burst from it cannot have more secrets compared
- *   than its bucket holds.
- * The bound, documented in SECURITY.md: an address this isolate has not seen
- * fail gets its first requests judged before they are counted, as many as it
- * has in flight before its first failure here returns.
+ * - *suspect*: it was blocked here within the last window; its requests are
+ *   then counted *before* they are judged (a token taken in advance, given back
+ *   on success), so a concurrent burst from it cannot have more secrets
+ *   compared than its bucket holds. Only an address that spent its whole
+ *   budget pays this way: one stray failure from a busy address (an office
+ *   behind one NAT, say) must not make its concurrent honest requests compete
+ *   for the failure budget.
+ * The bound, documented in SECURITY.md: until an address is first refused in
+ * an isolate, its requests there are judged before they are counted, as many
+ * as it has in flight when its failures spend the budget.
  */
 
 /** Enough for any real attack from a few addresses; a flood of addresses evicts the oldest first. */
@@ -35,7 +38,7 @@ export function noteBlocked(key: string, until: number): void {
   if (blockedUntil.size > MAX_ENTRIES) blockedUntil.delete(blockedUntil.keys().next().value!);
 }
 
-/** Whether `key` failed here within its window (see above). */
+/** Whether `key` was blocked here within its window (see above). */
 export function isSuspect(key: string, now: number): boolean {
   const until = suspectUntil.get(key);
   if (until === undefined) return false;
@@ -44,15 +47,20 @@ export function isSuspect(key: string, now: number): boolean {
   return false;
 }
 
-/** Remembers that `key` failed here: it stays suspect until `until` (epoch ms). */
-export function noteFailure(key: string, until: number): void {
+/** Remembers that `key` was blocked here: it stays suspect until `until` (epoch ms). */
+export function noteSuspect(key: string, until: number): void {
   suspectUntil.delete(key);
   suspectUntil.set(key, until);
   if (suspectUntil.size > MAX_ENTRIES) suspectUntil.delete(suspectUntil.keys().next().value!);
 }
 
-/** Forgets what this isolate knows of `key`, as a fresh isolate would (tests rewind time with it). */
+/** Forgets that `key` is blocked here (its suspicion stays), as when its block runs out. */
 export function forgetBlocked(key: string): void {
+  blockedUntil.delete(key);
+}
+
+/** Forgets everything this isolate knows of `key`, as a fresh isolate would (tests rewind time with it). */
+export function forget(key: string): void {
   blockedUntil.delete(key);
   suspectUntil.delete(key);
 }

@@ -21,7 +21,7 @@ import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
 import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
 import type { PresentedCredential } from "./presented";
-import { blockedSeconds, isSuspect, noteBlocked, noteFailure } from "./ip-blocks";
+import { blockedSeconds, isSuspect, noteBlocked, noteSuspect } from "./ip-blocks";
 
 export interface Authenticated {
   record: VerificationRecord;
@@ -98,7 +98,7 @@ export class Authenticator {
     const failurePolicy = this.config.limits.authFailures;
     this.refuseIfBlocked(ipKey);
     const limiter = new DurableObjectLimiter(this.env);
-    // A suspect address pays in advance: its requests are counted before they are judged.
+    // An address that spent its budget lately pays in advance: its requests are counted before they are judged.
     let advance: Decision | null = null;
     if (ipKey && isSuspect(ipKey, this.now())) {
       advance = await limiter.recordFailure(ipKey, failurePolicy);
@@ -141,7 +141,6 @@ export class Authenticator {
   async countGuess(ipKey: string | null, err: DomainError, advance: Decision | null = null): Promise<DomainError> {
     if (!ipKey) return err;
     const policy = this.config.limits.authFailures;
-    noteFailure(ipKey, this.now() + policy.windowSeconds * 1000);
     const d = advance ?? (await new DurableObjectLimiter(this.env).recordFailure(ipKey, policy));
     if (!d.allowed) return this.block(ipKey, d);
     err.details.headers = { ...err.details.headers, RateLimit: remainingItem(policy, d) };
@@ -150,7 +149,10 @@ export class Authenticator {
 
   /** The address is over its budget: this isolate refuses it before anything else until a token is back. */
   private block(ipKey: string, d: Decision): DomainError {
-    noteBlocked(ipKey, this.now() + Math.max(1, d.retryAfterSeconds) * 1000);
+    const now = this.now();
+    noteBlocked(ipKey, now + Math.max(1, d.retryAfterSeconds) * 1000);
+    // Having spent its budget, the address pays in advance for the rest of the window (see ip-blocks.ts).
+    noteSuspect(ipKey, now + this.config.limits.authFailures.windowSeconds * 1000);
     return limited(this.config.limits.authFailures, d, BLOCKED_MESSAGE, true);
   }
 

@@ -1,14 +1,14 @@
 /** Rate-limit helpers: rewinding a bucket in time instead of sleeping through a window. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { forgetBlocked } from "../../src/auth/ip-blocks";
+import { forget } from "../../src/auth/ip-blocks";
 
 /**
  * Moves a bucket `ms` into the past: a client's failures (`ip:<key>`, whose
- * isolate memo of the block is forgotten too) or a credential's requests (its
- * home's name, `key:<id>` or `client:<client id>`).
+ * isolate memo is forgotten too unless `keepMemo`) or a credential's requests
+ * (its home's name, `key:<id>` or `client:<client id>`).
  */
-export async function rewind(name: string, ms: number) {
+export async function rewind(name: string, ms: number, { keepMemo = false } = {}) {
   const ip = name.startsWith("ip:");
   const namespace: DurableObjectNamespace = ip ? env.RATE_LIMITER : env.CREDENTIALS;
   const field = ip ? "stored" : "bucket";
@@ -19,7 +19,7 @@ export async function rewind(name: string, ms: number) {
     state.storage.kv.put("bucket", rewound);
     (instance as Record<string, unknown>)[field] = rewound;
   });
-  if (ip) forgetBlocked(name.slice(3));
+  if (ip && !keepMemo) forget(name.slice(3));
 }
 
 /** A RATE_LIMITER binding whose objects cannot be reached. */

@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { account, createToken } from "../../helpers/cloudflare";
 import { bootstrap, callWithEnv, countingDb, type CallOptions } from "../../helpers/http";
-import { blockedSeconds, forgetBlocked } from "../../../src/auth/ip-blocks";
+import { blockedSeconds, forget, forgetBlocked } from "../../../src/auth/ip-blocks";
 import { eventually, homeState, unreachableHomes } from "../../helpers/homes";
 import { countingNamespace, rewind, unreachableLimiter } from "../../helpers/ratelimit";
 import { clientHeaders, IDENTITY, orgWithToken } from "../../helpers/service-auth";
@@ -186,20 +186,34 @@ describe("per-IP limits count one client under one key, however its address is w
     expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({ ok: false, status: 429 });
   });
 
-  it("counts a suspect address's requests before judging them: a concurrent burst gets no more than its bucket holds", async () => {
+  it("counts an address that spent its budget before judging its requests: a later burst gets no more than the bucket holds", async () => {
     const o = await orgWithToken();
     const ip = `100.70.${octet()}.${octet()}`;
     const from = (secret: string) =>
       limited("GET", IDENTITY, { headers: { ...clientHeaders(o.token.client_id, secret), "CF-Connecting-IP": ip } });
-    expect((await from("6".repeat(64))).status).toBe(401); // one failure: 2 of 3 left, and the address is suspect here
+    for (let i = 0; i < 3; i++) expect((await from("6".repeat(64))).status).toBe(401);
+    expect((await from("6".repeat(64))).status).toBe(429); // the budget is spent: blocked, and suspect for the window
+    // 40 s later two tokens are back and the block has run out (the suspicion has not)
+    await rewind(`ip:${ip}`, 40_000, { keepMemo: true });
+    forgetBlocked(ip);
     const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => from(i % 2 ? o.token.client_secret : "7".repeat(64))));
     const judged = burst.filter((r) => r.status !== 429);
     expect(judged).toHaveLength(2);
     // a right secret that was judged gave its token back; a wrong one kept it (read past this isolate's memo)
     const rightOnes = judged.filter((r) => r.status === 200).length;
-    expect((await from("8".repeat(64))).status).toBe(429);
     forgetBlocked(ip);
     expect((await from("8".repeat(64))).status).toBe(rightOnes > 0 ? 401 : 429);
+  });
+
+  it("does not make a busy address's honest requests compete for the failure budget after one stray failure", async () => {
+    const o = await orgWithToken();
+    const ip = `100.72.${octet()}.${octet()}`;
+    const headers = (secret: string) => ({ headers: { ...clientHeaders(o.token.client_id, secret), "CF-Connecting-IP": ip } });
+    expect((await limited("GET", IDENTITY, headers("6".repeat(64)))).status).toBe(401);
+    // 12 honest requests at once, with a failure budget of 3 (2 left) and room in the credential's own limit: all pass
+    const roomy = { RATE_LIMIT_REQUESTS: "100" };
+    const burst = await Promise.all(Array.from({ length: 12 }, () => limited("GET", IDENTITY, headers(o.token.client_secret), roomy)));
+    expect(burst.map((r) => r.status)).toEqual(Array(12).fill(200));
   });
 
   it("bounds what a blocked address gains in an isolate that has not seen it refused: one request", async () => {
@@ -215,13 +229,13 @@ describe("per-IP limits count one client under one key, however its address is w
     expect((await from("3".repeat(64), { CREDENTIALS: homes.binding })).status).toBe(429);
     expect(homes.names).toEqual([]);
     // A fresh isolate knows nothing yet: its first wrong guess reaches the home, is counted, refused, and remembered...
-    forgetBlocked(ip);
+    forget(ip);
     expect((await from("4".repeat(64), { CREDENTIALS: homes.binding })).status).toBe(429);
     expect(homes.names).toHaveLength(1);
     expect((await from(o.token.client_secret, { CREDENTIALS: homes.binding })).status).toBe(429);
     expect(homes.names).toHaveLength(1);
     // ...while a right secret sent first there is the one request such an isolate lets through (SECURITY.md).
-    forgetBlocked(ip);
+    forget(ip);
     expect((await from(o.token.client_secret)).status).toBe(200);
     expect((await from("5".repeat(64))).status).toBe(429);
     expect((await from(o.token.client_secret)).status).toBe(429);
