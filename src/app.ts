@@ -55,15 +55,17 @@ export function createApp() {
     if (isOwnPath(c.req.path) && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
-  app.doc31("/openapi.json", {
+  app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
+    // The origin the document was fetched from: clients generated from it call the same server.
+    servers: [{ url: new URL(c.req.url).origin }],
     info: {
       title: "edgekeys",
       version: "0.1.0",
       description:
         "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API, and authenticating callers as Cloudflare Access does for service tokens. Every `/accounts/...` path is also served under `/client/v4/accounts/...`, where Cloudflare's SDK sends it.",
     },
-  });
+  }));
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -118,6 +120,8 @@ export function createApp() {
   for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
   for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
+  // The root leads to the API's documentation, unless it is the origin's (gateway mode).
+  app.get("/", (c, next) => (configOf(c.env).gateway ? next() : c.redirect("/docs", 302)));
   // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.
   const fallback = SURFACES.find((s) => s.fallback)?.fallback;
   app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? fallback(c, next) : c.notFound()));

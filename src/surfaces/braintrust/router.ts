@@ -7,6 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requireBearer } from "../../auth/bearer";
 import type { AppEnv } from "../../http/app-env";
+import { dropEmptyQueryValues } from "../../http/empty-query";
 import { throwOnInvalid } from "../../http/validation";
 import { registerCreateApiKey } from "./api-key/create-api-key";
 import { registerDeleteApiKey } from "./api-key/delete-api-key";
@@ -41,6 +42,7 @@ export function braintrustRouter(): BraintrustApp {
       maxAge: 86400,
     }),
   );
+  app.use("*", dropEmptyQueryValues);
   app.use("*", requireBearer);
   registerCreateApiKey(app);
   registerListApiKeys(app);

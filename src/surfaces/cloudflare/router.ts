@@ -6,6 +6,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireApiCredentials } from "../../auth/api-credentials";
 import type { AppEnv } from "../../http/app-env";
+import { dropEmptyQueryValues } from "../../http/empty-query";
 import { throwOnInvalid } from "../../http/validation";
 import { requireAccount } from "./account";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
@@ -24,6 +25,7 @@ import { renderCloudflareError } from "./errors";
 export function cloudflareRouter(): CloudflareApp {
   const app: CloudflareApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
   // Paths, not "*": this router is also mounted at "/", where "*" would cover every other surface.
+  app.use("/accounts/*", dropEmptyQueryValues);
   app.use("/accounts/*", requireApiCredentials);
   app.use("/accounts/:account_id/access/*", requireAccount);
   registerCreateServiceToken(app);

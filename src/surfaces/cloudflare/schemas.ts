@@ -54,7 +54,7 @@ export const AccessServiceTokenSchema = z
     expires_at: timestamp.optional().openapi({ description: "When the token expires; absent for `forever`" }),
     created_at: timestamp,
     updated_at: timestamp,
-    last_seen_at: timestamp.nullable().openapi({ description: "Last successful authentication (updated at most about once a minute)" }),
+    last_seen_at: timestamp.optional().openapi({ description: "Last successful authentication (updated at most about once a minute); absent until the first" }),
     client_secret_version: z.number().int().openapi({ description: "Version of the current client secret; raising it rotates" }),
     previous_client_secret_expires_at: timestamp.nullable().openapi({ description: "When the previous client secret stops (or stopped) working" }),
     enabled: z.boolean().openapi({ description: "A disabled token authenticates with neither its current nor its previous secret" }),

@@ -14,7 +14,8 @@ export function accessTokenToWire(c: Credential): AccessServiceToken {
     ...(c.expiresAt === null ? {} : { expires_at: iso(c.expiresAt) }),
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
-    last_seen_at: c.lastUsedAt === null ? null : iso(c.lastUsedAt),
+    // Access's schema has no null here: never used, the field is left out (as `expires_at` for `forever`).
+    ...(c.lastUsedAt === null ? {} : { last_seen_at: iso(c.lastUsedAt) }),
     client_secret_version: c.secretVersion,
     previous_client_secret_expires_at: c.prevExpiresAt === null ? null : iso(c.prevExpiresAt),
     enabled: c.enabled,

@@ -88,6 +88,8 @@ describe("gateway forwarding: the path never picks the host", () => {
 
   it("keeps the classic protocol-relative attacks on the origin", async () => {
     const origin = inject("originUrl");
+    // (and the root is the origin's in gateway mode, not a redirect to edgekeys' docs)
+    expect((await through(origin, "/")).headers.get("x-origin")).toBe("echo");
     for (const path of [`//${canaryHost}/x`, `/\\${canaryHost}/x`, `///${canaryHost}/x`, `//user:pw@${canaryHost}/x`]) {
       const res = await through(origin, path);
       expect(res.headers.get("x-origin"), path).toBe("echo");

@@ -96,6 +96,9 @@ export const patchOrganizationMembersRoute = createRoute({
 export type PatchOrganizationMembersRequest = RouteRequest<typeof patchOrganizationMembersRoute>;
 export type PatchOrganizationMembersResponse = RouteResponse<typeof patchOrganizationMembersRoute>;
 
+/** edgekeys sends no mail: when asked to, the answer says so instead of pretending it did. */
+const NO_EMAIL = "edgekeys sends no email: tell the invited users yourself";
+
 export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
   app.openapi(patchOrganizationMembersRoute, async (c) => {
     const body = c.req.valid("json");
@@ -115,7 +118,8 @@ export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
       {
         status: "success" as const,
         org_id: org.id,
-        send_email_error: null,
+        // Asked to mail the invited and nobody was invited by email, or not asked: nothing to say.
+        send_email_error: invite?.send_invite_emails && (invite.emails?.length ?? 0) > 0 ? NO_EMAIL : null,
         added_users: added.map(({ principal, token }) => ({
           id: principal.id,
           email: principal.email,

@@ -107,3 +107,13 @@ describe("GET /v1/api_key", () => {
     }
   });
 });
+
+it("takes an empty value as not given, as the official client sends for null (limit=, org_name=, ids=, api_key_name=)", async () => {
+  const o = await ownerWithKeys(3);
+  const all = (await list(o.token)).map((k) => k.id);
+  for (const query of ["?limit=", "?org_name=", "?ids=", "?api_key_name=", "?limit=&org_name=&ids=&api_key_name=&starting_after="]) {
+    expect((await list(o.token, query)).map((k) => k.id), query).toEqual(all);
+  }
+  // and a real value next to an empty one still applies
+  expect((await list(o.token, "?limit=1&org_name=")).map((k) => k.id)).toEqual(all.slice(0, 1));
+});

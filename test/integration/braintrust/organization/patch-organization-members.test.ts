@@ -227,3 +227,18 @@ describe("the last owner", () => {
     expect(events?.n).toBe(0);
   });
 });
+
+it("says in send_email_error that no email is sent when asked to send invite emails", async () => {
+  const b = await bootstrap();
+  const asked = await call("PATCH", "/v1/organization/members", {
+    token: b.api_key.key,
+    body: { invite_users: { emails: [`${unique("mail")}@example.com`], send_invite_emails: true } },
+  });
+  expect(asked.status, asked.text).toBe(200);
+  expect(asked.body.send_email_error).toMatch(/sends no email/);
+  const quiet = await call("PATCH", "/v1/organization/members", {
+    token: b.api_key.key,
+    body: { invite_users: { emails: [`${unique("mail")}@example.com`] } },
+  });
+  expect(quiet.body.send_email_error).toBeNull();
+});

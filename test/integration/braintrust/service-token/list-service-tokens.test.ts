@@ -2,8 +2,8 @@
  * GET /v1/service_token (src/surfaces/braintrust/service-token/list-service-tokens.ts).
  */
 import { describe, expect, it } from "vitest";
-import { orgWithServiceAccount as org, sendServiceToken as create } from "../../../helpers/braintrust";
-import { call, MISSING } from "../../../helpers/http";
+import { createServiceAccount, orgWithServiceAccount as org, sendServiceToken as create } from "../../../helpers/braintrust";
+import { bootstrap, call, MISSING } from "../../../helpers/http";
 
 describe("GET /v1/service_token", () => {
   it("lists the org's tokens newest first, pages with cursors, filters by ids and name", async () => {
@@ -42,4 +42,15 @@ describe("GET /v1/service_token", () => {
       expect((await call("GET", `/v1/service_token${q}`, { token: o.ownerKey })).status, q).toBe(400);
     }
   });
+});
+
+it("takes an empty service_token_name, ids or org_name as not given", async () => {
+  const b = await bootstrap();
+  const sa = await createServiceAccount(b.api_key.key, { token_name: "t1" });
+  expect(sa.api_key).toBeTruthy();
+  for (const query of ["?service_token_name=", "?ids=", "?org_name=&limit="]) {
+    const res = await call("GET", `/v1/service_token${query}`, { token: b.api_key.key });
+    expect(res.status, query).toBe(200);
+    expect(res.body.objects.map((t: { name: string }) => t.name), query).toEqual(["t1"]);
+  }
 });
