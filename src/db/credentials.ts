@@ -17,6 +17,7 @@ import {
   credentialFrom,
   credentialRow,
   ownedFrom,
+  foldName,
   refFrom,
 } from "./rows";
 import { Params, insertSelect, insertValues, likeSubstring, prepare } from "./sql";
@@ -65,7 +66,7 @@ function listFilter(p: Params, q: CredentialListQuery, withCursors: boolean): st
   if (q.principalId !== undefined) where.push(`c.principal_id = ${p.add(q.principalId)}`);
   if (q.orgId !== undefined) where.push(`c.org_id = ${p.add(q.orgId)}`);
   if (q.name !== undefined) where.push(`c.name = ${p.add(q.name)}`);
-  if (q.search !== undefined) where.push(`c.name LIKE ${p.add(likeSubstring(q.search))} ESCAPE '\\'`);
+  if (q.search !== undefined) where.push(`c.name_folded LIKE ${p.add(likeSubstring(foldName(q.search)))} ESCAPE '\\'`);
   if (q.ids) where.push(`c.id IN (${p.list(q.ids)})`);
   if (withCursors && q.startingAfter !== undefined) where.push(`c.id < ${p.add(q.startingAfter)}`);
   if (withCursors && q.endingBefore !== undefined) where.push(`c.id > ${p.add(q.endingBefore)}`);
@@ -143,6 +144,8 @@ export class D1CredentialStore implements CredentialStore {
     const [updated] = await this.db.batch<Row>([
       prepare(this.db, (p) => {
         const sets = entries.map(([key, v]) => `${COLUMN_OF[key]} = ${p.add(key === "enabled" ? (v ? 1 : 0) : v)}`);
+        // A rename refreshes the folded copy that `search` reads.
+        if (changes.name !== undefined) sets.push(`name_folded = ${p.add(foldName(changes.name))}`);
         return `UPDATE credentials AS c SET ${[...sets, "revision = revision + 1"].join(", ")}
            WHERE ${scopeWhere(p, scope)} AND c.revision = ${p.add(revision)}
            RETURNING ${CREDENTIAL_RETURNING}`;

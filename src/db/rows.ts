@@ -34,6 +34,7 @@ export const CREDENTIAL_COLUMNS = [
   "updated_at",
   "last_used_at",
   "revision",
+  "name_folded",
 ] as const;
 /** One column of `credentials`. */
 export type CredentialColumn = (typeof CREDENTIAL_COLUMNS)[number];
@@ -161,6 +162,9 @@ export const auditFrom = (row: Row): AuditEvent => ({
   changes: JSON.parse(String(row.changes ?? "{}")),
 });
 
+/** The name as `search` compares it: Unicode-normalised (NFKC) and lower-cased, which SQLite cannot do itself. */
+export const foldName = (text: string) => text.normalize("NFKC").toLowerCase();
+
 /** A credential as the values of its row, in table order. */
 export const credentialRow = (c: Credential): RowValues<CredentialColumn> => ({
   id: c.id,
@@ -183,6 +187,7 @@ export const credentialRow = (c: Credential): RowValues<CredentialColumn> => ({
   updated_at: c.updatedAt,
   last_used_at: c.lastUsedAt,
   revision: c.revision,
+  name_folded: foldName(c.name),
 });
 
 /** An audit event as the values of its row, in table order. */

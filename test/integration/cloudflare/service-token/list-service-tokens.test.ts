@@ -53,3 +53,18 @@ describe("GET .../access/service_tokens", () => {
     }
   });
 });
+
+it("folds Unicode case in search, and a rename is found by its new name", async () => {
+  const a = await account();
+  const t = await createToken(a, { name: "Déjà vu" });
+  await createToken(a, { name: "ΣΊΣΥΦΟΣ" });
+  await createToken(a, { name: "plain" });
+  const names = async (search: string) =>
+    ((await cf("GET", `${a.base}?search=${encodeURIComponent(search)}`, { token: a.key })).body.result as { name: string }[]).map((x) => x.name);
+  expect(await names("DÉJÀ")).toEqual(["Déjà vu"]);
+  expect(await names("déjà")).toEqual(["Déjà vu"]);
+  expect(await names("σίσυφ")).toEqual(["ΣΊΣΥΦΟΣ"]);
+  await cf("PUT", `${a.base}/${t.id}`, { token: a.key, body: { name: "Ÿes Über" } });
+  expect(await names("über")).toEqual(["Ÿes Über"]);
+  expect(await names("déjà")).toEqual([]);
+});
