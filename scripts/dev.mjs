@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 // `npm run dev [-- <wrangler dev args>]`: everything a fresh clone needs to run locally.
-//  1. creates the local secrets that are missing from .dev.vars (never overwrites one);
-//  2. applies the D1 migrations to the local database;
-//  3. starts `wrangler dev` with the arguments given after `--`;
-//  4. once it answers, prints the admin token and a ready-to-paste bootstrap command.
+//  1. checks that the port is free (and stops there, before wrangler, when it is not);
+//  2. creates the local secrets that are missing from .dev.vars (never overwrites one);
+//  3. applies the D1 migrations to the local database (one line of output);
+//  4. starts `wrangler dev` with the arguments given after `--`;
+//  5. once it answers: on a local database without any org, creates a local org and its owner
+//     through the Worker's own `POST /admin/bootstrap` and prints a ready API key as an
+//     `export EDGEKEYS_KEY=…` line; otherwise prints how to get a key. Always prints the admin
+//     token and the bootstrap command for more orgs.
+// EDGEKEYS_DEV_NO_BOOTSTRAP=1 skips the automatic org (scripts/local-worker.mjs sets it for tests).
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { lookup } from "node:dns/promises";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76,24 +83,97 @@ function varOverride(name) {
   return value;
 }
 
-const vars = ensureDevVars();
-
-const persistTo = argValue("--persist-to");
-const migrate = spawnSync(
-  wrangler,
-  ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])],
-  { cwd: root, stdio: "inherit", env: { ...childEnv, CI: "true" } },
-);
-if (migrate.status !== 0) {
-  console.error("[dev] applying the D1 migrations failed");
-  process.exit(migrate.status ?? 1);
-}
-
 const port = argValue("--port") ?? "8787";
 const ip = argValue("--ip") ?? "localhost";
 const host = ip === "0.0.0.0" || ip === "::" ? "localhost" : ip.includes(":") ? `[${ip}]` : ip;
 const baseUrl = `http://${host}:${port}`;
+const remote = args.includes("--remote");
+
+/** Tries to listen on `port` at `address`: null when it could, else the error code. */
+function tryListen(address) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", (error) => resolve(error.code ?? String(error)));
+    server.listen({ port: Number(port), host: address, exclusive: true }, () => server.close(() => resolve(null)));
+  });
+}
+
+/** Exits (before anything starts) when the port is taken: another server would answer for us. */
+async function checkPort() {
+  if (!/^\d+$/.test(port) || Number(port) === 0) return; // wrangler will pick or complain itself
+  // "localhost" may be served on either loopback address; check both (one may not exist here).
+  const addresses = ip === "localhost" ? ["127.0.0.1", "::1"] : [ip];
+  for (const address of addresses) {
+    const code = await tryListen(address);
+    if (code === null || ((code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT") && addresses.length > 1)) continue;
+    const why = code === "EADDRINUSE" ? "is already in use (another server, or another `npm run dev`, is listening on it)" : `cannot be used (${code})`;
+    console.error(`[dev] port ${port} on ${address} ${why}.
+[dev] Stop that server, or pick another port:  npm run dev -- --port ${Number(port) === 8788 ? 8789 : 8788}`);
+    process.exit(1);
+  }
+}
+
+/** Runs `wrangler d1 …` on the local database quietly; its output is shown only when it fails. */
+function d1(d1Args, what, { fatal = true } = {}) {
+  const result = spawnSync(wrangler, ["d1", ...d1Args, "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...childEnv, CI: "true" },
+  });
+  if (result.status !== 0) {
+    if (!fatal) return null;
+    process.stdout.write(result.stdout ?? "");
+    process.stderr.write(result.stderr ?? "");
+    console.error(`[dev] ${what} failed${result.error ? `: ${result.error.message}` : ""}`);
+    process.exit(result.status ?? 1);
+  }
+  return result.stdout;
+}
+
+/** The local orgs (oldest first, at most 5) and how many there are; null when unknown. */
+function localOrgs() {
+  try {
+    const out = d1(["execute", "--json", "--command", "SELECT id, name, (SELECT count(*) FROM orgs) AS n FROM orgs ORDER BY id LIMIT 5"], "reading the local orgs", { fatal: false });
+    if (out === null) return null;
+    const rows = JSON.parse(out)[0]?.results ?? [];
+    return { count: rows[0]?.n ?? 0, orgs: rows.map((r) => ({ name: r.name, account_id: r.id.replaceAll("-", "").toLowerCase() })) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Offline, miniflare prints an ENOTFOUND stack trace each time it (re)loads, trying to fetch
+ * the `Request.cf` data from workers.cloudflare.com. When that host does not resolve, turn the
+ * fetch off (miniflare's CLOUDFLARE_CF_FETCH_ENABLED) and say so once: `request.cf` then holds
+ * a placeholder, which edgekeys does not need.
+ */
+async function quietOffline() {
+  if (process.env.CLOUDFLARE_CF_FETCH_ENABLED !== undefined || process.env.CLOUDFLARE_CF_FETCH_PATH !== undefined) return;
+  const online = await Promise.race([
+    lookup("workers.cloudflare.com").then(() => true, () => false),
+    new Promise((resolve) => setTimeout(() => resolve(false), 1500).unref()),
+  ]);
+  if (!online) {
+    childEnv.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+    console.log("[dev] offline: Request.cf uses wrangler's placeholder (harmless for edgekeys)");
+  }
+}
+
+await checkPort();
+const vars = ensureDevVars();
+const persistTo = argValue("--persist-to");
 const adminToken = varOverride("ADMIN_TOKEN") ?? vars.ADMIN_TOKEN;
+
+const migrated = d1(["migrations", "apply"], "applying the D1 migrations");
+const applied = Number(/About to apply (\d+) migration/.exec(migrated)?.[1] ?? 0);
+console.log(applied ? `[dev] ✓ D1 migrations applied (${applied} new)` : "[dev] ✓ D1 migrations up to date");
+
+/** The org and owner that `npm run dev` creates on a local database without any org. */
+const LOCAL_ORG = { org_name: "local", email: "dev@example.com" };
+const autoBootstrap = !remote && !/^(1|true|yes)$/i.test(process.env.EDGEKEYS_DEV_NO_BOOTSTRAP ?? "");
+const before = autoBootstrap ? localOrgs() : null;
+await quietOffline();
 
 const child = spawn(wrangler, ["dev", ...args], { cwd: root, stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
@@ -105,29 +185,86 @@ while (Date.now() < deadline && child.exitCode === null) {
   try {
     const res = await fetch(`${baseUrl}/healthz`);
     if (res.ok) {
-      printBanner();
+      await printBanner();
       break;
     }
   } catch {}
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
-function printBanner() {
-  const body = JSON.stringify({ org_name: "my-org", email: "you@example.com" });
-  console.log(`
-──────────────────────────────────────────────────────────────────────
- edgekeys is running at ${baseUrl}   (API docs: ${baseUrl}/docs)
-
- Admin token: ${adminToken}
-
- Create the first org, its owner and an API key:
-
-   curl -sS -X POST ${baseUrl}/admin/bootstrap \\
+/** The bootstrap command; `exportKey` makes it one line that keeps the new key in $EDGEKEYS_KEY. */
+function bootstrapCommand(body, exportKey) {
+  const curl = `curl -sS -X POST ${baseUrl}/admin/bootstrap \\
      -H 'Authorization: Bearer ${adminToken}' \\
      -H 'Content-Type: application/json' \\
-     -d '${body}'
+     -d '${JSON.stringify(body)}'`;
+  if (!exportKey) return curl;
+  return `export EDGEKEYS_KEY=$(${curl} \\
+     | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).api_key.key')`;
+}
 
- Then use the returned api_key.key as "Authorization: Bearer <key>".
-──────────────────────────────────────────────────────────────────────
-`);
+async function createLocalOrg() {
+  try {
+    const res = await fetch(`${baseUrl}/admin/bootstrap`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify(LOCAL_ORG),
+    });
+    if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+    return await res.json();
+  } catch (error) {
+    console.error(`[dev] could not create the local org: ${error.message}`);
+    return null;
+  }
+}
+
+async function printBanner() {
+  const rule = "──────────────────────────────────────────────────────────────────────";
+  const lines = [rule, ` edgekeys is running at ${baseUrl}   (API docs: ${baseUrl}/docs)`, ""];
+  const created = before && before.count === 0 ? await createLocalOrg() : null;
+  let accountId;
+  if (created) {
+    accountId = created.org.account_id;
+    lines.push(
+      ` Created the local org "${created.org.name}" (account id ${accountId}) and its owner`,
+      ` ${created.user.email}. Paste this line to keep its API key (shown only now) in your shell:`,
+      "",
+      `   export EDGEKEYS_KEY=${created.api_key.key}`,
+      "",
+    );
+  } else if (before && before.count > 0) {
+    const first = before.orgs[0];
+    accountId = first.account_id;
+    const names = before.orgs.map((o) => `"${o.name}"`).join(", ") + (before.count > before.orgs.length ? ", …" : "");
+    lines.push(
+      ` The local database already has ${before.count} org(s): ${names}; none was created.`,
+      ` A new API key for an owner of "${first.name}", kept in $EDGEKEYS_KEY (one paste; bootstrap`,
+      ` makes ${LOCAL_ORG.email} an owner if it is not one yet):`,
+      "",
+      `   ${bootstrapCommand({ org_name: first.name, email: LOCAL_ORG.email }, true)}`,
+      "",
+    );
+  }
+  if (created || (before && before.count > 0)) {
+    lines.push(
+      " Then:",
+      "",
+      `   curl -sS ${baseUrl}/v1/api_key -H "Authorization: Bearer $EDGEKEYS_KEY"`,
+      "",
+      ` Gateway mode for this org: stop (Ctrl-C) and restart with`,
+      `   npm run dev -- --var ORIGIN_URL:https://your-origin.example --var GATEWAY_ACCOUNT_ID:${accountId}`,
+      "",
+    );
+  }
+  lines.push(
+    ` Admin token: ${adminToken}`,
+    "",
+    created || (before && before.count > 0) ? " Another org, its owner and an API key:" : " Create the first org, its owner and an API key:",
+    "",
+    `   ${bootstrapCommand({ org_name: "my-org", email: "you@example.com" }, false)}`,
+    "",
+    ' Then use the returned api_key.key as "Authorization: Bearer <key>".',
+    rule,
+  );
+  console.log(`\n${lines.join("\n")}\n`);
 }

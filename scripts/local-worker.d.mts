@@ -13,4 +13,5 @@ export declare function startWorker(options?: {
   stateDir?: string;
   args?: string[];
   timeoutMs?: number;
+  autoBootstrap?: boolean;
 }): Promise<LocalWorker>;

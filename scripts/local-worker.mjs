@@ -38,15 +38,18 @@ export function d1(stateDir, args) {
 
 /**
  * Starts the Worker. `vars` become `--var NAME:value`; `stateDir` (default: a new one) keeps
- * local D1 and Durable Objects; `args` go to `wrangler dev` as well.
+ * local D1 and Durable Objects; `args` go to `wrangler dev` as well. `autoBootstrap` lets
+ * `npm run dev` create its local org on an empty database, as it does for a user (off by
+ * default: tests and the benchmark make their own orgs).
  */
-export async function startWorker({ vars = {}, stateDir, args = [], timeoutMs = 90_000 } = {}) {
+export async function startWorker({ vars = {}, stateDir, args = [], timeoutMs = 90_000, autoBootstrap = false } = {}) {
   const state = stateDir ?? newStateDir();
   const port = await freePort();
   const all = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, ...args];
   for (const [name, value] of Object.entries(vars)) all.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), ...all], {
     cwd: root,
+    env: { ...process.env, EDGEKEYS_DEV_NO_BOOTSTRAP: autoBootstrap ? "" : "1" },
     detached: true, // its own process group: stopping it stops wrangler and workerd too
     stdio: ["ignore", "pipe", "pipe"],
   });
