@@ -10,12 +10,13 @@
 //     token and the bootstrap command for more orgs.
 // EDGEKEYS_DEV_NO_BOOTSTRAP=1 skips the automatic org (scripts/local-worker.mjs sets it for tests).
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { signingMaterial } from "./signing-key.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
@@ -33,12 +34,19 @@ const childEnv = {
 const LOCAL_SECRETS = {
   ADMIN_TOKEN: () => randomBytes(24).toString("base64url"),
   TOKEN_PEPPER: () => randomBytes(32).toString("base64url"),
-  // ES256 signing key for identity assertions, as a JWK with a kid.
-  JWT_PRIVATE_KEY: () => {
-    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    return JSON.stringify({ ...privateKey.export({ format: "jwk" }), alg: "ES256", kid: randomUUID() });
-  },
 };
+
+/**
+ * The signing key (RS256, as Access signs) and its certificate, made together: the certificate is
+ * of that key, so both are written when the key is missing. A `.dev.vars` from before keeps its
+ * key (say ES256, still supported) and publishes no certificate until its key line is deleted.
+ */
+async function signingSecrets(vars) {
+  if (vars.JWT_PRIVATE_KEY || varOverride("JWT_PRIVATE_KEY") !== undefined) return {};
+  const { jwk, certificate } = await signingMaterial({ alg: "RS256" });
+  // One line each for the dotenv parser: the PEM's newlines escaped (the Worker undoes them).
+  return { JWT_PRIVATE_KEY: jwk, JWT_CERTIFICATE: certificate.trim().replaceAll("\n", "\\n") };
+}
 
 function readDevVars() {
   if (!existsSync(devVarsPath)) return {};
@@ -50,14 +58,20 @@ function readDevVars() {
   return vars;
 }
 
-function ensureDevVars() {
+async function ensureDevVars() {
   const vars = readDevVars();
   // A secret given as `--var NAME:value` is not missing.
-  const missing = Object.keys(LOCAL_SECRETS).filter((name) => !vars[name] && varOverride(name) === undefined);
+  const made = Object.fromEntries(
+    Object.keys(LOCAL_SECRETS)
+      .filter((name) => !vars[name] && varOverride(name) === undefined)
+      .map((name) => [name, LOCAL_SECRETS[name]()]),
+  );
+  Object.assign(made, await signingSecrets(vars));
+  const missing = Object.keys(made);
   if (missing.length) {
     const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : "# Local secrets for `wrangler dev`; never commit this file.\n";
     // Single quotes keep JSON values (the JWK) intact for the dotenv parser.
-    const added = missing.map((name) => `${name}='${(vars[name] = LOCAL_SECRETS[name]())}'`).join("\n");
+    const added = missing.map((name) => `${name}='${(vars[name] = made[name])}'`).join("\n");
     writeFileSync(devVarsPath, `${existing.replace(/\n?$/, "\n")}${added}\n`, { mode: 0o600 });
     console.log(`[dev] wrote ${missing.join(", ")} to .dev.vars`);
   }
@@ -161,7 +175,7 @@ async function quietOffline() {
 }
 
 await checkPort();
-const vars = ensureDevVars();
+const vars = await ensureDevVars();
 const persistTo = argValue("--persist-to");
 const adminToken = varOverride("ADMIN_TOKEN") ?? vars.ADMIN_TOKEN;
 

@@ -28,6 +28,9 @@ export interface Env {
   JWT_PRIVATE_KEY?: string;
   /** A second key (JWK) published in the JWKS during a signing-key rotation. */
   JWT_PREVIOUS_KEY?: string;
+  /** PEM X.509 certificates of those keys (scripts/signing-key.mjs makes them), published beside the JWKS. */
+  JWT_CERTIFICATE?: string;
+  JWT_PREVIOUS_CERTIFICATE?: string;
   /** `iss` of assertions (default "edgekeys"). Never taken from a request. */
   JWT_ISSUER?: string;
   /** `aud` of the gateway's assertions (default: ORIGIN_URL's origin); get-identity and RPC use `edgekeys:account:<account_id>`. */

@@ -39,7 +39,7 @@ const configKey = (...values: (string | undefined)[]) => values.map((v) => v ?? 
 
 /** The identity signer of this configuration (parsed and imported once per isolate). */
 export function signerOf(env: Env): IdentitySigner {
-  const key = configKey(env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS);
+  const key = configKey(env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS, env.JWT_CERTIFICATE, env.JWT_PREVIOUS_CERTIFICATE);
   let signer = signersByConfig.get(key);
   if (!signer) signersByConfig.set(key, (signer = new IdentitySigner(env)));
   return signer;

@@ -31,6 +31,9 @@ export const accountAudience = (orgId: string) => `${ACCOUNT_AUDIENCE_PREFIX}${u
 export interface JwtConfig {
   JWT_PRIVATE_KEY?: string;
   JWT_PREVIOUS_KEY?: string;
+  /** PEM X.509 certificates of the two keys (made by scripts/signing-key.mjs), published as Access publishes them. */
+  JWT_CERTIFICATE?: string;
+  JWT_PREVIOUS_CERTIFICATE?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   JWT_TTL_SECONDS?: string;
@@ -61,6 +64,21 @@ function parseKey(name: string, text: string): Jwk & { kid: string; alg: string 
   return { ...jwk, alg, kid: jwk.kid };
 }
 
+/** A published certificate, as in Access's certs document. */
+export interface PublishedCert {
+  kid: string;
+  cert: string;
+}
+
+/** A PEM certificate, normalised (escaped newlines from a .dev.vars line undone); refuses anything else. */
+function pem(name: string, text: string): string {
+  const value = text.replace(/\\n/g, "\n").trim();
+  if (!/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----$/.test(value)) {
+    throw new DomainError("misconfigured", `${name} must be a PEM X.509 certificate`);
+  }
+  return `${value}\n`;
+}
+
 /** The public half of a JWK, as published in the JWKS. */
 function publicPart(jwk: Jwk): Jwk {
   const pub: Record<string, unknown> = { ...jwk, use: "sig" };
@@ -73,6 +91,7 @@ export class IdentitySigner {
   private readonly key: Jwk & { kid: string; alg: string };
   private readonly previous: Jwk | null;
   private readonly ttl: number;
+  private readonly certs: PublishedCert[];
   private cryptoKey: Promise<CryptoKey> | undefined;
 
   constructor(private readonly config: JwtConfig) {
@@ -83,13 +102,22 @@ export class IdentitySigner {
       throw new DomainError("misconfigured", `JWT_AUDIENCE may not start with ${ACCOUNT_AUDIENCE_PREFIX} (reserved for per-account assertions)`);
     }
     this.previous = config.JWT_PREVIOUS_KEY ? parseKey("JWT_PREVIOUS_KEY", config.JWT_PREVIOUS_KEY) : null;
+    const current = config.JWT_CERTIFICATE ? [{ kid: this.key.kid, cert: pem("JWT_CERTIFICATE", config.JWT_CERTIFICATE) }] : [];
+    const previous =
+      this.previous && config.JWT_PREVIOUS_CERTIFICATE
+        ? [{ kid: this.previous.kid!, cert: pem("JWT_PREVIOUS_CERTIFICATE", config.JWT_PREVIOUS_CERTIFICATE) }]
+        : [];
+    this.certs = [...current, ...previous];
     const ttl = Number(config.JWT_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
     this.ttl = Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
   }
 
   /** `{keys: [...]}`: the current key first, then the previous one. */
-  jwks(): { keys: Jwk[] } {
-    return { keys: [this.key, ...(this.previous ? [this.previous] : [])].map(publicPart) };
+  jwks(): { keys: Jwk[]; public_cert?: PublishedCert; public_certs?: PublishedCert[] } {
+    const keys = [this.key, ...(this.previous ? [this.previous] : [])].map(publicPart);
+    if (!this.certs.length) return { keys };
+    // As Access: `public_cert` is the current key's, `public_certs` every published one's.
+    return { keys, public_cert: this.certs[0], public_certs: this.certs };
   }
 
   /**

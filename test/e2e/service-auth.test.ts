@@ -4,7 +4,7 @@
  * assertion verifies with a standard JOSE library against /cdn-cgi/access/certs.
  */
 import Cloudflare from "cloudflare";
-import { createRemoteJWKSet, jwtVerify } from "jose";
+import { createRemoteJWKSet, importX509, jwtVerify } from "jose";
 import { expect, it } from "vitest";
 import { baseUrl, bootstrap } from "./helpers";
 
@@ -27,7 +27,20 @@ it("authenticates an SDK-made token by its headers, with an assertion that verif
     issuer: "edgekeys",
     audience: `edgekeys:account:${account_id}`,
   });
-  expect(protectedHeader.alg).toBe("ES256");
+  expect(protectedHeader.alg).toBe("RS256");
+  // ...and against its PEM certificate, as origins written for Access verify it
+  const certs = (await (await fetch(`${baseUrl()}/cdn-cgi/access/certs`)).json()) as {
+    public_cert: { kid: string; cert: string };
+    public_certs: { kid: string; cert: string }[];
+  };
+  expect(certs.public_cert.kid).toBe(protectedHeader.kid);
+  expect(certs.public_certs).toEqual([certs.public_cert]);
+  const fromCert = await importX509(certs.public_cert.cert, "RS256");
+  const viaCert = await jwtVerify(res.headers.get("cf-access-jwt-assertion")!, fromCert, {
+    issuer: "edgekeys",
+    audience: `edgekeys:account:${account_id}`,
+  });
+  expect(viaCert.payload.sub).toBe(token.id);
   expect(payload).toMatchObject({ sub: token.id, common_name: token.client_id, type: "app", account_id });
 
   // rotation with a grace time: both secrets work; the SDK's disable then shuts both out

@@ -4,7 +4,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { type LocalWorker, startWorker as startLocalWorker } from "../../scripts/local-worker.mjs";
-import { generateSigningJwk } from "./jwk";
+import { signingMaterial } from "../../scripts/signing-key.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,9 +18,11 @@ const TOKEN_PEPPER = "e2e-pepper-0123456789abcdef";
 
 export type RunningWorker = LocalWorker;
 
-/** Starts a Worker with the e2e secrets and these extra `--var`s. */
-export function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
-  return startLocalWorker({ vars: { ADMIN_TOKEN, TOKEN_PEPPER, JWT_PRIVATE_KEY: generateSigningJwk(), ...vars } });
+/** Starts a Worker with the e2e secrets (an RS256 key with its certificate, as `npm run dev` makes) and these extra `--var`s. */
+export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+  const { jwk, certificate } = await signingMaterial({ alg: "RS256" });
+  const signing = { JWT_PRIVATE_KEY: jwk, JWT_CERTIFICATE: certificate.trim().replaceAll("\n", "\\n") };
+  return startLocalWorker({ vars: { ADMIN_TOKEN, TOKEN_PEPPER, ...signing, ...vars } });
 }
 
 export default async function setup(project: TestProject) {

@@ -16,6 +16,16 @@ import { CREDENTIAL_KIND_NAMES } from "../../core/kinds";
 
 const JwkSchema = z.record(z.string(), z.unknown()).openapi("Jwk");
 
+const CertSchema = z.object({ kid: z.string(), cert: z.string().openapi({ description: "PEM X.509 certificate of the key" }) });
+
+const CertsSchema = z
+  .object({
+    keys: z.array(JwkSchema),
+    public_cert: CertSchema.optional().openapi({ description: "The current key's certificate (when JWT_CERTIFICATE is set), as Access publishes it" }),
+    public_certs: z.array(CertSchema).optional().openapi({ description: "Every published key's certificate" }),
+  })
+  .openapi("AccessCerts");
+
 const IdentitySchema = z
   .object({
     id: z.string().openapi({ description: "The credential's id (the JWT's sub)" }),
@@ -43,7 +53,7 @@ export const certsRoute = createRoute({
   summary: "Public keys of identity assertions (JWKS)",
   description: "Verify `Cf-Access-Jwt-Assertion` JWTs with these keys; select by `kid`. During a key rotation both keys are listed.",
   responses: {
-    200: { description: "A JSON Web Key Set", content: { "application/json": { schema: z.object({ keys: z.array(JwkSchema) }) } } },
+    200: { description: "A JSON Web Key Set", content: { "application/json": { schema: CertsSchema } } },
     500: error("No signing key configured"),
   },
 });
