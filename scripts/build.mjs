@@ -8,6 +8,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { copyDocsAssets } from "./docs-assets.mjs";
+
+// The static files /docs serves go with the Worker (normally copied by npm install).
+copyDocsAssets();
 
 /** The budget for what `wrangler deploy` ships, gzipped. */
 const GZIP_BUDGET_KIB = 100;

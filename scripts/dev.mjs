@@ -17,6 +17,7 @@ import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signingMaterial } from "./signing-key.mjs";
+import { copyDocsAssets } from "./docs-assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
@@ -175,6 +176,8 @@ async function quietOffline() {
 }
 
 await checkPort();
+// /docs serves Swagger UI from public/docs-assets (normally copied by npm install).
+copyDocsAssets();
 const vars = await ensureDevVars();
 const persistTo = argValue("--persist-to");
 const adminToken = varOverride("ADMIN_TOKEN") ?? vars.ADMIN_TOKEN;

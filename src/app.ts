@@ -3,7 +3,6 @@
  * their prefixes, the OpenAPI document, and the single place where a thrown
  * error or an unmatched route becomes a response in the right surface's format.
  */
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -17,6 +16,7 @@ import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/erro
 import { afterResponse } from "./http/background";
 import { CEILING_PATH, ceiling } from "./http/bench-route";
 import { clientIp } from "./http/client-ip";
+import { DOCS_ASSETS, docsPage } from "./http/docs-page";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { configOf } from "./config";
@@ -37,7 +37,8 @@ const SURFACES = [braintrustSurface, adminSurface, cloudflareSurface, serviceAut
 const APP_PATHS = new Set(["/healthz", "/openapi.json", "/docs"]);
 
 /** Paths edgekeys answers itself: in gateway mode they never reach the origin. */
-export const isOwnPath = (path: string) => APP_PATHS.has(path) || surfaceOf(SURFACES, path) !== undefined;
+export const isOwnPath = (path: string) =>
+  APP_PATHS.has(path) || path.startsWith(`${DOCS_ASSETS}/`) || surfaceOf(SURFACES, path) !== undefined;
 
 /** Which error format a path speaks. Paths outside every surface get plain JSON. */
 const rendererFor = (c: Context<AppEnv>): ErrorRenderer => surfaceOf(SURFACES, c.req.path)?.renderError ?? renderPlainError;
@@ -85,7 +86,7 @@ export function createApp() {
     scheme: "bearer",
     description: "The ADMIN_TOKEN secret",
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgekeys API" }));
+  app.get("/docs", docsPage);
 
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,

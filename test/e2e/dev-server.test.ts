@@ -1,5 +1,8 @@
 /** What `npm run dev` promises: the admin token given with --var works, and the service answers. */
 import { describe, expect, inject, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "../../scripts/local-worker.mjs";
 import { baseUrl } from "./helpers";
 
 describe("npm run dev", () => {
@@ -19,4 +22,23 @@ describe("npm run dev", () => {
     const doc = await (await fetch(`${baseUrl()}/openapi.json`)).json();
     expect(doc.paths["/v1/api_key"]).toBeDefined();
   });
+});
+
+it("serves /docs and its Swagger UI files from the Worker itself, at the pinned version", async () => {
+  const page = await fetch(`${baseUrl()}/docs`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  expect(refs.length).toBe(3);
+  for (const ref of refs) {
+    expect(ref.startsWith("/docs-assets/"), ref).toBe(true);
+    const file = await fetch(`${baseUrl()}${ref}`);
+    expect(file.status, ref).toBe(200);
+    expect((await file.text()).length, ref).toBeGreaterThan(ref.endsWith("init.js") ? 50 : 10_000);
+  }
+  const bundle = await (await fetch(`${baseUrl()}/docs-assets/swagger-ui-bundle.js`)).text();
+  // the files are the pinned version's, byte for byte
+  const pinned = readFileSync(join(root, "node_modules", "swagger-ui-dist", "swagger-ui-bundle.js"), "utf8");
+  expect(bundle).toBe(pinned);
+  expect(bundle).toContain("SwaggerUIBundle");
 });

@@ -31,11 +31,17 @@ describe("the app around the surfaces", () => {
     expect(Object.keys(paths).some((p) => p.startsWith("/client/v4"))).toBe(false);
   });
 
-  it("serves a browsable docs page", async () => {
+  it("serves a browsable docs page that loads only this origin's files, under a strict CSP", async () => {
     const res = await call("GET", "/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(res.text).toContain("/openapi.json");
+    const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.sort()).toEqual(["/docs-assets/init.js", "/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"]);
+    expect(res.text).not.toMatch(/https?:\/\//);
+    expect(res.text).not.toMatch(/<script>/); // no inline script
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
   });
 
   it("answers unknown routes with 404 JSON and unknown methods with 405 and Allow", async () => {

@@ -1,0 +1,20 @@
+// Copies Swagger UI's files, at the version pinned in package.json (swagger-ui-dist), into
+// public/docs-assets/, which `wrangler.toml`'s [assets] serves beside the Worker: /docs then
+// loads nothing from another host. Run by `npm install` (postinstall), `npm run dev` and
+// `npm run build`; the copies are not committed.
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const from = join(root, "node_modules", "swagger-ui-dist");
+const to = join(root, "public", "docs-assets");
+const FILES = ["swagger-ui.css", "swagger-ui-bundle.js"];
+
+export function copyDocsAssets() {
+  if (!existsSync(from)) throw new Error("swagger-ui-dist is not installed: run npm install");
+  mkdirSync(to, { recursive: true });
+  for (const file of FILES) copyFileSync(join(from, file), join(to, file));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) copyDocsAssets();
