@@ -13,7 +13,6 @@ import { AuditContext } from "./core/audit";
 import { DomainError } from "./core/errors";
 import type { AppEnv } from "./http/app-env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
-import { afterResponse } from "./http/background";
 import { CEILING_PATH, ceiling } from "./http/bench-route";
 import { clientIp } from "./http/client-ip";
 import { DOCS_ASSETS, docsPage } from "./http/docs-page";
@@ -107,14 +106,13 @@ export function createApp() {
   // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
     const audit = new AuditContext(c.get("requestId"), clientIp(c));
-    const defer = (work: Promise<unknown>) => afterResponse(c, work);
     if (!configOf(c.env).benchMetrics) {
-      c.set("services", servicesFor(c.env, audit, defer));
+      c.set("services", servicesFor(c.env, audit));
       return next();
     }
     const counts = newCounts();
     const start = performance.now();
-    c.set("services", servicesFor(instrumented(c.env, counts), audit, defer));
+    c.set("services", servicesFor(instrumented(c.env, counts), audit));
     await next();
     for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
   });

@@ -10,7 +10,7 @@ import { AuditContext } from "./core/audit";
 import { AuditLogService } from "./core/audit-log";
 import { CredentialService } from "./core/credentials";
 import { configOf } from "./config";
-import { type Defer, SecretHasher } from "./core/hashing";
+import { SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1Repository } from "./db/d1-repository";
@@ -47,10 +47,10 @@ export function signerOf(env: Env): IdentitySigner {
 
 /**
  * Builds the services of one request; `audit` gives its events their request id,
- * client IP and actor; `defer` takes work that may finish after the response.
+ * client IP and actor.
  * The core services are built on first use: an authenticated read needs none of them.
  */
-export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer): Services {
+export function servicesFor(env: Env, audit = new AuditContext()): Services {
   const config = configOf(env);
   const peppers = config.peppers();
   const homes = new DurableObjectHomes(env);
@@ -58,7 +58,7 @@ export function servicesFor(env: Env, audit = new AuditContext(), defer?: Defer)
   const build = () => {
     if (core) return core;
     const repo = new D1Repository(env.DB);
-    const hasher = new SecretHasher(peppers, defer);
+    const hasher = new SecretHasher(peppers);
     const credentials = new CredentialService(repo, hasher, homes, audit);
     core = {
       auditLog: new AuditLogService(repo),

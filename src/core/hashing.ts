@@ -31,24 +31,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-/** Hands work to the runtime to finish after the response (`waitUntil`). */
-export type Defer = (work: Promise<unknown>) => void;
-
 export class SecretHasher {
-  constructor(
-    private readonly peppers: PepperConfig,
-    private readonly defer: Defer = (work) => void work.catch(() => undefined),
-  ) {}
-
-  /**
-   * After a successful verification under an older pepper: stores the hash under
-   * the current one, after the response, so `TOKEN_PEPPER_PREVIOUS` can go once
-   * every credential has been used (or rotated) since the pepper changed.
-   */
-  upgradeLater(secret: string, version: number, store: (hash: SecretHash) => Promise<void>): void {
-    if (!this.isStale(version)) return;
-    this.defer(this.hash(secret).then(store));
-  }
+  constructor(private readonly peppers: PepperConfig) {}
 
   /** Hashes under the current pepper. */
   async hash(secret: string): Promise<SecretHash> {

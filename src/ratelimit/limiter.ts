@@ -21,7 +21,7 @@ export class DurableObjectLimiter {
       return await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(`ip:${key}`)).take(policy);
     } catch (err) {
       console.error("rate limiter unreachable (auth failures):", err instanceof Error ? err.message : String(err));
-      return unknownDecision(policy, false);
+      return refusedFor(policy);
     }
   }
 
@@ -35,13 +35,7 @@ export class DurableObjectLimiter {
   }
 }
 
-/** What to answer without the counter: admit with the full quota shown, or refuse for a window. */
-function unknownDecision(policy: Policy, admit: boolean): Decision {
-  return {
-    allowed: admit,
-    limit: policy.limit,
-    remaining: admit ? policy.limit : 0,
-    resetSeconds: admit ? 0 : policy.windowSeconds,
-    retryAfterSeconds: admit ? 0 : policy.windowSeconds,
-  };
+/** What to answer without the counter: refuse for a window (a guesser must not profit from an outage). */
+function refusedFor(policy: Policy): Decision {
+  return { allowed: false, limit: policy.limit, remaining: 0, resetSeconds: policy.windowSeconds, retryAfterSeconds: policy.windowSeconds };
 }

@@ -9,7 +9,6 @@ import { configOf } from "../../config";
 import { DomainError, forbidden } from "../../core/errors";
 import { uuidToHex } from "../../core/ids";
 import type { AppEnv } from "../../http/app-env";
-import { afterResponse } from "../../http/background";
 import { servicesFor } from "../../services";
 import { requireServiceAuth } from "./authenticate";
 import { forwardHeaders, forwardUrl } from "./forward";
@@ -21,7 +20,7 @@ export async function gateway(c: Context<AppEnv>) {
   if (!mode) return c.notFound();
   const { origin, accountId } = mode;
   if (!accountId) throw new DomainError("misconfigured", "ORIGIN_URL is set but GATEWAY_ACCOUNT_ID (32 hex) is not");
-  c.set("services", servicesFor(c.env, undefined, (work) => afterResponse(c, work)));
+  c.set("services", servicesFor(c.env));
   let response: Response | undefined;
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
