@@ -9,7 +9,8 @@
  * unknown, wrong secret) costs the client's address a token of its failure
  * budget, in that address's own object, which is consulted only on failure; an
  * address over its budget is remembered by this isolate and refused before
- * anything else, so the success path pays nothing for the per-IP limit.
+ * anything else, and for the rest of the window pays in advance (see
+ * ip-blocks.ts). A clean address's success path pays nothing for the limit.
  */
 import { DomainError, type AuthFailure, unauthenticated } from "../core/errors";
 import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/kinds";
