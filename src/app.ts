@@ -23,6 +23,7 @@ import { servicesFor } from "./services";
 import { adminSurface } from "./surfaces/admin/router";
 import { braintrustSurface } from "./surfaces/braintrust/router";
 import { cloudflareSurface } from "./surfaces/cloudflare/router";
+import { isGatewayHost } from "./surfaces/service-auth/gateway";
 import { serviceAuthSurface } from "./surfaces/service-auth/router";
 import { surfaceOf } from "./surfaces/surface";
 
@@ -39,16 +40,40 @@ const APP_PATHS = new Set(["/healthz", "/openapi.json", "/docs"]);
 export const isOwnPath = (path: string) =>
   APP_PATHS.has(path) || path.startsWith(`${DOCS_ASSETS}/`) || surfaceOf(SURFACES, path) !== undefined;
 
-/** Which error format a path speaks. Paths outside every surface get plain JSON. */
-const rendererFor = (c: Context<AppEnv>): ErrorRenderer => surfaceOf(SURFACES, c.req.path)?.renderError ?? renderPlainError;
+/** Which error format a request speaks: its path's surface's; plain JSON outside every surface and on gateway hosts. */
+const rendererFor = (c: Context<AppEnv>): ErrorRenderer =>
+  (!isGatewayHost(c) && surfaceOf(SURFACES, c.req.path)?.renderError) || renderPlainError;
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
 
   // The no-op route comes first so that it runs no middleware at all: it is the benchmark's baseline.
-  app.get("/healthz", (c) => c.text("ok"));
+  app.get("/healthz", (c, next) => (isGatewayHost(c) ? next() : c.text("ok")));
 
   app.use("*", requestId());
+  // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
+  const withServices = createMiddleware<AppEnv>(async (c, next) => {
+    const audit = new AuditContext(c.get("requestId"), clientIp(c));
+    if (!configOf(c.env).benchMetrics) {
+      c.set("services", servicesFor(c.env, audit));
+      return next();
+    }
+    const counts = newCounts();
+    const start = performance.now();
+    c.set("services", servicesFor(instrumented(c.env, counts), audit));
+    await next();
+    for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
+  });
+  // The fallback (the gateway in gateway mode) with the services the surfaces get.
+  const fallback = SURFACES.find((s) => s.fallback)?.fallback;
+  const serveFallback = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    await withServices(c, async () => {
+      c.res = await fallback!(c, next);
+    });
+    return c.res;
+  };
+  // Hosts named in ORIGINS are wholly the gateway's: no path there reaches edgekeys' own routes.
+  app.use("*", (c, next) => (fallback && isGatewayHost(c) ? serveFallback(c, next) : next()));
   app.use("*", async (c, next) => {
     await next();
     // Our responses can carry secrets shown once; no cache may keep them. (The origin's, in gateway mode, are its own.)
@@ -103,27 +128,13 @@ export function createApp() {
         rendererFor(c)(c, new DomainError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}`, { allow })),
     }),
   );
-  // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
-  const withServices = createMiddleware<AppEnv>(async (c, next) => {
-    const audit = new AuditContext(c.get("requestId"), clientIp(c));
-    if (!configOf(c.env).benchMetrics) {
-      c.set("services", servicesFor(c.env, audit));
-      return next();
-    }
-    const counts = newCounts();
-    const start = performance.now();
-    c.set("services", servicesFor(instrumented(c.env, counts), audit));
-    await next();
-    for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
-  });
   for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
   for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
   // The root leads to the API's documentation, unless it is the origin's (gateway mode).
   app.get("/", (c, next) => (configOf(c.env).gateway ? next() : c.redirect("/docs", 302)));
   // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.
-  const fallback = SURFACES.find((s) => s.fallback)?.fallback;
-  app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? fallback(c, next) : c.notFound()));
+  app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? serveFallback(c, next) : c.notFound()));
 
   app.notFound((c) =>
     rendererFor(c)(c, new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`, { reason: "no_route" })),

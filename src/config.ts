@@ -20,6 +20,8 @@ const positiveInt = (fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
+const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[1-9][0-9]{0,4})?$/;
+
 const flag = z.enum(["true", "false", "1", "0"], "must be true or false").optional();
 
 const VarsSchema = z.object({
@@ -34,6 +36,23 @@ const VarsSchema = z.object({
     .regex(/^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/, "must be a header name")
     .optional(),
   ORIGIN_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  ORIGINS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON object of hosts to origin URLs" });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().regex(HOST, "must have host names (an optional :port) as keys").transform((h) => h.toLowerCase()),
+        z.union([z.literal("self"), z.url({ protocol: /^https?$/ })], 'must map each host to an http(s) URL or "self"'),
+      ),
+    )
+    .optional(),
   GATEWAY_ACCOUNT_ID: z
     .string()
     .regex(/^[0-9a-fA-F]{32}$/, "must be 32 hex characters")
@@ -44,12 +63,22 @@ const VarsSchema = z.object({
 
 type Vars = z.infer<typeof VarsSchema>;
 
+/** Gateway mode's configuration: where each host's traffic goes, and the single-account fallback. */
+export interface Gateway {
+  /** ORIGINS: hosts whose every path (but `/cdn-cgi/access/*`) is the gateway's, each to its origin ("self": the host itself). */
+  origins: ReadonlyMap<string, string>;
+  /** ORIGIN_URL: the origin of every other host, for paths outside edgekeys' own. */
+  fallback: string | undefined;
+  /** GATEWAY_ACCOUNT_ID: serves hosts no application claims, admitting this account's credentials (the mode before applications). */
+  accountId: string | undefined;
+}
+
 export interface Config {
   limits: { credential: Policy; authFailures: Policy; header: Record<string, string> };
   jwtTtlSeconds: number;
   serviceAuthHeader: string | undefined;
-  /** Gateway mode: on when ORIGIN_URL is set. */
-  gateway: { origin: string; accountId: string | undefined } | null;
+  /** Gateway mode: on when ORIGIN_URL or ORIGINS is set. */
+  gateway: Gateway | null;
   benchMetrics: boolean;
   /** The peppers; throws `misconfigured` when TOKEN_PEPPER is missing or short. */
   peppers(): PepperConfig;
@@ -94,7 +123,10 @@ function build(env: Env, vars: Vars): Config {
     limits: { credential, authFailures, header: { "RateLimit-Policy": [credential, authFailures].map(policyItem).join(", ") } },
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
-    gateway: vars.ORIGIN_URL ? { origin: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID } : null,
+    gateway:
+      vars.ORIGIN_URL || vars.ORIGINS
+        ? { origins: new Map(Object.entries(vars.ORIGINS ?? {})), fallback: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID }
+        : null,
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
     // The pepper's own rules live with the hashing (core/hashing.ts).
     peppers: () => (peppers ??= peppersFromEnv(env)),

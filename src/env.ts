@@ -41,7 +41,12 @@ export interface Env {
   SERVICE_AUTH_HEADER?: string;
   /** Gateway mode: where authenticated traffic to paths outside edgekeys' own goes. */
   ORIGIN_URL?: string;
-  /** Gateway mode: the account (32 hex) whose credentials may pass. */
+  /**
+   * Gateway mode with Access applications: JSON object of hosts to origin URLs (or "self", the
+   * host itself, for a Worker on a route); every path of those hosts is the gateway's.
+   */
+  ORIGINS?: string;
+  /** Gateway mode: the account (32 hex) whose credentials may pass on hosts no application claims. */
   GATEWAY_ACCOUNT_ID?: string;
   /** "1" in benchmark runs: report D1 statements and DO calls per request in response headers. */
   BENCH_METRICS?: string;

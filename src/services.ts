@@ -5,7 +5,10 @@
 import { IdentitySigner } from "./auth/identity-jwt";
 import { DurableObjectHomes } from "./auth/credential-homes";
 import { Authenticator } from "./auth/pipeline";
+import { AccessAppService } from "./core/access-apps";
+import { AccessPolicyService } from "./core/access-policies";
 import { AccessTokenService } from "./core/access-tokens";
+import { routeTable } from "./auth/route-table";
 import { AuditContext } from "./core/audit";
 import { AuditLogService } from "./core/audit-log";
 import { CredentialService } from "./core/credentials";
@@ -13,6 +16,7 @@ import { configOf } from "./config";
 import { SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
+import { D1AccessAppStore } from "./db/access-apps";
 import { D1Repository } from "./db/d1-repository";
 import type { Env } from "./env";
 
@@ -23,6 +27,8 @@ export interface Services {
   orgs: OrgService;
   members: MemberService;
   accessTokens: AccessTokenService;
+  accessApps: AccessAppService;
+  accessPolicies: AccessPolicyService;
   /** The authentication pipeline of every door. */
   auth: Authenticator;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
@@ -60,12 +66,18 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     const repo = new D1Repository(env.DB);
     const hasher = new SecretHasher(peppers);
     const credentials = new CredentialService(repo, hasher, homes, audit);
+    // Every change to applications and policies makes this isolate's gateway re-read them at once.
+    const appStore = new D1AccessAppStore(env.DB);
+    const forget = () => routeTable.forget();
+    const accessApps = new AccessAppService(appStore, forget, audit);
     core = {
       auditLog: new AuditLogService(repo),
       credentials,
       orgs: new OrgService(repo, credentials, homes, audit),
       members: new MemberService(repo, credentials, homes, audit),
       accessTokens: new AccessTokenService(repo, hasher, homes, audit),
+      accessApps,
+      accessPolicies: new AccessPolicyService(appStore, accessApps, forget, audit),
     };
     return core;
   };
@@ -86,6 +98,12 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     },
     get accessTokens() {
       return build().accessTokens;
+    },
+    get accessApps() {
+      return build().accessApps;
+    },
+    get accessPolicies() {
+      return build().accessPolicies;
     },
     signer: () => signerOf(env),
   };

@@ -146,6 +146,17 @@ export class IdentitySigner {
     );
   }
 
+  /**
+   * Signs the assertion of an Access application, shaped as Access's
+   * service-token JWT: `aud` the application's AUD tag, `common_name` the
+   * client id, `sub` empty, `type: "app"` (and `nbf`, which validators accept).
+   */
+  async signForApplication(clientId: string, aud: string, now = Date.now()): Promise<string> {
+    const iat = Math.floor(now / 1000);
+    const iss = this.config.JWT_ISSUER || DEFAULT_ISSUER;
+    return this.signJws({ aud: [aud], exp: iat + this.ttl, iat, nbf: iat, iss, type: "app", common_name: clientId, sub: "" });
+  }
+
   /** Compact JWS: `base64url(header).base64url(payload).base64url(signature)`. */
   private async signJws(payload: Record<string, unknown>): Promise<string> {
     const { alg, kid } = this.key;

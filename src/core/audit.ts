@@ -21,11 +21,19 @@ export const AUDIT_ACTIONS = [
   "access_token.refresh",
   "access_token.rotate",
   "access_token.delete",
+  "access_app.create",
+  "access_app.update",
+  "access_app.delete",
+  "access_app.revoke_tokens",
+  "access_policy.create",
+  "access_policy.update",
+  "access_policy.delete",
+  "access_policy.unlink",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGETS = ["org", "principal", ...CREDENTIAL_KIND_NAMES] as const;
+export const AUDIT_TARGETS = ["org", "principal", ...CREDENTIAL_KIND_NAMES, "access_app", "access_policy"] as const;
 
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 

@@ -89,10 +89,10 @@ describe("gateway mode", () => {
     expect(res.body).toMatchObject({ error: "bad_gateway", message: expect.stringMatching(/origin did not answer/) });
   });
 
-  it("is off without ORIGIN_URL, and refuses to run without GATEWAY_ACCOUNT_ID", async () => {
+  it("is off without ORIGIN_URL, and without GATEWAY_ACCOUNT_ID serves only hosts an application claims", async () => {
     expect((await call("GET", "/some/path")).status).toBe(404);
-    const misconfigured = await callWithEnv({ ORIGIN_URL: inject("originUrl") }, "GET", "/x");
-    expect(misconfigured.status).toBe(500);
-    expect(misconfigured.body.message).toMatch(/GATEWAY_ACCOUNT_ID/);
+    const unclaimed = await callWithEnv({ ORIGIN_URL: inject("originUrl") }, "GET", "/x");
+    expect(unclaimed.status).toBe(404);
+    expect(unclaimed.body.message).toMatch(/No Access application protects/);
   });
 });
