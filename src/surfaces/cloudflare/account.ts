@@ -15,11 +15,11 @@ export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
   const accountId = c.req.param("account_id") ?? "";
   const role = ACCOUNT_ID.test(accountId) ? await c.var.services.orgs.roleIn(c.var.caller, hexToUuid(accountId)) : null;
   if (!role) {
-    throw new DomainError(
-      "not_found",
-      `Could not route to /accounts/${accountId}/access/service_tokens, perhaps your object identifier is invalid?`,
-      { reason: "unknown_account" },
-    );
+    // Cloudflare names the path it could not route, without the SDK's base path.
+    const path = c.req.path.replace(/^\/client\/v4(?=\/)/, "");
+    throw new DomainError("not_found", `Could not route to ${path}, perhaps your object identifier is invalid?`, {
+      reason: "unknown_account",
+    });
   }
   c.set("account", { orgId: hexToUuid(accountId), role });
   await next();

@@ -1,7 +1,7 @@
 /**
- * The Cloudflare-compatible surface: Access service tokens under
- * `/accounts/{account_id}/access/service_tokens`, mounted both at `/` and at
- * `/client/v4` (where the official SDK's `baseURL` points).
+ * The Cloudflare-compatible surface: Access service tokens, applications and
+ * policies under `/accounts/{account_id}/access/...`, mounted both at `/` and
+ * at `/client/v4` (where the official SDK's `baseURL` points).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireApiCredentials } from "../../auth/api-credentials";
@@ -9,6 +9,22 @@ import type { AppEnv } from "../../http/app-env";
 import { dropEmptyQueryValues } from "../../http/empty-query";
 import { throwOnInvalid } from "../../http/validation";
 import { requireAccount } from "./account";
+import { registerCreateAccessApp } from "./access-app/create-access-app";
+import { registerDeleteAccessApp } from "./access-app/delete-access-app";
+import { registerGetAccessApp } from "./access-app/get-access-app";
+import { registerListAccessApps } from "./access-app/list-access-apps";
+import { registerRevokeAccessAppTokens } from "./access-app/revoke-access-app-tokens";
+import { registerUpdateAccessApp } from "./access-app/update-access-app";
+import { registerCreateAccessPolicy } from "./access-policy/create-access-policy";
+import { registerDeleteAccessPolicy } from "./access-policy/delete-access-policy";
+import { registerGetAccessPolicy } from "./access-policy/get-access-policy";
+import { registerListAccessPolicies } from "./access-policy/list-access-policies";
+import { registerUpdateAccessPolicy } from "./access-policy/update-access-policy";
+import { registerCreateAppPolicy } from "./app-policy/create-app-policy";
+import { registerDeleteAppPolicy } from "./app-policy/delete-app-policy";
+import { registerGetAppPolicy } from "./app-policy/get-app-policy";
+import { registerListAppPolicies } from "./app-policy/list-app-policies";
+import { registerUpdateAppPolicy } from "./app-policy/update-app-policy";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
 import { registerDeleteServiceToken } from "./service-token/delete-service-token";
 import { registerGetServiceToken } from "./service-token/get-service-token";
@@ -35,6 +51,22 @@ export function cloudflareRouter(): CloudflareApp {
   registerDeleteServiceToken(app);
   registerRefreshServiceToken(app);
   registerRotateServiceToken(app);
+  registerCreateAccessApp(app);
+  registerListAccessApps(app);
+  registerGetAccessApp(app);
+  registerUpdateAccessApp(app);
+  registerDeleteAccessApp(app);
+  registerRevokeAccessAppTokens(app);
+  registerCreateAccessPolicy(app);
+  registerListAccessPolicies(app);
+  registerGetAccessPolicy(app);
+  registerUpdateAccessPolicy(app);
+  registerDeleteAccessPolicy(app);
+  registerCreateAppPolicy(app);
+  registerListAppPolicies(app);
+  registerGetAppPolicy(app);
+  registerUpdateAppPolicy(app);
+  registerDeleteAppPolicy(app);
   return app;
 }
 
