@@ -32,7 +32,8 @@ function buildRequest(method: string, path: string, opts: CallOptions): Request 
     body = JSON.stringify(opts.body, null, 2);
     headers["Content-Type"] ??= "application/json";
   }
-  return new Request(`${BASE}${path}`, { method, headers, body });
+  // A full URL (another host, for the gateway's applications) is taken as it is.
+  return new Request(/^https?:\/\//.test(path) ? path : `${BASE}${path}`, { method, headers, body });
 }
 
 /** Reads the answer (JSON when it parses), noting any secret it hands out. */
