@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createServiceAccount } from "../../helpers/braintrust";
 import { account, createToken } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, call } from "../../helpers/http";
+import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
 
 const RUNS_PER_ROUTE = 40;
 
@@ -29,7 +30,8 @@ beforeAll(async () => {
   owner = await account();
   const sa = await createServiceAccount(owner.key, { token_name: "t" });
   const token = await createToken(owner);
-  validIds.push(owner.api_key.id, sa.id, token.id, owner.org.account_id);
+  const app = await createApp(owner, newHost(), [policy("non_identity", [anyToken])]);
+  validIds.push(owner.api_key.id, sa.id, token.id, owner.org.account_id, app.id, app.policies[0]!.id);
   const doc = (await call("GET", "/openapi.json")).body;
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
@@ -41,7 +43,7 @@ beforeAll(async () => {
 
 /** Counts of every table: a refused request must leave them as they were. */
 async function fingerprint(): Promise<string> {
-  const tables = ["orgs", "principals", "memberships", "credentials", "audit_events"];
+  const tables = ["orgs", "principals", "memberships", "credentials", "audit_events", "access_apps", "access_app_routes", "access_policies", "access_app_policies"];
   const counts = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t}`)));
   return counts.map((r) => (r.results[0] as { n: number }).n).join(",");
 }
@@ -66,7 +68,7 @@ const text = fc.oneof(
 );
 const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
+  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at", "type", "domain", "destinations", "self_hosted_domains", "policies", "decision", "include", "require", "exclude", "precedence", "session_duration"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
   fc.integer({ min: 2000, max: 20000 }).map((depth) => "[".repeat(depth) + "]".repeat(depth)),
 );
 

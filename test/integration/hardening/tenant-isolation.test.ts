@@ -10,7 +10,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken } from "../../helpers/cloudflare";
-import { call } from "../../helpers/http";
+import { call, MISSING } from "../../helpers/http";
+import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
 
 interface Operation {
   method: string;
@@ -29,21 +30,32 @@ let B: Awaited<ReturnType<typeof account>> & {
   accessTokenId: string;
   accessTokenName: string;
   clientId: string;
+  appId: string;
+  appHost: string;
+  appAud: string;
+  appPolicyId: string;
+  reusablePolicyId: string;
 };
 let operations: Operation[] = [];
 
 /** Everything of B's that must never show up in an answer to A. */
-const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName];
+const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName, B.appHost, B.appAud, "b-policy-name"];
 
 async function snapshotOfB(): Promise<string> {
   const tables = [
     ["credentials", "org_id"],
     ["memberships", "org_id"],
     ["audit_events", "org_id"],
+    ["access_apps", "org_id"],
+    ["access_policies", "org_id"],
   ];
   const parts = [];
   for (const [table, column] of tables) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY 1`).bind(B.org.id).all();
+    parts.push(JSON.stringify(results));
+  }
+  for (const table of ["access_app_routes", "access_app_policies"]) {
+    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE app_id IN (SELECT id FROM access_apps WHERE org_id = ?) ORDER BY 1, 2`).bind(B.org.id).all();
     parts.push(JSON.stringify(results));
   }
   return parts.join("\n");
@@ -55,6 +67,10 @@ beforeAll(async () => {
   const sa = await createServiceAccount(b.key, { name: "b-robot" });
   const st = (await call("POST", "/v1/service_token", { token: b.key, body: { name: "b-secret-token-name", service_account_id: sa.id } })).body;
   const at = await createToken(b, { name: "b-access-token-name" });
+  const appHost = newHost();
+  const app = await createApp(b, appHost, [policy("non_identity", [anyToken], { name: "b-policy-name" })]);
+  const reusable = await cf("POST", policiesBase(b.org.account_id), { token: b.key, body: policy("bypass", [anyToken], { name: "b-policy-name" }) });
+  expect(reusable.status).toBe(201);
   B = {
     ...b,
     apiKeyId: b.api_key.id,
@@ -65,6 +81,11 @@ beforeAll(async () => {
     accessTokenId: at.id,
     accessTokenName: "b-access-token-name",
     clientId: at.client_id,
+    appId: app.id,
+    appHost,
+    appAud: app.aud,
+    appPolicyId: app.policies[0]!.id,
+    reusablePolicyId: reusable.body.result.id,
   };
   const doc = (await call("GET", "/openapi.json")).body;
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
@@ -86,6 +107,10 @@ function pathValue(name: string, path: string): string {
       return B.apiKeyId;
     case "service_token_id":
       return path.includes("/access/") ? B.accessTokenId : B.serviceTokenId;
+    case "app_id":
+      return B.appId;
+    case "policy_id":
+      return path.includes("/apps/") ? B.appPolicyId : B.reusablePolicyId;
     default:
       throw new Error(`tenant-isolation matrix: no value of org B for path parameter "${name}" of ${path}`);
   }
@@ -101,6 +126,8 @@ function queryValue(name: string): string | undefined {
       service_token_name: B.serviceTokenName,
       name: B.accessTokenName,
       search: "b-access",
+      domain: B.appHost,
+      aud: B.appAud,
       target_id: B.apiKeyId,
     } as Record<string, string>
   )[name];
@@ -116,6 +143,13 @@ const bodyForB = () => ({
   invite_users: { emails: ["intruder@example.com"] },
   remove_users: { ids: [B.user.id] },
 });
+
+/** A body the route would accept, so that the answer is decided by the ids, not by validation. */
+function validBody(op: Operation) {
+  if (/\/policies(\/\{policy_id\})?$/.test(op.path)) return policy("non_identity", [anyToken]);
+  if (/\/apps(\/\{app_id\})?$/.test(op.path)) return { type: "self_hosted", domain: newHost() };
+  return bodyForB();
+}
 
 function request(op: Operation, withOrgName: boolean) {
   let path = op.path;
@@ -133,7 +167,15 @@ describe("tenant isolation", () => {
   it("covers every tenant-scoped route of both surfaces", () => {
     const listed = operations.map((o) => `${o.method} ${o.path}`);
     expect(listed.length).toBeGreaterThanOrEqual(20);
-    expect(listed).toEqual(expect.arrayContaining(["GET /v1/api_key", "PATCH /v1/organization/members", "POST /client/v4/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate"]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        "GET /v1/api_key",
+        "PATCH /v1/organization/members",
+        "POST /client/v4/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
+        "PUT /client/v4/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+        "DELETE /accounts/{account_id}/access/policies/{policy_id}",
+      ]),
+    );
   });
 
   it("answers A's requests for B's objects with 403/404 in the surface's format, and changes nothing of B's", async () => {
@@ -165,5 +207,30 @@ describe("tenant isolation", () => {
     // and B's credentials still work
     expect((await call("GET", `/v1/service_token/${B.serviceTokenId}`, { token: B.key })).status).toBe(200);
     expect((await cf("GET", `${B.base}/${B.accessTokenId}`, { token: B.key })).status).toBe(200);
+    expect((await cf("GET", `${appsBase(B.org.account_id)}/${B.appId}`, { token: B.key })).status).toBe(200);
+  });
+
+  it("answers A's own account pointed at B's objects exactly as at ids that name nothing", async () => {
+    const before = await snapshotOfB();
+    const scoped = operations.filter((op) => op.path.includes("{account_id}") && op.params.some((p) => p.in === "path" && p.name !== "account_id"));
+    expect(scoped.length).toBeGreaterThanOrEqual(20);
+    for (const op of scoped) {
+      const ids = op.params.filter((p) => p.in === "path" && p.name !== "account_id").map((p) => pathValue(p.name, op.path));
+      const fill = (values: string[]) => {
+        let i = 0;
+        return op.path.replace(/\{(\w+)\}/g, (_, name) => (name === "account_id" ? A.org.account_id : values[i++]!));
+      };
+      const body = op.hasBody ? validBody(op) : undefined;
+      const theirs = await call(op.method, fill(ids), { token: A.key, body });
+      const missing = await call(op.method, fill(ids.map(() => MISSING)), { token: A.key, body });
+      const where = `${op.method} ${op.path}`;
+      expect(theirs.status, `${where} → ${theirs.text}`).toBe(missing.status);
+      expect([403, 404], `${where} → ${theirs.status} ${theirs.text}`).toContain(theirs.status);
+      // The same answer, but for the id it names.
+      let text = theirs.text;
+      for (const id of ids) text = text.replaceAll(id, MISSING);
+      expect(text.replace(/"request_id":"[^"]*"/, ""), where).toBe(missing.text.replace(/"request_id":"[^"]*"/, ""));
+    }
+    expect(await snapshotOfB()).toBe(before);
   });
 });
