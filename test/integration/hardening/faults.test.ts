@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, type CallOptions, callWithEnv, dumpDatabase, unique } from "../../helpers/http";
+import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
 
 /** A D1 binding whose next batch gets a failing statement at position `at`. */
 function faultyDb(at: number) {
@@ -64,6 +65,12 @@ describe("D1 faults at each write step", () => {
     const base = `/accounts/${a.org.account_id}/access/service_tokens`;
     const existingToken = (await callWithEnv({}, "POST", "/v1/service_token", { token: key, body: { name: "deploy", service_account_id: sa.id } })).body;
     const spareKey = (await callWithEnv({}, "POST", "/v1/api_key", { token: key, body: { name: "spare" } })).body;
+    const apps = `/accounts/${a.org.account_id}/access/apps`;
+    const reusablePolicies = `/accounts/${a.org.account_id}/access/policies`;
+    const app = await createApp(a, newHost(), [policy("non_identity", [anyToken])]);
+    const scopedId = app.policies[0]!.id;
+    const reusable = (await cf("POST", reusablePolicies, { token: key, body: policy("bypass", [anyToken]) })).body.result;
+    const linkedApp = await createApp(a, newHost(), [{ id: reusable.id, precedence: 1 }]);
 
     const lengths: Record<string, number> = {};
     const cases: [string, string, CallOptions][] = [
@@ -83,6 +90,16 @@ describe("D1 faults at each write step", () => {
       ["POST", `${base}/${t.id}/refresh`, { token: key }],
       ["POST", `${base}/${t.id}/rotate`, { token: key, body: { previous_client_secret_expires_at: inMinutes(5) } }],
       ["DELETE", `${base}/${t.id}`, { token: key }],
+      ["POST", apps, { token: key, body: { type: "self_hosted", domain: newHost(), policies: [policy("non_identity", [anyToken])] } }],
+      ["PUT", `${apps}/${app.id}`, { token: key, body: { type: "self_hosted", domain: newHost(), policies: [policy("deny", [anyToken])] } }],
+      ["POST", `${apps}/${app.id}/policies`, { token: key, body: policy("bypass", [anyToken]) }],
+      ["PUT", `${apps}/${app.id}/policies/${scopedId}`, { token: key, body: { ...policy("deny", [anyToken]), precedence: 7 } }],
+      ["DELETE", `${apps}/${app.id}/policies/${scopedId}`, { token: key }],
+      ["DELETE", `${apps}/${linkedApp.id}/policies/${reusable.id}`, { token: key }],
+      ["POST", reusablePolicies, { token: key, body: policy("non_identity", [anyToken]) }],
+      ["PUT", `${reusablePolicies}/${reusable.id}`, { token: key, body: policy("deny", [anyToken]) }],
+      ["DELETE", `${reusablePolicies}/${reusable.id}`, { token: key }],
+      ["DELETE", `${apps}/${app.id}`, { token: key }],
     ];
     for (const [method, path, opts] of cases) lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
 
@@ -90,7 +107,11 @@ describe("D1 faults at each write step", () => {
     expect(await verify(t.client_id, t.client_secret)).toBe("ok");
     expect((await cf("GET", `${base}/${t.id}`, { token: key })).body.result.name).toBe("svc");
     expect((await callWithEnv({}, "GET", `/v1/service_token/${existingToken.id}`, { token: key })).status).toBe(200);
+    const appAfter = (await cf("GET", `/client/v4${apps}/${app.id}`, { token: key })).body.result;
+    expect(appAfter.domain).toBe(app.domain);
+    expect(appAfter.policies.map((p: { id: string }) => p.id)).toEqual([scopedId]);
+    expect((await cf("GET", `/client/v4${reusablePolicies}/${reusable.id}`, { token: key })).body.result.app_count).toBe(1);
     expect(Object.values(lengths).every((n) => n >= 2)).toBe(true);
     console.info(`[faults] ${faultsInjected} faults injected over ${cases.length} writes`);
-  });
+  }, 60_000);
 });
