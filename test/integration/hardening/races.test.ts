@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { authStatus } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
 import { call } from "../../helpers/http";
+import { anyToken, appsBase, createApp, newHost, policy } from "../../helpers/gateway-apps";
 
 const ROUNDS = 5;
 
@@ -89,5 +90,34 @@ describe("races", () => {
       const { n } = (await env.DB.prepare("SELECT revision AS n FROM credentials WHERE id = ?").bind(t.id).first<{ n: number }>())!;
       expect(n).toBe(2); // two updates, none lost, none doubled
     }
+  });
+
+  it("two applications claiming one host and path at once, in two accounts: exactly one wins, the other gets 409", async () => {
+    const [a, b] = [await account(), await account()];
+    for (let round = 0; round < ROUNDS; round++) {
+      const host = newHost();
+      const body = { type: "self_hosted", domain: `${host}/api`, policies: [policy("non_identity", [anyToken])] };
+      const answers = await Promise.all([a, b, a].map((who) => cf("POST", appsBase(who.org.account_id), { token: who.key, body })));
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+      const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM access_app_routes WHERE host = ?").bind(host).first<{ n: number }>())!;
+      expect(n).toBe(1);
+      // The loser stored nothing: no application without its route.
+      const orphans = await env.DB.prepare("SELECT count(*) AS n FROM access_apps a WHERE NOT EXISTS (SELECT 1 FROM access_app_routes r WHERE r.app_id = a.id)").first<{ n: number }>();
+      expect(orphans!.n).toBe(0);
+    }
+  });
+
+  it("concurrent app-scoped policies at one precedence: one lands there, the others get 409, precedences stay unique", async () => {
+    const a = await account();
+    const app = await createApp(a, newHost(), [policy("non_identity", [anyToken])]);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => cf("POST", `${appsBase(a.org.account_id)}/${app.id}/policies`, { token: a.key, body: { ...policy("deny", [anyToken]), precedence: 5 } })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const listed = (await cf("GET", `${appsBase(a.org.account_id)}/${app.id}/policies`, { token: a.key })).body.result;
+    expect(listed.map((p: { precedence: number }) => p.precedence)).toEqual([1, 5]);
+    // A 409's policy was not kept without its link.
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM access_policies WHERE app_id = ?").bind(app.id).first<{ n: number }>())!;
+    expect(n).toBe(2);
   });
 });
