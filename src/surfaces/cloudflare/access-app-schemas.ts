@@ -63,8 +63,8 @@ const PolicyEntrySchema = z
     return { inline, id: inline.id, precedence: inline.precedence };
   })
   .openapi({
-    description: `In ascending precedence: ${ENTRY_SHAPES} (owned by this application). Reusable and inline policies cannot be mixed. Without \`policies\`, an update keeps the application's policies`,
-    example: [{ id: "0190f3a0-3c6e-7b8a-9d41-2f5e8c1a7b90", precedence: 1 }],
+    description: "A reusable policy's id, an object {id, precedence} linking one, or an inline policy (owned by this application; its `id`, when given, names one of the application's own to replace)",
+    example: { id: "0190f3a0-3c6e-7b8a-9d41-2f5e8c1a7b90", precedence: 1 },
   });
 
 // ─── the application ───────────────────────────────────────────────────────
@@ -108,6 +108,7 @@ const storedShape = {
 };
 
 const MAX_DESTINATIONS = 50;
+const MAX_POLICIES = 50;
 
 export const AppBodySchema = z
   .looseObject({
@@ -121,7 +122,10 @@ export const AppBodySchema = z
       description: "Deprecated by Access: more hosts and paths, used only when `destinations` is absent",
     }),
     session_duration: SessionDurationSchema.default("24h"),
-    policies: z.array(PolicyEntrySchema).max(MAX_DESTINATIONS).optional(),
+    policies: z.array(PolicyEntrySchema).max(MAX_POLICIES).optional().openapi({
+      description:
+        "In ascending precedence (each at its position from 1 unless it gives `precedence`). Reusable and inline policies cannot be mixed. Without `policies`, an update keeps the application's policies",
+    }),
     ...storedShape,
   })
   .superRefine((body, ctx) => {
