@@ -22,6 +22,8 @@ const positiveInt = (fallback: number) =>
 
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[1-9][0-9]{0,4})?$/;
 
+const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+
 const flag = z.enum(["true", "false", "1", "0"], "must be true or false").optional();
 
 const VarsSchema = z.object({
@@ -47,10 +49,10 @@ const VarsSchema = z.object({
       }
     })
     .pipe(
-      z.record(
-        z.string().regex(HOST, "must have host names (an optional :port) as keys").transform((h) => h.toLowerCase()),
-        z.union([z.literal("self"), z.url({ protocol: /^https?$/ })], 'must map each host to an http(s) URL or "self"'),
-      ),
+      z
+        .record(z.string(), z.string().refine((v) => v === "self" || isHttpUrl(v), 'must map each host to an http(s) URL or "self"'))
+        .refine((map) => Object.keys(map).every((host) => HOST.test(host)), "must have host names (an optional :port) as keys")
+        .transform((map) => Object.fromEntries(Object.entries(map).map(([host, origin]) => [host.toLowerCase(), origin]))),
     )
     .optional(),
   GATEWAY_ACCOUNT_ID: z

@@ -148,7 +148,12 @@ export class AccessAppService {
    * 1) unless given, and unique.
    */
   private async planPolicies(orgId: string, appId: string, refs: PolicyRef[], current: AccessPolicy[], now: number) {
-    const links = refs.map((ref, i) => ({ ref, field: `policies[${i}]`, precedence: ref.precedence ?? i + 1 }));
+    // An entry without a precedence comes after the one before it, so no implicit value collides with an earlier explicit one.
+    let last = 0;
+    const links = refs.map((ref, i) => {
+      last = ref.precedence ?? last + 1;
+      return { ref, field: `policies[${i}]`, precedence: last };
+    });
     if (links.some((l) => "link" in l.ref) && links.some((l) => "inline" in l.ref)) {
       throw invalid("policies", "reusable policies (by id) and inline policies cannot be mixed in one application");
     }
@@ -202,7 +207,8 @@ function routesOf(domains: AppInput["domains"]): AppRoute[] {
   return [...routes.values()];
 }
 
-const MAX_ROUTES = 50;
+/** `domain` and 50 destinations (the schema's cap). */
+const MAX_ROUTES = 51;
 
 /** A route another application holds (the store's answer to a taken host and path). */
 export const routeTaken = (route: AppRoute) =>

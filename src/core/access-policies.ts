@@ -7,7 +7,7 @@
 import type { AccessAppStore, LinkedPolicy, PolicyWithCount } from "./access-app-ports";
 import { type AccessAppService, authorizeAccess, type PolicyInput, policyFrom } from "./access-apps";
 import { AuditContext } from "./audit";
-import { invalid, notFound } from "./errors";
+import { DomainError, invalid, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Acting } from "./model";
 
@@ -69,7 +69,7 @@ export class AccessPolicyService {
   async createForApp(acting: Acting, appId: string, input: PolicyInput, precedence?: number): Promise<LinkedPolicy> {
     const app = await this.apps.get(acting, appId);
     if (app.policies.length && app.policies.every((p) => p.appId === null)) {
-      throw invalid("policies", "this application uses reusable policies, which cannot be mixed with its own; link another reusable policy instead");
+      throw new DomainError("invalid_request", "This application uses reusable policies, which cannot be mixed with its own; link another reusable policy instead");
     }
     const now = this.now();
     const policy = policyFrom(input, { id: uuidv7(now), orgId: app.orgId, appId, createdAt: now }, now);
@@ -88,7 +88,7 @@ export class AccessPolicyService {
   /** Replaces one of the application's own policies (a reusable one is changed at account level). */
   async updateForApp(acting: Acting, appId: string, id: string, input: PolicyInput, precedence?: number): Promise<LinkedPolicy> {
     const current = await this.getForApp(acting, appId, id);
-    if (current.appId === null) throw invalid("id", "a reusable policy is changed under /access/policies/{policy_id}");
+    if (current.appId === null) throw invalid("policy_id", "a reusable policy is changed under /access/policies/{policy_id}");
     const now = Math.max(this.now(), current.updatedAt);
     const policy = policyFrom(input, current, now);
     const at = precedence ?? current.precedence;

@@ -48,6 +48,15 @@ export async function expectRefused(a: Account, method: string, path: string, bo
   return res;
 }
 
+/** A 400 with no field to point at (a rule about the request as a whole). */
+export async function expectRefusedWhole(a: Account, method: string, path: string, body: unknown, message: RegExp) {
+  const res = await cf(method, path, { token: a.key, body });
+  expect(res.status, res.text).toBe(400);
+  expect(res.body.errors[0].source).toBeUndefined();
+  expect(res.body.errors[0].message).toMatch(message);
+  return res;
+}
+
 /** A member (not owner) of `a`'s account, with their own key. */
 export async function memberOf(a: Account) {
   const m = await bootstrap({ email: `${unique("m")}@example.com` });

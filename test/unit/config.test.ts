@@ -20,7 +20,13 @@ describe("configOf", () => {
     );
     expect(config.limits.credential.limit).toBe(5);
     expect(config.limits.authFailures.windowSeconds).toBe(30);
-    expect(config.gateway).toEqual({ origin: "https://origin.example/base", accountId: "a".repeat(32) });
+    expect(config.gateway).toEqual({ origins: new Map(), fallback: "https://origin.example/base", accountId: "a".repeat(32) });
+    const mapped = configOf(env({ ORIGINS: '{"App.Example.com": "https://app-origin.example", "b.example.com:8443": "self"}' })).gateway!;
+    expect([...mapped.origins]).toEqual([
+      ["app.example.com", "https://app-origin.example"],
+      ["b.example.com:8443", "self"],
+    ]);
+    expect(mapped.fallback).toBeUndefined();
     expect(config).toMatchObject({ serviceAuthHeader: "X-Svc", benchMetrics: true, jwtTtlSeconds: 300 });
   });
 
@@ -31,6 +37,10 @@ describe("configOf", () => {
       [{ AUTH_FAILURE_LIMIT: "-3" }, /AUTH_FAILURE_LIMIT/],
       [{ ORIGIN_URL: "ftp://origin.example" }, /ORIGIN_URL must be an http\(s\) URL/],
       [{ GATEWAY_ACCOUNT_ID: "not-hex" }, /GATEWAY_ACCOUNT_ID must be 32 hex characters/],
+      [{ ORIGINS: "not json" }, /ORIGINS must be a JSON object of hosts to origin URLs/],
+      [{ ORIGINS: '["https://x.example"]' }, /ORIGINS/],
+      [{ ORIGINS: '{"x.example": "ftp://y.example"}' }, /ORIGINS must map each host to an http\(s\) URL or "self"/],
+      [{ ORIGINS: '{"bad host/path": "https://y.example"}' }, /ORIGINS must have host names/],
       [{ SERVICE_AUTH_HEADER: "Bad Header" }, /SERVICE_AUTH_HEADER must be a header name/],
       [{ BENCH_METRICS: "yes" }, /BENCH_METRICS must be true or false/],
     ];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { cf } from "../../../helpers/cloudflare";
-import { accessAccount, createApp, createPolicy, expectRefused, ISO, policyBody, TOKEN_ID, tokenRule } from "../../../helpers/cloudflare-access";
+import { accessAccount, createApp, createPolicy, expectRefused, expectRefusedWhole, ISO, policyBody, TOKEN_ID, tokenRule } from "../../../helpers/cloudflare-access";
 import { MISSING } from "../../../helpers/http";
 
 describe("POST .../access/apps/{app_id}/policies", () => {
@@ -57,7 +57,7 @@ describe("POST .../access/apps/{app_id}/policies", () => {
     await expectRefused(a, "POST", base, policyBody({ include: [{ ip: { ip: "10.0.0.0/99" } }] }), "/include/0/ip/ip");
     await expectRefused(a, "POST", base, policyBody({ precedence: 0 }), "/precedence");
     const linking = await createApp(a, { policies: [(await createPolicy(a)).id] });
-    await expectRefused(a, "POST", `${a.apps}/${linking.id}/policies`, policyBody(), "/policies", /cannot be mixed/);
+    await expectRefusedWhole(a, "POST", `${a.apps}/${linking.id}/policies`, policyBody(), /cannot be mixed/);
     expect((await cf("GET", base, { token: a.key })).body.result).toEqual([]);
   });
 

@@ -46,7 +46,7 @@ describe("PUT .../access/apps/{app_id}/policies/{policy_id}", () => {
     expect((await cf("GET", path, { token: a.key })).body.result).toEqual(one);
     const p = await createPolicy(a);
     const linking = await createApp(a, { policies: [p.id] });
-    await expectRefused(a, "PUT", `${a.apps}/${linking.id}/policies/${p.id}`, policyBody(), "/id", /\/access\/policies/);
+    await expectRefused(a, "PUT", `${a.apps}/${linking.id}/policies/${p.id}`, policyBody(), "/policy_id", /\/access\/policies/);
     for (const url of [`${a.apps}/${app.id}/policies/${MISSING}`, `${a.apps}/${MISSING}/policies/${one!.id}`]) {
       expect((await cf("PUT", url, { token: a.key, body: policyBody() })).status).toBe(404);
     }
