@@ -22,6 +22,7 @@ import { describe, expect, it } from "vitest";
 import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken } from "../../helpers/cloudflare";
 import { type Answer, call } from "../../helpers/http";
+import { anyToken, appsBase, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
 
 const RUNS = 25;
 const SEED = 20261124;
@@ -265,4 +266,30 @@ describe("Cloudflare: stored names round-trip exactly or are refused", () => {
       return "accepted";
     });
   });
+
+  /** Applications and reusable policies: the name as answered, read back, and audited. */
+  const accessProperty = (what: "apps" | "policies") => async () => {
+    const a = await account();
+    const base = what === "apps" ? appsBase(a.org.account_id) : policiesBase(a.org.account_id);
+    const body = (name: string) => (what === "apps" ? { type: "self_hosted", domain: newHost(), name } : { ...policy("non_identity", [anyToken]), name });
+    const stored = async () => (await cf("GET", `${base}?per_page=1`, { token: a.key })).body.result_info.total_count as number;
+    await forAllNames(`POST access/${what} name`, async (name) => {
+      const before = await stored();
+      const res = await cf("POST", base, { token: a.key, body: body(name) });
+      if (outcome(res, 201, name) === "refused") {
+        expectCloudflareRefusal(res, "/name", name);
+        expect(await stored(), `refused ${show(name)} but stored`).toBe(before);
+        return "refused";
+      }
+      expect(res.body.result.name === name, `answered ${show(res.body.result.name)} for ${show(name)}`).toBe(true);
+      const read = await cf("GET", `${base}/${res.body.result.id}`, { token: a.key });
+      expect(read.body.result.name === name, `stored ${show(read.body.result.name)} for ${show(name)}`).toBe(true);
+      const changes = await audited(a.key, res.body.result.id, what === "apps" ? "access_app.create" : "access_policy.create");
+      expect(changes.name === name, `audited ${show(String(changes.name))} for ${show(name)}`).toBe(true);
+      return "accepted";
+    });
+  };
+
+  it("POST /client/v4/accounts/{account_id}/access/apps name", accessProperty("apps"));
+  it("POST /client/v4/accounts/{account_id}/access/policies name", accessProperty("policies"));
 });
