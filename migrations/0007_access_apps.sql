@@ -50,3 +50,15 @@ CREATE TABLE access_app_policies (
   UNIQUE (app_id, precedence)
 ) WITHOUT ROWID;
 CREATE INDEX access_app_policies_by_policy ON access_app_policies (policy_id);
+
+-- A host belongs to one account: once an account's application claims any path on it, no other
+-- account's application may claim a path there (a longer path would override the owner's policy).
+-- Checked inside the write's own transaction, so two accounts racing for a host cannot both win.
+CREATE TRIGGER access_app_routes_one_account BEFORE INSERT ON access_app_routes
+WHEN EXISTS (
+  SELECT 1 FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id
+  WHERE r.host = NEW.host AND a.org_id != (SELECT org_id FROM access_apps WHERE id = NEW.app_id)
+)
+BEGIN
+  SELECT RAISE(ABORT, 'access_host_of_another_account');
+END;

@@ -23,6 +23,12 @@ const positiveInt = (fallback: number) =>
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[1-9][0-9]{0,4})?$/;
 
 const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+const ORIGIN_ERROR = 'must map each host to an http(s) URL or "self", or to {"origin", "account_id"}';
+const ORIGIN = z.string().refine((v) => v === "self" || isHttpUrl(v), ORIGIN_ERROR);
+const ACCOUNT_ID = z
+  .string()
+  .regex(/^[0-9a-fA-F]{32}$/, "must be 32 hex characters")
+  .transform((v) => v.toLowerCase());
 
 const flag = z.enum(["true", "false", "1", "0"], "must be true or false").optional();
 
@@ -50,16 +56,16 @@ const VarsSchema = z.object({
     })
     .pipe(
       z
-        .record(z.string(), z.string().refine((v) => v === "self" || isHttpUrl(v), 'must map each host to an http(s) URL or "self"'))
+        .record(z.string(), z.union([ORIGIN, z.object({ origin: ORIGIN, account_id: ACCOUNT_ID.optional() }).strict()], ORIGIN_ERROR))
         .refine((map) => Object.keys(map).every((host) => HOST.test(host)), "must have host names (an optional :port) as keys")
-        .transform((map) => Object.fromEntries(Object.entries(map).map(([host, origin]) => [host.toLowerCase(), origin]))),
+        .transform((map) =>
+          Object.fromEntries(
+            Object.entries(map).map(([host, v]) => [host.toLowerCase(), typeof v === "string" ? { origin: v } : { origin: v.origin, accountId: v.account_id }]),
+          ),
+        ),
     )
     .optional(),
-  GATEWAY_ACCOUNT_ID: z
-    .string()
-    .regex(/^[0-9a-fA-F]{32}$/, "must be 32 hex characters")
-    .transform((v) => v.toLowerCase())
-    .optional(),
+  GATEWAY_ACCOUNT_ID: ACCOUNT_ID.optional(),
   BENCH_METRICS: flag,
 });
 
@@ -67,8 +73,11 @@ type Vars = z.infer<typeof VarsSchema>;
 
 /** Gateway mode's configuration: where each host's traffic goes, and the single-account fallback. */
 export interface Gateway {
-  /** ORIGINS: hosts whose every path (but `/cdn-cgi/access/*`) is the gateway's, each to its origin ("self": the host itself). */
-  origins: ReadonlyMap<string, string>;
+  /**
+   * ORIGINS: hosts whose every path (but `/cdn-cgi/access/*`) is the gateway's, each to its origin
+   * ("self": the host itself), and the account that alone may protect it with applications, if pinned.
+   */
+  origins: ReadonlyMap<string, { origin: string; accountId?: string }>;
   /** ORIGIN_URL: the origin of every other host, for paths outside edgekeys' own. */
   fallback: string | undefined;
   /** GATEWAY_ACCOUNT_ID: serves hosts no application claims, admitting this account's credentials (the mode before applications). */

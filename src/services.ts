@@ -5,14 +5,15 @@
 import { IdentitySigner } from "./auth/identity-jwt";
 import { DurableObjectHomes } from "./auth/credential-homes";
 import { Authenticator } from "./auth/pipeline";
-import { AccessAppService } from "./core/access-apps";
+import { AccessAppService, type HostReservations } from "./core/access-apps";
+import { hexToUuid } from "./core/ids";
 import { AccessPolicyService } from "./core/access-policies";
 import { AccessTokenService } from "./core/access-tokens";
 import { routeTable } from "./auth/route-table";
 import { AuditContext } from "./core/audit";
 import { AuditLogService } from "./core/audit-log";
 import { CredentialService } from "./core/credentials";
-import { configOf } from "./config";
+import { type Config, configOf } from "./config";
 import { SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
@@ -51,6 +52,16 @@ export function signerOf(env: Env): IdentitySigner {
   return signer;
 }
 
+/** Who may protect which host (see `HostReservations`): ORIGINS' pins, else GATEWAY_ACCOUNT_ID for every other host. */
+function hostReservations(config: Config): HostReservations {
+  const gateway = config.gateway;
+  if (!gateway) return () => null;
+  return (host) => {
+    const pinned = gateway.origins.get(host)?.accountId ?? gateway.accountId;
+    return pinned ? hexToUuid(pinned) : null;
+  };
+}
+
 /**
  * Builds the services of one request; `audit` gives its events their request id,
  * client IP and actor.
@@ -69,7 +80,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     // Every change to applications and policies makes this isolate's gateway re-read them at once.
     const appStore = new D1AccessAppStore(env.DB);
     const forget = () => routeTable.forget();
-    const accessApps = new AccessAppService(appStore, forget, audit);
+    const accessApps = new AccessAppService(appStore, forget, audit, hostReservations(config));
     core = {
       auditLog: new AuditLogService(repo),
       credentials,

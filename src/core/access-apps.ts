@@ -52,11 +52,19 @@ export function authorizeAccess(acting: Acting): string {
 
 export const appNotFound = (id: string) => notFound("Access application", id);
 
+/**
+ * The account (org id) that alone may protect a host with applications, when
+ * the operator pinned it (ORIGINS' `account_id`, or GATEWAY_ACCOUNT_ID for the
+ * hosts it serves); null when any account may be the first to claim it.
+ */
+export type HostReservations = (host: string) => string | null;
+
 export class AccessAppService {
   constructor(
     private readonly store: AccessAppStore,
     private readonly changed: () => void = () => {},
     private readonly audit: AuditContext = new AuditContext(),
+    private readonly reservedFor: HostReservations = () => null,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -70,7 +78,7 @@ export class AccessAppService {
       name: input.name,
       domain: input.domains[0]!.value,
       settings: input.settings,
-      routes: routesOf(input.domains),
+      routes: this.routesOf(orgId, input.domains),
       createdAt: now,
       updatedAt: now,
     };
@@ -101,7 +109,7 @@ export class AccessAppService {
       name: input.name,
       domain: input.domains[0]!.value,
       settings: input.settings,
-      routes: routesOf(input.domains),
+      routes: this.routesOf(current.orgId, input.domains),
       updatedAt: now,
     };
     const plan = input.policies
@@ -133,6 +141,16 @@ export class AccessAppService {
   /** Every application claiming a path on `host`, with its policies: the gateway's one read (nothing is shown to a caller). */
   appsOnHost(host: string): Promise<HostApp[]> {
     return this.store.routeTable(host);
+  }
+
+  /** The routes of `domain` and the destinations; a host pinned to another account answers as a claimed one. */
+  private routesOf(orgId: string, domains: AppInput["domains"]): AppRoute[] {
+    const routes = routesOf(domains);
+    for (const route of routes) {
+      const owner = this.reservedFor(route.host);
+      if (owner !== null && owner !== orgId) throw routeTaken(route);
+    }
+    return routes;
   }
 
   private async save(write: AppWrite): Promise<void> {

@@ -57,45 +57,72 @@ export interface RequestFacts {
   tokenId: string | null;
 }
 
+/**
+ * An address in one spelling only: a four-part decimal IPv4 address, or an
+ * IPv6 address without a zone id; IPv4-mapped IPv6 is its IPv4 address. The
+ * looser forms a parser may accept (`0xc0.0.2.5`, `3221226053`, `10.1`) are
+ * refused: they would make a rule or a client address mean what it does not say.
+ */
+function strictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (!text.includes(":") || text.includes("%") || !ipaddr.IPv6.isValid(text)) return null;
+  // ipaddr.js reads the deprecated IPv4-compatible `::192.0.2.1` (::c000:201) as IPv4-mapped: refused, it would name another address.
+  if (/^::[^:]*\.[^:]*$/.test(text)) return null;
+  // An embedded IPv4 tail (`::ffff:192.0.2.1`) must be four-part decimal too.
+  const tail = /:([^:]*\.[^:]*)$/.exec(text)?.[1];
+  if (tail !== undefined && !ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
+  return ipaddr.process(text);
+}
+
+/** An address or CIDR range in one spelling only (see `strictAddress`), as a network and prefix length. */
+function strictRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+  const [address = "", bits, ...more] = text.split("/");
+  const net = strictAddress(address);
+  if (!net || more.length) return null;
+  const max = net.kind() === "ipv4" ? 32 : 128;
+  if (bits === undefined) return [net, max];
+  if (!/^\d{1,3}$/.test(bits)) return null;
+  // A mapped IPv6 range (`::ffff:192.0.2.0/120`) is the IPv4 range it maps.
+  const prefix = Number(bits) - (net.kind() === "ipv4" && address.includes(":") ? 96 : 0);
+  return prefix >= 0 && prefix <= max ? [net, prefix] : null;
+}
+
 /** The problem with an `ip` rule's range, or null when it is an IPv4/IPv6 address or CIDR range. */
 export function cidrProblem(text: string): string | null {
-  try {
-    if (text.includes("/")) ipaddr.parseCIDR(text);
-    else ipaddr.parse(text);
-    return /^[0-9a-fA-F:./]+$/.test(text) ? null : "must be an IPv4 or IPv6 address or CIDR range";
-  } catch {
-    return "must be an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24)";
-  }
+  return strictRange(text) ? null : "must be an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24), written out in full";
 }
 
-/** Whether `address` lies in `range` (an address or CIDR). IPv4-mapped IPv6 addresses count as their IPv4 address. */
-export function inRange(address: string, range: string): boolean {
-  try {
-    const addr = ipaddr.process(address);
-    const [net, bits] = range.includes("/") ? ipaddr.parseCIDR(range) : [ipaddr.process(range), -1];
-    const network = net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress() ? (net as ipaddr.IPv6).toIPv4Address() : net;
-    if (addr.kind() !== network.kind()) return false;
-    const prefix = bits < 0 ? (network.kind() === "ipv4" ? 32 : 128) : bits - (network === net ? 0 : 96);
-    return addr.match(network, Math.max(prefix, 0));
-  } catch {
-    return false;
-  }
+/**
+ * Whether `address` lies in `range`; null when the address is not one (absent,
+ * a list, a zone id, a loose spelling): the caller decides what an unknown
+ * address means. IPv4-mapped IPv6 addresses count as their IPv4 address.
+ */
+export function inRange(address: string | null, range: string): boolean | null {
+  const addr = address === null ? null : strictAddress(address.trim());
+  const net = strictRange(range);
+  if (!addr || !net) return null;
+  return addr.kind() === net[0].kind() && addr.match(net);
 }
 
-function ruleMatches(rule: AccessRule, facts: RequestFacts): boolean {
+/**
+ * Whether one rule matches. An `ip` rule facing an unknown address fails
+ * closed: it does not match where matching would admit (`include`, `require`)
+ * and does match where matching would refuse (`exclude`).
+ */
+function ruleMatches(rule: AccessRule, facts: RequestFacts, unknownIpMatches: boolean): boolean {
   if ("everyone" in rule) return true;
   if ("any_valid_service_token" in rule) return facts.tokenId !== null;
   if ("service_token" in rule) return facts.tokenId !== null && facts.tokenId === rule.service_token.token_id;
-  if ("ip" in rule) return facts.ip !== null && inRange(facts.ip, rule.ip.ip);
-  return false; // a kind this code does not know matches nothing (fail closed)
+  if ("ip" in rule) return inRange(facts.ip, rule.ip.ip) ?? unknownIpMatches;
+  return unknownIpMatches; // a kind this code does not know fails closed the same way
 }
 
 /** Whether the request matches the policy's rules (its decision aside). */
 export function rulesMatch(rules: PolicyRules, facts: RequestFacts): boolean {
   return (
-    rules.include.some((r) => ruleMatches(r, facts)) &&
-    rules.require.every((r) => ruleMatches(r, facts)) &&
-    !rules.exclude.some((r) => ruleMatches(r, facts))
+    rules.include.some((r) => ruleMatches(r, facts, false)) &&
+    rules.require.every((r) => ruleMatches(r, facts, false)) &&
+    !rules.exclude.some((r) => ruleMatches(r, facts, true))
   );
 }
 

@@ -119,17 +119,16 @@ export class D1AccessAppStore implements AccessAppStore {
             settings = ${p.add(JSON.stringify(app.settings))}, updated_at = ${p.add(app.updatedAt)}
             WHERE id = ${p.add(app.id)} AND org_id = ${p.add(app.orgId)}`),
       prepare(this.db, (p) => `DELETE FROM access_app_routes WHERE app_id = ${p.add(app.id)}`),
-      prepare(this.db, (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES
-          ${app.routes.map((r) => `(${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`).join(", ")}`),
+      // One statement a row: D1 binds at most 100 values per statement.
+      ...app.routes.map((r) => prepare(this.db, (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES (${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`)),
       ...w.policies.map((policy) => upsertPolicy(this.db, policy, w.isNew)),
       ...(w.links === null
         ? []
         : [
             prepare(this.db, (p) => `DELETE FROM access_app_policies WHERE app_id = ${p.add(app.id)}`),
-            ...(w.links.length
-              ? [prepare(this.db, (p) => `INSERT INTO access_app_policies (app_id, policy_id, precedence) VALUES
-                  ${w.links!.map((l) => `(${p.add(app.id)}, ${p.add(l.policyId)}, ${p.add(l.precedence)})`).join(", ")}`)]
-              : []),
+            ...w.links.map((l) =>
+              prepare(this.db, (p) => `INSERT INTO access_app_policies (app_id, policy_id, precedence) VALUES (${p.add(app.id)}, ${p.add(l.policyId)}, ${p.add(l.precedence)})`),
+            ),
           ]),
       ...(w.dropPolicies.length
         ? [prepare(this.db, (p) => `DELETE FROM access_policies WHERE app_id = ${p.add(app.id)} AND id IN (${p.list(w.dropPolicies)})`)]
@@ -139,20 +138,22 @@ export class D1AccessAppStore implements AccessAppStore {
     try {
       await this.db.batch(statements);
     } catch (err) {
-      if (broke(err, "access_app_routes")) throw await this.takenRoute(app);
+      if (broke(err, "access_app_routes") || broke(err, "access_host_of_another_account")) throw await this.takenRoute(app);
       // A linked policy or the application itself went away while this was written.
       if (broke(err, "FOREIGN KEY")) throw new DomainError("conflict", "The application or a policy it links changed concurrently; retry");
       throw err;
     }
   }
 
-  /** The route of `app` that another application holds (for the 409's message). */
+  /** The route of `app` that another application holds, or whose host another account holds (for the 409's message). */
   private async takenRoute(app: AccessApp): Promise<DomainError> {
-    const { results } = await prepare(this.db, (p) => {
-      const pairs = app.routes.map((r) => `(host = ${p.add(r.host)} AND path = ${p.add(r.path)})`).join(" OR ");
-      return `SELECT host, path FROM access_app_routes WHERE app_id != ${p.add(app.id)} AND (${pairs}) LIMIT 1`;
-    }).all<{ host: string; path: string }>();
-    return routeTaken(results[0] ?? app.routes[0]!);
+    for (const route of app.routes) {
+      const taken = await prepare(this.db, (p) => `SELECT 1 FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id
+          WHERE r.host = ${p.add(route.host)} AND r.app_id != ${p.add(app.id)}
+            AND (r.path = ${p.add(route.path)} OR a.org_id != ${p.add(app.orgId)}) LIMIT 1`).first();
+      if (taken) return routeTaken(route);
+    }
+    return routeTaken(app.routes[0]!);
   }
 
   async deleteApp(orgId: string, id: string, event: AuditEvent): Promise<boolean> {

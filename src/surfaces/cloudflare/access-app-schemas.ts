@@ -137,13 +137,13 @@ export const AppBodySchema = z
   })
   .openapi("AccessApplicationRequest", {
     description:
-      "A self-hosted application. A PUT replaces it whole (except `policies`, kept when absent). Fields other than these (and any Access adds) are stored and returned as sent. `id`, `aud`, `created_at` and `updated_at` are ignored.",
+      "A self-hosted application. A PUT replaces it whole (except `policies`, kept when absent). Fields other than these (and any Access adds) are stored and returned as sent. `id`, `aud`, `account_id`, `org_id`, `created_at` and `updated_at` are ignored.",
   });
 
 export type AppBody = z.output<typeof AppBodySchema>;
 
-/** Fields a client may send but never sets. */
-export const APP_READ_ONLY = ["id", "aud", "created_at", "updated_at"] as const;
+/** Fields a client may send but never sets (an `account_id` or `org_id` sent in would be returned as if it were ours). */
+export const APP_READ_ONLY = ["id", "aud", "created_at", "updated_at", "account_id", "org_id"] as const;
 
 export const AccessAppSchema = z
   .looseObject({

@@ -90,7 +90,7 @@ const MAX_RULES = 100;
 const rules = (description: string) => z.array(RuleInputSchema).max(MAX_RULES).openapi({ description });
 
 /** Fields a client may send but never sets: they are ignored, not stored. */
-export const POLICY_READ_ONLY = ["id", "created_at", "updated_at", "reusable", "app_count", "account_id", "precedence"] as const;
+export const POLICY_READ_ONLY = ["id", "created_at", "updated_at", "reusable", "app_count", "account_id", "org_id", "precedence"] as const;
 
 /** The fields of a policy body, also those of an inline policy in an application's `policies`. */
 export const policyBodyShape = {

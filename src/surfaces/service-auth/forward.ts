@@ -48,13 +48,20 @@ const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
  */
 export function forwardHeaders(incoming: Headers, strip: string[], set: Record<string, string | null>): Headers {
   const headers = new Headers(incoming);
-  const named = (incoming.get("connection") ?? "").split(",").map((name) => name.trim());
-  const access = [...incoming.keys()].filter((name) => name.toLowerCase().startsWith("cf-access-"));
-  for (const name of [...named, ...HOP_BY_HOP, ...strip, ...access]) if (TOKEN.test(name)) headers.delete(name);
+  // CGI, WSGI and PHP read `Cf_Access_Client_Secret` as `Cf-Access-Client-Secret`: names are compared as they would.
+  const same = (name: string) => name.toLowerCase().replaceAll("_", "-");
+  const named = (incoming.get("connection") ?? "").split(",").map((name) => same(name.trim()));
+  const dropped = new Set([...named, ...HOP_BY_HOP, ...strip.map(same)]);
+  for (const name of [...incoming.keys()]) {
+    if (TOKEN.test(name) && (dropped.has(same(name)) || same(name).startsWith("cf-access-"))) headers.delete(name);
+  }
   const cookie = incoming.get("cookie");
   if (cookie !== null) {
-    const kept = cookie.split(";").filter((pair) => pair.trim().split("=")[0]!.trim().toLowerCase() !== "cf_authorization");
-    if (kept.length) headers.set("cookie", kept.join(";").trim());
+    // Two Cookie headers arrive joined with ", ", which some parsers split on: a comma before
+    // `CF_Authorization=` ends a pair too (other commas stay, inside the values that hold them).
+    const pairs = cookie.split(";").flatMap((pair) => pair.split(/,(?=\s*cf_authorization\s*=)/i));
+    const kept = pairs.filter((pair) => pair.trim().split("=")[0]!.trim().toLowerCase() !== "cf_authorization");
+    if (kept.some((pair) => pair.trim())) headers.set("cookie", kept.join(";").trim());
     else headers.delete("cookie");
   }
   for (const [name, value] of Object.entries(set)) {

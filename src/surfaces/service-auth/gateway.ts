@@ -39,7 +39,7 @@ export function isGatewayHost(c: Context<AppEnv>): boolean {
 
 /** Where a host's traffic goes: its ORIGINS entry ("self": the host itself, reached from a Worker on its route), else ORIGIN_URL. */
 function originFor(mode: Gateway, host: string): string | undefined {
-  const mapped = mode.origins.get(host);
+  const mapped = mode.origins.get(host)?.origin;
   return mapped === "self" ? `https://${host}` : (mapped ?? mode.fallback);
 }
 
@@ -57,6 +57,9 @@ export async function gateway(c: Context<AppEnv>): Promise<Response> {
     (work) => c.executionCtx.waitUntil(work),
   );
   const app = mostSpecific(apps, url.pathname);
+  if (app === "ambiguous") {
+    throw new DomainError("invalid_request", "Ambiguous path: read the ways origins read paths, it belongs to different Access applications");
+  }
   if (app) return admitToApplication(c, app, origin);
   if (mode.accountId) return admitToAccount(c, mode.accountId, origin);
   throw new DomainError("not_found", `No Access application protects ${host}${url.pathname}`);

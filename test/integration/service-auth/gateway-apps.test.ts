@@ -86,6 +86,16 @@ describe("gateway with Access applications", () => {
     expect(res.body.headers["cf-access-authenticated-user-email"]).toBeUndefined();
     expect(res.body.headers["cf-access-client-secret"]).toBeUndefined();
     expect(res.body.headers.cookie).toBe("a=1");
+    // Underscored names (which CGI, WSGI and PHP read as the dashed ones) and a second Cookie header
+    // (joined with ", ") carry forged Access material too (found by the security review).
+    const sly = await viaGateway([h], "GET", `${h}/public`, {
+      headers: { ...as(token), Cf_Access_Jwt_Assertion: "forged", cf_access_authenticated_user_email: "x@y.z", CF_Access_Client_Secret: token.client_secret, Cookie: "a=1, CF_Authorization=forged; b=2,c" },
+    });
+    expect(sly.status).toBe(200);
+    const names = Object.keys(sly.body.headers).map((n) => n.toLowerCase().replaceAll("_", "-"));
+    expect(names.filter((n) => n.startsWith("cf-access-"))).toEqual([]);
+    expect(sly.text).not.toContain(token.client_secret);
+    expect(sly.body.headers.cookie).toBe("a=1; b=2,c");
     // A wrong secret is not even looked at: Bypass admits everyone.
     expect((await viaGateway([h], "GET", `${h}/public`, { headers: clientHeaders(token.client_id, "0".repeat(64)) })).status).toBe(200);
   });
@@ -100,6 +110,16 @@ describe("gateway with Access applications", () => {
     expect((await from("::ffff:192.0.2.10", t1)).status).toBe(200);
     expect((await from("198.51.100.1", t1)).status).toBe(403);
     expect((await from("192.0.2.10", t2)).status).toBe(403);
+
+    // An address that is not one (absent, a list, a loose spelling, a zone id) fails closed: it meets no
+    // include or require rule, and every exclude rule (found by the security review: excludes failed open).
+    for (const address of ["192.0.2.10, 1.1.1.1", "0xc0.0.2.10", "3221225994", "192.0.2.999"]) expect((await from(address, t1)).status, address).toBe(403);
+    const guarded = newHost();
+    await createApp(a, guarded, [policy("bypass", [everyone], { exclude: [ip("203.0.113.0/24")] })]);
+    const at = (headers: Record<string, string>) => viaGateway([guarded], "GET", `${guarded}/x`, { headers });
+    expect((await at({ "CF-Connecting-IP": "198.51.100.7" })).status).toBe(200);
+    for (const address of ["203.0.113.9", "203.0.113.9, 1.1.1.1", "203.0.113.999", "fe80::1%eth0"]) expect((await at({ "CF-Connecting-IP": address })).status, address).toBe(401);
+    expect((await at({})).status).toBe(401);
 
     const open = newHost();
     await createApp(a, open, [policy("bypass", [ip("2001:db8::/32")])]);
@@ -123,7 +143,7 @@ describe("gateway with Access applications", () => {
     const root = await createApp(a, h, [policy("non_identity", [anyToken])]);
     const adminApp = await createApp(a, `${h}/admin`, [policy("non_identity", [serviceToken(admin.id)])]);
     const get = (path: string, t: typeof admin) => viaGateway([h], "GET", `${h}${path}`, { headers: as(t) });
-    for (const path of ["/admin", "/admin/users", "/ADMIN/users", "/%61dmin", "//admin", "/public/..%2Fadmin", "/admin/"]) {
+    for (const path of ["/admin", "/admin/users", "/ADMIN/users", "/%61dmin", "//admin", "/public/../admin", "/admin/"]) {
       expect((await get(path, user)).status, path).toBe(403);
       const res = await get(path, admin);
       expect(res.status, path).toBe(200);
@@ -133,6 +153,15 @@ describe("gateway with Access applications", () => {
       const res = await get(path, user);
       expect(res.status, path).toBe(200);
       await verifyForApp(res.body.headers["cf-access-jwt-assertion"], root.aud);
+    }
+    // Spellings that origins read differently (one decodes %2F, another keeps it in the segment; Tomcat
+    // drops ;params, Windows trailing dots; some decode twice or fold Unicode) are refused, not guessed.
+    const ambiguous = ["/public/..%2Fadmin", "/admin%2Fx", "/admin/..%2fsecret", "/admin%2f..%2fsecret", "/admin/..%5csecret", "/admin;x=1", "/public/..;/admin", "/admin.", "/admin%20", "/%2561dmin", "/ADM%C4%B0N"];
+    for (const path of ambiguous) {
+      const res = await get(path, admin);
+      expect(res.status, path).toBe(400);
+      expect(res.body.message, path).toMatch(/Ambiguous path/);
+      expect(res.headers.get("x-origin"), path).toBeNull();
     }
   });
 

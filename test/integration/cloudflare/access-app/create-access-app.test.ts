@@ -161,15 +161,21 @@ describe("POST .../access/apps", () => {
     for (const [who, body] of [
       [a, { domain: `${domain.toUpperCase()}/Admin/` }],
       [b, { domain: `${domain}/admin` }],
-      [b, { domain: host(), destinations: [{ type: "public", uri: `${domain}/x/../admin` }] }],
+      [b, { domain: host(), destinations: [{ type: "public", uri: `${domain}//admin` }] }],
     ] as const) {
       const res = await cf("POST", who.apps, { token: who.key, body: { type: "self_hosted", ...body } });
       expect(res.status, JSON.stringify(body)).toBe(409);
       expect(res.body.errors[0]).toMatchObject({ code: 10008, message: expect.stringContaining(`${domain}/admin`) });
     }
-    // Another path of the host, or the whole host, is another route.
-    await createApp(b, { domain: `${domain}/other` });
-    await createApp(b, { domain });
-    expect((await cf("GET", b.apps, { token: b.key })).body.result_info.total_count).toBe(2);
+    // The host is a's: another account may claim no other path of it, nor the whole of it...
+    for (const path of ["/other", "", "/admin/deeper"]) {
+      const res = await cf("POST", b.apps, { token: b.key, body: { type: "self_hosted", domain: `${domain}${path}` } });
+      expect(res.status, path).toBe(409);
+    }
+    // ...while a may: another path of the host, or the whole host, is another route.
+    await createApp(a, { domain: `${domain}/other` });
+    await createApp(a, { domain });
+    expect((await cf("GET", a.apps, { token: a.key })).body.result_info.total_count).toBe(3);
+    expect((await cf("GET", b.apps, { token: b.key })).body.result_info.total_count).toBe(0);
   });
 });
