@@ -60,7 +60,7 @@ function readPath(path: string, r: Reading): string {
   for (let part of text.replaceAll("\\", "/").split("/")) {
     if (!r.decodeSlashes) part = part.replace(/\u0000(2f|5c)/gi, "%$1");
     if (r.matrix) part = part.replace(/;.*$/, "");
-    if (r.windows && part !== "." && part !== "..") part = part.replace(/\u0000.*$/, "").replace(/::\$data$/i, "").replace(/[. ]+$/, "");
+    if (r.windows) part = part.replace(/\u0000.*$/, "").replace(/::\$data$/i, "").replace(/[. ]+$/, "");
     if (r.unicode) part = part.normalize("NFKC").replace(/[\u0130\u0131]/g, "i");
     if (part === "" || part === ".") continue;
     if (part === "..") segments.pop();

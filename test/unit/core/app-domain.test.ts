@@ -1,0 +1,278 @@
+/** Where Access applications live: parsing a `domain`, the normal form of paths, and which application claims a request. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type AppRoute, mostSpecific, normalPath, parseDomain } from "../../../src/core/app-domain";
+
+/** The route `domain` parses to; fails the test with the refusal otherwise. */
+function route(domain: string): AppRoute {
+  const parsed = parseDomain(domain);
+  if (typeof parsed === "string") throw new Error(`${JSON.stringify(domain)} refused: ${parsed}`);
+  return parsed;
+}
+
+describe("parseDomain", () => {
+  it("takes a host alone as the whole host", () => {
+    expect(parseDomain("app.example.com")).toEqual({ host: "app.example.com", path: "" });
+    expect(parseDomain("localhost")).toEqual({ host: "localhost", path: "" });
+    expect(parseDomain("  app.example.com  ")).toEqual({ host: "app.example.com", path: "" });
+  });
+
+  it("takes a host and a path, the path in normal form", () => {
+    expect(parseDomain("app.example.com/admin")).toEqual({ host: "app.example.com", path: "/admin" });
+    expect(parseDomain("app.example.com/Admin/Users/")).toEqual({ host: "app.example.com", path: "/admin/users" });
+    expect(parseDomain("app.example.com//admin//y")).toEqual({ host: "app.example.com", path: "/admin/y" });
+    expect(parseDomain("app.example.com/admin\\y")).toEqual({ host: "app.example.com", path: "/admin/y" });
+    expect(parseDomain("app.example.com/%61dmin")).toEqual({ host: "app.example.com", path: "/admin" });
+    expect(parseDomain("app.example.com/")).toEqual({ host: "app.example.com", path: "" });
+  });
+
+  it("lower-cases the host and drops a trailing dot", () => {
+    expect(route("App.EXAMPLE.com")).toEqual({ host: "app.example.com", path: "" });
+    expect(route("app.example.com.")).toEqual({ host: "app.example.com", path: "" });
+    expect(route("APP.example.com./admin")).toEqual({ host: "app.example.com", path: "/admin" });
+  });
+
+  it("keeps a port", () => {
+    expect(route("app.example.com:8443")).toEqual({ host: "app.example.com:8443", path: "" });
+    expect(route("app.example.com:8443/admin")).toEqual({ host: "app.example.com:8443", path: "/admin" });
+    expect(route("app.example.com.:8443")).toEqual({ host: "app.example.com:8443", path: "" });
+  });
+
+  it("refuses wildcards, schemes, queries, fragments, bad hosts and the empty string, saying why", () => {
+    const refusals: [string, RegExp][] = [
+      ["*.example.com", /wildcards are not supported/],
+      ["app.example.com/*", /wildcards are not supported/],
+      ["https://x.example.com", /without a scheme/],
+      ["HTTP://x.example.com/admin", /without a scheme/],
+      ["x.example.com/a?b", /without query or fragment/],
+      ["x.example.com/#f", /without query or fragment/],
+      ["bad host", /without query or fragment/],
+      ["-x.example.com", /must start with a host name/],
+      ["x-.example.com", /must start with a host name/],
+      ["x..example.com", /must start with a host name/],
+      ["x_y.example.com", /must start with a host name/],
+      ["x.example.com:0", /must start with a host name/],
+      ["x.example.com:", /must start with a host name/],
+      ["/admin", /must start with a host name/],
+      ["", /must start with a host name/],
+      ["   ", /must start with a host name/],
+      [`${"a".repeat(64)}.example.com`, /must start with a host name/],
+      ["app.example.com/..", /must not have \. or \.\. segments/],
+      ["app.example.com/admin/./x", /must not have \. or \.\. segments/],
+      ["app.example.com/admin/../x", /must not have \. or \.\. segments/],
+    ];
+    for (const [domain, why] of refusals) {
+      const parsed = parseDomain(domain);
+      expect(typeof parsed, JSON.stringify(domain)).toBe("string");
+      expect(parsed, JSON.stringify(domain)).toMatch(why);
+    }
+  });
+
+  it("refuses . and .. segments however they are spelled: escaped, or beside a backslash", () => {
+    // Each of these would otherwise claim another path than it reads as (the first two, the whole host).
+    for (const domain of [
+      "app.example.com/%2e%2e",
+      "app.example.com/%2E%2E/admin",
+      "app.example.com/admin/%2e",
+      "app.example.com/admin/x%2F..",
+      "app.example.com/admin%5C..",
+      "app.example.com/admin\\..",
+      "app.example.com/admin/x\\..\\y",
+    ]) {
+      expect(parseDomain(domain), domain).toMatch(/must not have \. or \.\. segments/);
+    }
+    // Dots inside a segment are no dot segment.
+    expect(parseDomain("app.example.com/v1.2/..x/.well-known")).toEqual({ host: "app.example.com", path: "/v1.2/..x/.well-known" });
+  });
+});
+
+describe("normalPath", () => {
+  it("decodes percent-escapes", () => {
+    expect(normalPath("/%61dmin")).toBe("/admin");
+    expect(normalPath("/%41DMIN/%75sers")).toBe("/admin/users");
+  });
+
+  it("folds letters to lower case and drops a trailing slash", () => {
+    expect(normalPath("/ADMIN/")).toBe("/admin");
+    expect(normalPath("/Admin/Users")).toBe("/admin/users");
+  });
+
+  it("collapses repeated slashes", () => {
+    expect(normalPath("//admin///x")).toBe("/admin/x");
+    expect(normalPath("///")).toBe("");
+  });
+
+  it("resolves dot segments after decoding, however the slashes around them are spelled", () => {
+    expect(normalPath("/public/..%2Fadmin")).toBe("/admin");
+    expect(normalPath("/public%2F..%2Fadmin")).toBe("/admin");
+    expect(normalPath("/public/%2e%2e/admin")).toBe("/admin");
+    expect(normalPath("/public/%2E%2E%2fadmin")).toBe("/admin");
+    expect(normalPath("/a/./b")).toBe("/a/b");
+    expect(normalPath("/a/%2e/b")).toBe("/a/b");
+    expect(normalPath("/a/b/..")).toBe("/a");
+  });
+
+  it("never climbs above the root", () => {
+    expect(normalPath("/../admin")).toBe("/admin");
+    expect(normalPath("/../../..")).toBe("");
+    expect(normalPath("/a/../../admin")).toBe("/admin");
+  });
+
+  it("writes the root, and no path, as the empty string", () => {
+    expect(normalPath("/")).toBe("");
+    expect(normalPath("")).toBe("");
+    expect(normalPath("/.")).toBe("");
+    expect(normalPath("/a/..")).toBe("");
+  });
+
+  it("keeps a malformed escape as it is, lower-cased", () => {
+    expect(normalPath("/%zz")).toBe("/%zz");
+    expect(normalPath("/%ZZ/Admin")).toBe("/%zz/admin");
+    expect(normalPath("/%E0%A4%A")).toBe("/%e0%a4%a");
+  });
+
+  it("takes backslashes, written or escaped, as separators", () => {
+    expect(normalPath("/admin\\x")).toBe("/admin/x");
+    expect(normalPath("\\admin\\\\x")).toBe("/admin/x");
+    expect(normalPath("/public\\..\\admin")).toBe("/admin");
+    expect(normalPath("/public%5C..%5Cadmin")).toBe("/admin");
+  });
+
+  it("is idempotent on paths without escapes (property)", () => {
+    const plain = fc.stringMatching(/^[a-zA-Z0-9/.\\_-]{0,30}$/);
+    fc.assert(fc.property(plain, (p) => normalPath(normalPath(p)) === normalPath(p)));
+  });
+
+  it("is empty or starts with one slash, without empty, `.` or `..` segments or upper case (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (p) => {
+        const n = normalPath(p);
+        if (n === "") return;
+        expect(n.startsWith("/")).toBe(true);
+        for (const segment of n.slice(1).split("/")) {
+          expect(["", ".", ".."]).not.toContain(segment);
+          expect(segment).toBe(segment.toLowerCase());
+        }
+      }),
+    );
+  });
+});
+
+describe("mostSpecific", () => {
+  const entries = [
+    { path: "", name: "root" },
+    { path: "/admin", name: "admin" },
+    { path: "/admin/billing", name: "billing" },
+    { path: "/api", name: "api" },
+  ];
+  /** The name of the entry picked, or "ambiguous". */
+  const pick = (requestPath: string, from = entries) => {
+    const picked = mostSpecific(from, requestPath);
+    return picked === "ambiguous" ? picked : picked?.name;
+  };
+
+  it("picks the entry claiming the longest path the request lies under, whatever the entries' order", () => {
+    expect(pick("/admin/billing/invoices")).toBe("billing");
+    expect(pick("/admin/billing")).toBe("billing");
+    expect(pick("/admin/users")).toBe("admin");
+    expect(pick("/admin")).toBe("admin");
+    expect(pick("/api/v1")).toBe("api");
+    expect(pick("/admin/billing/x", [...entries].reverse())).toBe("billing");
+  });
+
+  it("claims whole segments only: /admin does not claim /administrator", () => {
+    expect(pick("/administrator")).toBe("root");
+    expect(pick("/admin-panel")).toBe("root");
+    expect(pick("/apis")).toBe("root");
+    expect(pick("/administrator", entries.slice(1))).toBeUndefined();
+  });
+
+  it("lets the root entry claim every path", () => {
+    expect(pick("/")).toBe("root");
+    expect(pick("")).toBe("root");
+    expect(pick("/anything/at/all")).toBe("root");
+  });
+
+  it("answers undefined when no entry claims the path", () => {
+    const noRoot = entries.slice(1);
+    expect(pick("/public", noRoot)).toBeUndefined();
+    expect(pick("/", noRoot)).toBeUndefined();
+    expect(mostSpecific([], "/admin")).toBeUndefined();
+  });
+
+  it("puts every spelling of an /admin path that origins agree on in the /admin entry", () => {
+    for (const spelling of ["/ADMIN/x", "/%61dmin", "/%61DMIN/users", "//admin//x", "/./admin/", "\\admin\\x", "/admin/x/"]) {
+      expect(pick(spelling), spelling).toBe("admin");
+    }
+    expect(pick("/ADMIN/Billing/x")).toBe("billing");
+    expect(pick("/ADMIN/Billing/../Billing/x")).toBe("billing");
+  });
+
+  it("answers ambiguous when origins would read the path under different entries", () => {
+    for (const spelling of [
+      "/public/..%2Fadmin", // an origin that keeps %2F inside its segment reads /public/..%2fadmin
+      "/public%2F..%2Fadmin/x",
+      "/admin;x=1", // Tomcat, Jetty and Spring drop ;params: /admin
+      "/public/..;/admin",
+      "/admin./x", // Windows drops trailing dots: /admin/x
+      "/%2561dmin", // decoded twice: /admin
+      "/\uFF41dmin", // fullwidth a, folded: /admin
+      "/admin%2f..%2fsecret", // decoded: /secret; a router matching before resolving dots: /admin/…
+      "/admin/..%2fsecret",
+      "/admin/..%5csecret",
+      // A `..` that leaves an entry is read unresolved too (Windows' reading drops its dots), so
+      // refused rather than resolved one way. (Workers' URL parser resolves literal dot segments first.)
+      "/admin/../api",
+      "/public/../admin",
+      "/public/%2e%2e/admin",
+    ]) {
+      expect(pick(spelling), spelling).toBe("ambiguous");
+    }
+    // Where every reading lands in one entry, there is nothing to refuse.
+    expect(pick("/public/..%2Fpublic")).toBe("root");
+    expect(pick("/admin/x;y=1")).toBe("admin");
+    expect(pick("/admin;x=1", entries.slice(1))).toBe("ambiguous"); // one entry, or none
+    expect(pick("/admin;x=1", [])).toBeUndefined();
+  });
+
+  it("unless ambiguous, picks an entry whose path is a segment-prefix of the request's normal path, and none longer exists (property)", () => {
+    // Small alphabets, so that entries and requests overlap often.
+    const segment = fc.constantFrom("a", "A", "b", "ab", "%61", "%2F", "%2e%2e", "..", ".", "", "\\", "c");
+    const rawPath = fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join("/")}`);
+    const entriesArb = fc.array(rawPath.map((p) => ({ path: normalPath(p) })), { maxLength: 6 });
+    const segments = (p: string) => (p === "" ? [] : p.slice(1).split("/"));
+    /** Whether `claimed`'s segments start `path`'s, compared segment by segment. */
+    const segmentPrefix = (claimed: string, path: string) => {
+      const c = segments(claimed);
+      const p = segments(path);
+      return c.length <= p.length && c.every((s, i) => s === p[i]);
+    };
+    fc.assert(
+      fc.property(entriesArb, fc.oneof(rawPath, fc.string({ maxLength: 20 })), (list, requestPath) => {
+        const path = normalPath(requestPath);
+        const claiming = list.filter((e) => segmentPrefix(e.path, path));
+        const best = mostSpecific(list, requestPath);
+        if (best === "ambiguous") {
+          // Only a path some reading can disagree on (escapes, dots, backslashes, …) is ambiguous.
+          expect(requestPath).toMatch(/[^A-Za-z0-9\-_/~!$&'()*+,=:@]/);
+          return;
+        }
+        if (claiming.length === 0) {
+          expect(best).toBeUndefined();
+          return;
+        }
+        expect(best).toBeDefined();
+        expect(list).toContain(best);
+        expect(segmentPrefix(best!.path, path)).toBe(true);
+        for (const e of claiming) expect(segments(e.path).length).toBeLessThanOrEqual(segments(best!.path).length);
+      }),
+    );
+  });
+
+  it("never answers ambiguous for a path of plain letters, digits and slashes (property)", () => {
+    const segment = fc.constantFrom("a", "A", "b", "ab", "admin", "Admin", "c", "");
+    const plain = fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join("/")}`);
+    const entriesArb = fc.array(plain.map((p) => ({ path: normalPath(p) })), { maxLength: 6 });
+    fc.assert(fc.property(entriesArb, plain, (list, requestPath) => mostSpecific(list, requestPath) !== "ambiguous"));
+  });
+});
