@@ -42,6 +42,8 @@ const READINGS: Reading[] = [
   { ...PLAIN, windows: true },
   { ...PLAIN, decodes: 2 },
   { ...PLAIN, unicode: true },
+  // An origin may do several of these at once.
+  { decodeSlashes: true, decodes: 2, matrix: true, windows: true, unicode: true },
 ];
 
 const decode = (text: string) => {

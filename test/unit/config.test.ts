@@ -23,10 +23,12 @@ describe("configOf", () => {
     expect(config.gateway).toEqual({ origins: new Map(), fallback: "https://origin.example/base", accountId: "a".repeat(32) });
     const mapped = configOf(env({ ORIGINS: '{"App.Example.com": "https://app-origin.example", "b.example.com:8443": "self"}' })).gateway!;
     expect([...mapped.origins]).toEqual([
-      ["app.example.com", "https://app-origin.example"],
-      ["b.example.com:8443", "self"],
+      ["app.example.com", { origin: "https://app-origin.example" }],
+      ["b.example.com:8443", { origin: "self" }],
     ]);
     expect(mapped.fallback).toBeUndefined();
+    const pinned = configOf(env({ ORIGINS: JSON.stringify({ "p.example.com": { origin: "self", account_id: "B".repeat(32) } }) })).gateway!;
+    expect(pinned.origins.get("p.example.com")).toEqual({ origin: "self", accountId: "b".repeat(32) });
     expect(config).toMatchObject({ serviceAuthHeader: "X-Svc", benchMetrics: true, jwtTtlSeconds: 300 });
   });
 
@@ -40,6 +42,7 @@ describe("configOf", () => {
       [{ ORIGINS: "not json" }, /ORIGINS must be a JSON object of hosts to origin URLs/],
       [{ ORIGINS: '["https://x.example"]' }, /ORIGINS/],
       [{ ORIGINS: '{"x.example": "ftp://y.example"}' }, /ORIGINS must map each host to an http\(s\) URL or "self"/],
+      [{ ORIGINS: '{"x.example": {"origin": "https://y.example", "account_id": "nope"}}' }, /ORIGINS/],
       [{ ORIGINS: '{"bad host/path": "https://y.example"}' }, /ORIGINS must have host names/],
       [{ SERVICE_AUTH_HEADER: "Bad Header" }, /SERVICE_AUTH_HEADER must be a header name/],
       [{ BENCH_METRICS: "yes" }, /BENCH_METRICS must be true or false/],
