@@ -13,6 +13,7 @@
 // Exits non-zero when the Worker logged any error during the run (after writing the results).
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { createServer, request as httpRequest } from "node:http";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import autocannon from "autocannon";
@@ -24,13 +25,14 @@ const outIndex = argv.indexOf("--out");
 const out = outIndex >= 0 ? argv[outIndex + 1] : join(root, "bench", "results.json");
 const updateDoc = argv.includes("--update-doc");
 
-// 8 scenarios × 3 rounds × (warm-up + measured seconds): about 60 s of load with --quick, 240 s in
+// 9 scenarios × 3 rounds × (warm-up + measured seconds): about 70 s of load with --quick, 270 s in
 // a full run, plus seeding and start-up.
 const settings = quick
   ? { rounds: 3, seconds: 2, warmup: 0.5, connections: 16, bigOrgKeys: 10_000 }
   : { rounds: 3, seconds: 8, warmup: 2, connections: 16, bigOrgKeys: 100_000 };
 const ADMIN_TOKEN = `bench-${randomUUID()}`;
 const log = (...args) => console.error("[bench]", ...args);
+const GATEWAY_HOST = "gateway.bench.test";
 
 /** Seeds an org, its owner and `count` API keys straight into local D1 (one statement, generated rows). */
 function seedOrg(stateDir, n, name, count) {
@@ -204,18 +206,41 @@ async function perRequest(baseUrl, path, headers) {
   let doCalls = 0;
   const ms = { d1: 0, do: 0, total: 0 };
   // One request first, whose once-a-minute last-used write may be due; then let that write land.
-  await fetch(`${baseUrl}${path}`, { headers }).then((r) => r.arrayBuffer());
+  await get(baseUrl, path, headers);
   await new Promise((r) => setTimeout(r, 200));
   for (let i = 0; i < SAMPLES; i++) {
-    const res = await fetch(`${baseUrl}${path}`, { headers });
-    if (!res.ok) throw new Error(`metrics sample of ${path}: ${res.status}`);
-    await res.arrayBuffer();
-    d1Queries = Math.max(d1Queries, Number(res.headers.get("x-bench-d1-queries")));
-    doCalls = Math.max(doCalls, Number(res.headers.get("x-bench-do-calls")));
+    const res = await get(baseUrl, path, headers);
+    if (res.status !== 200) throw new Error(`metrics sample of ${path}: ${res.status}`);
+    d1Queries = Math.max(d1Queries, Number(res.headers["x-bench-d1-queries"]));
+    doCalls = Math.max(doCalls, Number(res.headers["x-bench-do-calls"]));
     // Server-Timing: time spent waiting on D1 and on the Durable Object, and in the whole handler.
-    for (const [, name, dur] of res.headers.get("server-timing").matchAll(/(\w+);dur=([\d.]+)/g)) ms[name] += Number(dur) / SAMPLES;
+    for (const [, name, dur] of res.headers["server-timing"].matchAll(/(\w+);dur=([\d.]+)/g)) ms[name] += Number(dur) / SAMPLES;
   }
   return { d1_queries: d1Queries, do_calls: doCalls, ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v, 3)])) };
+}
+
+/** One GET with node:http (which, unlike fetch, sends a `Host` header of our choosing: the gateway's hosts). */
+function get(baseUrl, path, headers = {}) {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The origin behind the gateway scenario: a fixed small answer, kept as cheap as Node allows. */
+async function startOrigin() {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
+    res.end("ok");
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 // ---- Output -------------------------------------------------------------------------------------
@@ -283,6 +308,8 @@ function markdown(results) {
     "|---|---:|---|---|",
     `| verify_access_token_vs_ceiling | ${r.verify_access_token_vs_ceiling} | ≥ 0.9 | ${yes(r.verify_access_token_vs_ceiling >= 0.9)} |`,
     `| verify_api_key_vs_ceiling | ${r.verify_api_key_vs_ceiling} | ≥ 0.9 | ${yes(r.verify_api_key_vs_ceiling >= 0.9)} |`,
+    `| gateway_app_policy_vs_verify_access_token | ${r.gateway_app_policy_vs_verify_access_token} | ≥ 0.9 | ${yes(r.gateway_app_policy_vs_verify_access_token >= 0.9)} |`,
+    `| D1 statements / DO calls per steady gateway request (vs verification's) | ${pr.by_route.gateway_app_policy.d1_queries} / ${pr.by_route.gateway_app_policy.do_calls} | ${pr.by_route.verify_access_token.d1_queries} / ${pr.by_route.verify_access_token.do_calls} | ${yes(pr.by_route.gateway_app_policy.d1_queries <= pr.by_route.verify_access_token.d1_queries && pr.by_route.gateway_app_policy.do_calls === pr.by_route.verify_access_token.do_calls)} |`,
     `| CPU per authentication − ceiling's, access token (ms) | ${c.verify_access_token} | within 0.5 ms of the ceiling's | ${yes(c.verify_access_token <= 0.5)} |`,
     `| CPU per authentication − ceiling's, API key (ms) | ${c.verify_api_key} | within 0.5 ms of the ceiling's | ${yes(c.verify_api_key <= 0.5)} |`,
     `| D1 statements / DO calls per steady authenticated request | ${pr.d1_queries} / ${pr.do_calls} | 0 / 1 | ${yes(pr.d1_queries === 0 && pr.do_calls === 1)} |`,
@@ -316,6 +343,7 @@ async function main() {
   log(`seeded 1k and ${settings.bigOrgKeys} keys in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const origin = await startOrigin();
   const worker = await startWorker({
     stateDir,
     // Request logging to the console halves wrangler dev's throughput; the bench does not need it.
@@ -329,6 +357,8 @@ async function main() {
       RATE_LIMIT_REQUESTS: "1000000000",
       // Counts D1 statements and DO calls, and serves the ceiling route.
       BENCH_METRICS: "1",
+      // The gateway scenario's host, protected by an Access application.
+      ORIGINS: JSON.stringify({ [GATEWAY_HOST]: origin.url }),
     },
   });
   const { baseUrl } = worker;
@@ -360,6 +390,30 @@ async function main() {
     let next = 0;
 
     const accessHeaders = { "CF-Access-Client-Id": verifier.client_id, "CF-Access-Client-Secret": verifier.client_secret };
+    // An application with two policies of a few rules each; the verifier is admitted by the second,
+    // so every request evaluates both (first without, then with its token).
+    const other = (await createToken("other")).result;
+    const appsUrl = `${baseUrl}/client/v4/accounts/${main.org.account_id}/access/apps`;
+    await fetch(appsUrl, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({
+        type: "self_hosted",
+        name: "bench gateway",
+        domain: GATEWAY_HOST,
+        policies: [
+          { name: "office bypass", decision: "bypass", include: [{ ip: { ip: "203.0.113.0/24" } }, { ip: { ip: "2001:db8::/32" } }], require: [{ ip: { ip: "203.0.113.0/25" } }] },
+          {
+            name: "callers",
+            decision: "non_identity",
+            include: [{ service_token: { token_id: other.id } }, { service_token: { token_id: verifier.id } }],
+            require: [{ any_valid_service_token: {} }],
+            exclude: [{ ip: { ip: "198.51.100.0/24" } }],
+          },
+        ],
+      }),
+    }).then(json);
+    const gatewayHeaders = { ...accessHeaders, Host: GATEWAY_HOST };
     const bearerHeaders = { Authorization: `Bearer ${key}` };
     const bigName = quick ? "list_api_keys_10k" : "list_api_keys_100k";
     const scenarios = [
@@ -368,6 +422,8 @@ async function main() {
       ["ceiling", { path: "/__bench/ceiling", headers: bearerHeaders }],
       ["verify_access_token", { path: "/cdn-cgi/access/get-identity", headers: accessHeaders }],
       ["verify_api_key", { path: "/cdn-cgi/access/get-identity", headers: bearerHeaders }],
+      // Through the gateway: the application's policies decide, then the origin answers.
+      ["gateway_app_policy", { path: "/orders/42", headers: gatewayHeaders }],
       ["create_api_key", { method: "POST", path: "/v1/api_key", headers: auth, body: JSON.stringify({ name: "bench" }) }],
       ["list_api_keys_1k", { path: "/v1/api_key?limit=100", headers: { Authorization: `Bearer ${smallKey}` } }],
       [bigName, { path: "/v1/api_key?limit=100", headers: { Authorization: `Bearer ${bigKey}` } }],
@@ -404,6 +460,7 @@ async function main() {
       verify_access_token: await perRequest(baseUrl, "/cdn-cgi/access/get-identity", accessHeaders),
       verify_api_key: await perRequest(baseUrl, "/cdn-cgi/access/get-identity", bearerHeaders),
       ceiling: await perRequest(baseUrl, "/__bench/ceiling", bearerHeaders),
+      gateway_app_policy: await perRequest(baseUrl, "/orders/42", gatewayHeaders),
     };
     const allErrorLines = errorLines(worker.log().slice(logStart));
     Object.assign(results, {
@@ -411,6 +468,7 @@ async function main() {
       ratios: {
         verify_access_token_vs_ceiling: round(s.verify_access_token.rps / s.ceiling.rps, 3),
         verify_api_key_vs_ceiling: round(s.verify_api_key.rps / s.ceiling.rps, 3),
+        gateway_app_policy_vs_verify_access_token: round(s.gateway_app_policy.rps / s.verify_access_token.rps, 3),
         ceiling_vs_noop: round(s.ceiling.rps / s.noop.rps, 3),
         verify_access_token_vs_noop: round(s.verify_access_token.rps / s.noop.rps, 3),
         verify_api_key_vs_noop: round(s.verify_api_key.rps / s.noop.rps, 3),
@@ -468,6 +526,7 @@ async function main() {
     }
   } finally {
     await worker.stop();
+    await origin.close();
   }
   if (failed) process.exitCode = 1;
 }
