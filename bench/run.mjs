@@ -12,8 +12,8 @@
 // results.json and an SVG chart, prints a markdown table, and stops everything it started.
 // Exits non-zero when the Worker logged any error during the run (after writing the results).
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { createServer, request as httpRequest } from "node:http";
+import { execFileSync, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import autocannon from "autocannon";
@@ -232,15 +232,14 @@ function get(baseUrl, path, headers = {}) {
   });
 }
 
-/** The origin behind the gateway scenario: a fixed small answer, kept as cheap as Node allows. */
+/** The origin behind the gateway scenario (bench/origin.mjs), in a process of its own. */
 async function startOrigin() {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
-    res.end("ok");
+  const child = spawn(process.execPath, [join(root, "bench", "origin.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", (d) => resolve(Number(String(d).trim())));
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, close: async () => child.kill() };
 }
 
 // ---- Output -------------------------------------------------------------------------------------
