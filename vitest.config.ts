@@ -25,6 +25,10 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test-admin-token",
                   TOKEN_PEPPER: "test-pepper-0123456789abcdef",
                   JWT_PRIVATE_KEY: generateSigningJwk(),
+                  WEBHOOK_ENCRYPTION_KEY: "test-webhook-key-0123456789abcdef",
+                  // Receivers run on 127.0.0.1 over http; retries come after 1 s, twice (3 attempts in all).
+                  WEBHOOK_ALLOW_INSECURE: "true",
+                  WEBHOOK_RETRY_SCHEDULE: "1,1",
                 },
               },
             }),

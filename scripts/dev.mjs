@@ -35,6 +35,8 @@ const childEnv = {
 const LOCAL_SECRETS = {
   ADMIN_TOKEN: () => randomBytes(24).toString("base64url"),
   TOKEN_PEPPER: () => randomBytes(32).toString("base64url"),
+  // Webhook signing secrets are sealed under this key (src/core/secret-box.ts).
+  WEBHOOK_ENCRYPTION_KEY: () => randomBytes(32).toString("base64url"),
 };
 
 /**
@@ -192,7 +194,12 @@ const autoBootstrap = !remote && !/^(1|true|yes)$/i.test(process.env.EDGEKEYS_DE
 const before = autoBootstrap ? localOrgs() : null;
 await quietOffline();
 
-const child = spawn(wrangler, ["dev", ...args], { cwd: root, stdio: "inherit", env: childEnv });
+// Locally, webhooks may target http and loopback receivers, and the cron fires on request
+// (`/__scheduled?cron=...`, see README "Lifecycle"); a --var given on the command line wins.
+const localDefaults = [];
+if (!remote && varOverride("WEBHOOK_ALLOW_INSECURE") === undefined) localDefaults.push("--var", "WEBHOOK_ALLOW_INSECURE:true");
+if (!remote && !args.includes("--test-scheduled")) localDefaults.push("--test-scheduled");
+const child = spawn(wrangler, ["dev", ...args, ...localDefaults], { cwd: root, stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

@@ -19,6 +19,7 @@ import { DOCS_ASSETS, docsPage } from "./http/docs-page";
 import { instrumented, metricsHeaders, newCounts } from "./http/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { configOf } from "./config";
+import { dispatchDue } from "./lifecycle/dispatch";
 import { servicesFor } from "./services";
 import { adminSurface } from "./surfaces/admin/router";
 import { braintrustSurface } from "./surfaces/braintrust/router";
@@ -54,15 +55,21 @@ export function createApp() {
   // Only the routes that need storage build services (a missing TOKEN_PEPPER must not break /docs or 404s).
   const withServices = createMiddleware<AppEnv>(async (c, next) => {
     const audit = new AuditContext(c.get("requestId"), clientIp(c));
+    // A write may have put lifecycle events in the outbox (migration 0008): they go to the queue after the response.
+    const dispatch = () => {
+      if (audit.built > 0 && c.env.WEBHOOK_QUEUE) c.executionCtx.waitUntil(dispatchDue(c.env).catch((err) => console.error(`webhook dispatch: ${String(err)}`)));
+    };
     if (!configOf(c.env).benchMetrics) {
       c.set("services", servicesFor(c.env, audit));
-      return next();
+      await next();
+      return dispatch();
     }
     const counts = newCounts();
     const start = performance.now();
     c.set("services", servicesFor(instrumented(c.env, counts), audit));
     await next();
     for (const [name, value] of Object.entries(metricsHeaders(counts, performance.now() - start))) c.header(name, value);
+    dispatch();
   });
   // The fallback (the gateway in gateway mode) with the services the surfaces get.
   const fallback = SURFACES.find((s) => s.fallback)?.fallback;

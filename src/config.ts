@@ -11,6 +11,7 @@ import { DomainError } from "./core/errors";
 import { type PepperConfig, peppersFromEnv } from "./core/hashing";
 import type { Env } from "./env";
 import { type Policy, policyItem } from "./ratelimit/token-bucket";
+import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, parseNumberList } from "./core/lifecycle";
 
 const positiveInt = (fallback: number) =>
   z
@@ -29,6 +30,19 @@ const ACCOUNT_ID = z
   .string()
   .regex(/^[0-9a-fA-F]{32}$/, "must be 32 hex characters")
   .transform((v) => v.toLowerCase());
+
+/** A comma-separated list of positive integers (`30,7,1`). */
+const numberList = z
+  .string()
+  .transform((text, ctx) => {
+    const list = parseNumberList(text);
+    if (typeof list === "string") {
+      ctx.addIssue({ code: "custom", message: list });
+      return z.NEVER;
+    }
+    return list;
+  })
+  .optional();
 
 const flag = z.enum(["true", "false", "1", "0"], "must be true or false").optional();
 
@@ -67,6 +81,16 @@ const VarsSchema = z.object({
     .optional(),
   GATEWAY_ACCOUNT_ID: ACCOUNT_ID.optional(),
   BENCH_METRICS: flag,
+  WEBHOOK_ALLOW_INSECURE: flag,
+  WEBHOOK_RETRY_SCHEDULE: numberList,
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt(15),
+  EXPIRY_WARNING_DAYS: numberList,
+  INACTIVE_AFTER_DAYS: z
+    .string()
+    .regex(/^[1-9][0-9]{0,4}$/, "must be a positive integer")
+    .transform(Number)
+    .optional(),
+  INACTIVE_DISABLE: z.enum(["true", "false", "dry-run"], "must be true, false or dry-run").optional(),
 });
 
 type Vars = z.infer<typeof VarsSchema>;
@@ -91,6 +115,20 @@ export interface Config {
   /** Gateway mode: on when ORIGIN_URL or ORIGINS is set. */
   gateway: Gateway | null;
   benchMetrics: boolean;
+  /** Lifecycle events and webhook delivery. */
+  lifecycle: {
+    /** Days before `expires_at` at which `credential.expiring` is sent (EXPIRY_WARNING_DAYS, default 30,7,1). */
+    warningDays: number[];
+    /** INACTIVE_AFTER_DAYS: `credential.inactive` after this many days unused; null: off. */
+    inactiveAfterDays: number | null;
+    /** INACTIVE_DISABLE: also disable idle Access tokens ("on"), only say so ("dry-run"), or neither. */
+    inactiveDisable: "on" | "off" | "dry-run";
+    /** Seconds between delivery attempts (WEBHOOK_RETRY_SCHEDULE, default Standard Webhooks'). */
+    retrySchedule: number[];
+    /** WEBHOOK_ALLOW_INSECURE: http and private targets allowed (local development only). */
+    allowInsecure: boolean;
+    timeoutMs: number;
+  };
   /** The peppers; throws `misconfigured` when TOKEN_PEPPER is missing or short. */
   peppers(): PepperConfig;
 }
@@ -139,6 +177,14 @@ function build(env: Env, vars: Vars): Config {
         ? { origins: new Map(Object.entries(vars.ORIGINS ?? {})), fallback: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID }
         : null,
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
+    lifecycle: {
+      warningDays: vars.EXPIRY_WARNING_DAYS ?? DEFAULT_WARNING_DAYS,
+      inactiveAfterDays: vars.INACTIVE_AFTER_DAYS ?? null,
+      inactiveDisable: vars.INACTIVE_DISABLE === "true" ? "on" : vars.INACTIVE_DISABLE === "dry-run" ? "dry-run" : "off",
+      retrySchedule: vars.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE,
+      allowInsecure: vars.WEBHOOK_ALLOW_INSECURE === "1" || vars.WEBHOOK_ALLOW_INSECURE === "true",
+      timeoutMs: vars.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    },
     // The pepper's own rules live with the hashing (core/hashing.ts).
     peppers: () => (peppers ??= peppersFromEnv(env)),
   };

@@ -50,4 +50,22 @@ export interface Env {
   GATEWAY_ACCOUNT_ID?: string;
   /** "1" in benchmark runs: report D1 statements and DO calls per request in response headers. */
   BENCH_METRICS?: string;
+  /** Webhook deliveries, one message per attempt (src/lifecycle/deliver.ts consumes it). */
+  WEBHOOK_QUEUE?: Queue<{ delivery: string }>;
+  /** Deliveries whose retries are spent. */
+  WEBHOOK_DLQ?: Queue<{ delivery: string }>;
+  /** Key material (at least 16 characters) that webhook signing secrets are sealed under. */
+  WEBHOOK_ENCRYPTION_KEY?: string;
+  /** "true": webhook targets may be http, loopback or private (local development only). */
+  WEBHOOK_ALLOW_INSECURE?: string;
+  /** Seconds between delivery attempts, comma-separated (default 5,300,1800,7200,18000,36000,50400,72000,86400). */
+  WEBHOOK_RETRY_SCHEDULE?: string;
+  /** Seconds a delivery attempt may take (default 15). */
+  WEBHOOK_TIMEOUT_SECONDS?: string;
+  /** Days before expiry at which `credential.expiring` is sent (default 30,7,1). */
+  EXPIRY_WARNING_DAYS?: string;
+  /** `credential.inactive` after this many days unused (off when unset). */
+  INACTIVE_AFTER_DAYS?: string;
+  /** "true": idle Access service tokens are disabled too; "dry-run": only reported. */
+  INACTIVE_DISABLE?: string;
 }

@@ -1,8 +1,26 @@
-/** Worker entry point: the HTTP app, and the RPC entrypoint for service bindings. */
+/** Worker entry point: the HTTP app, the cron and queue handlers, and the RPC entrypoint for service bindings. */
 import { createApp } from "./app";
+import type { Env } from "./env";
+import { consume } from "./lifecycle/deliver";
+import type { DeliveryMessage } from "./lifecycle/dispatch";
+import { runLifecycle } from "./lifecycle/scheduled";
 
 export { CredentialObject } from "./auth/credential-object";
 export { RateLimiter } from "./ratelimit/rate-limiter-object";
 export { AuthService } from "./rpc/auth-service";
 
-export default createApp();
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  /** The Cron Trigger (wrangler.toml): lifecycle notices, then the deliveries due. */
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(
+      runLifecycle(env, controller.scheduledTime).then((report) => console.log(`lifecycle ${controller.cron}: ${JSON.stringify(report)}`)),
+    );
+  },
+  /** The webhook queue and its dead-letter queue. */
+  async queue(batch, env) {
+    await consume(batch, env);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

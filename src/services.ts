@@ -19,6 +19,9 @@ import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1AccessAppStore } from "./db/access-apps";
 import { D1Repository } from "./db/d1-repository";
+import { D1WebhookStore } from "./db/webhooks";
+import { SecretBox } from "./core/secret-box";
+import { WebhookService } from "./core/webhooks";
 import type { Env } from "./env";
 
 export interface Services {
@@ -30,6 +33,7 @@ export interface Services {
   accessTokens: AccessTokenService;
   accessApps: AccessAppService;
   accessPolicies: AccessPolicyService;
+  webhooks: WebhookService;
   /** The authentication pipeline of every door. */
   auth: Authenticator;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
@@ -89,6 +93,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessTokens: new AccessTokenService(repo, hasher, homes, audit),
       accessApps,
       accessPolicies: new AccessPolicyService(appStore, accessApps, forget, audit),
+      webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(env.WEBHOOK_ENCRYPTION_KEY), config.lifecycle.allowInsecure, audit),
     };
     return core;
   };
@@ -115,6 +120,9 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     },
     get accessPolicies() {
       return build().accessPolicies;
+    },
+    get webhooks() {
+      return build().webhooks;
     },
     signer: () => signerOf(env),
   };

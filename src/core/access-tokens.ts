@@ -91,7 +91,7 @@ export class AccessTokenService {
   /** One page (1-based) of the org's tokens, oldest first, and how many match in all. */
   async list(
     acting: Acting,
-    filter: { name?: string; search?: string; page: number; perPage: number },
+    filter: { name?: string; search?: string; expiresBefore?: number; page: number; perPage: number },
   ): Promise<{ items: Credential[]; total: number }> {
     const orgId = this.authorize(acting);
     const query: CredentialListQuery = {
@@ -99,6 +99,7 @@ export class AccessTokenService {
       orgId,
       name: filter.name,
       search: filter.search,
+      expiresBefore: filter.expiresBefore,
       oldestFirst: true,
       offset: (filter.page - 1) * filter.perPage,
       limit: filter.perPage,

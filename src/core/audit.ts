@@ -29,11 +29,15 @@ export const AUDIT_ACTIONS = [
   "access_policy.update",
   "access_policy.delete",
   "access_policy.unlink",
+  "webhook.create",
+  "webhook.delete",
+  "webhook.rotate_secret",
+  "webhook.disable",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGETS = ["org", "principal", ...CREDENTIAL_KIND_NAMES, "access_app", "access_policy"] as const;
+export const AUDIT_TARGETS = ["org", "principal", ...CREDENTIAL_KIND_NAMES, "access_app", "access_policy", "webhook"] as const;
 
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
@@ -58,6 +62,8 @@ export interface AuditEvent {
  */
 export class AuditContext {
   actor: { principalId: string | null; credentialId: string | null } = { principalId: null, credentialId: null };
+  /** How many events this request built: a request that built none wrote nothing that could raise a webhook. */
+  built = 0;
 
   constructor(
     readonly requestId: string | null = null,
@@ -72,6 +78,7 @@ export class AuditContext {
     changes: Record<string, unknown> = {},
     at = Date.now(),
   ): AuditEvent {
+    this.built++;
     return {
       id: uuidv7(at),
       orgId,

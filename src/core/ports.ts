@@ -52,6 +52,8 @@ export interface CredentialListQuery {
   ids?: string[];
   /** Case-insensitive substring of the name. */
   search?: string;
+  /** Only credentials with an expiry before this time (ms). */
+  expiresBefore?: number;
   /** Keyset cursors on the (time-ordered) id; at most one of the two. */
   startingAfter?: string;
   endingBefore?: string;

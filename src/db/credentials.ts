@@ -68,6 +68,7 @@ function listFilter(p: Params, q: CredentialListQuery, withCursors: boolean): st
   if (q.name !== undefined) where.push(`c.name = ${p.add(q.name)}`);
   if (q.search !== undefined) where.push(`c.name_folded LIKE ${p.add(likeSubstring(foldName(q.search)))} ESCAPE '\\'`);
   if (q.ids) where.push(`c.id IN (${p.list(q.ids)})`);
+  if (q.expiresBefore !== undefined) where.push(`c.expires_at IS NOT NULL AND c.expires_at < ${p.add(q.expiresBefore)}`);
   if (withCursors && q.startingAfter !== undefined) where.push(`c.id < ${p.add(q.startingAfter)}`);
   if (withCursors && q.endingBefore !== undefined) where.push(`c.id > ${p.add(q.endingBefore)}`);
   return where.join(" AND ");

@@ -10,12 +10,53 @@ import type { TestProject } from "vitest/node";
 export default async function setup(project: TestProject) {
   const origin = await echoServer("echo");
   const canary = await echoServer("canary");
+  const receiver = await webhookReceiver();
   project.provide("originUrl" as never, origin.url as never);
   project.provide("canaryUrl" as never, canary.url as never);
+  project.provide("receiverUrl" as never, receiver.url as never);
   return async () => {
     await origin.close();
     await canary.close();
+    await receiver.close();
   };
+}
+
+/**
+ * A webhook receiver for the lifecycle tests. `POST /<box>` records the delivery (headers and raw
+ * body) and answers 204, or, for the first `?fail=N` attempts of each `webhook-id`, 500 (with
+ * `&status=S` another status, `&retry_after=T` a Retry-After). `GET /<box>` answers what the box
+ * received, oldest first. Boxes are any path: each test uses its own.
+ */
+async function webhookReceiver() {
+  const boxes = new Map<string, { headers: Record<string, string | string[] | undefined>; body: string; status: number }[]>();
+  const seen = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://receiver");
+    const box = url.pathname;
+    if (req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(boxes.get(box) ?? []));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const id = `${box} ${req.headers["webhook-id"]}`;
+      const attempt = (seen.get(id) ?? 0) + 1;
+      seen.set(id, attempt);
+      const failing = attempt <= Number(url.searchParams.get("fail") ?? 0);
+      const status = failing ? Number(url.searchParams.get("status") ?? 500) : 204;
+      const list = boxes.get(box) ?? [];
+      list.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), status });
+      boxes.set(box, list);
+      const retryAfter = url.searchParams.get("retry_after");
+      res.writeHead(status, failing && retryAfter ? { "retry-after": retryAfter } : {});
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 async function echoServer(name: string) {

@@ -33,6 +33,14 @@ export const listParams = {
     }),
 };
 
+/** An edgekeys extension on the credential lists: only credentials that expire before this time. */
+export const expiresBeforeParam = {
+  expires_before: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "edgekeys extension: only credentials with an expiry before this time (RFC 3339), e.g. to find those about to expire" }),
+};
+
 /** Refuses both cursors at once (applied with `superRefine` on the query object). */
 export function oneCursor(q: { starting_after?: string; ending_before?: string }, ctx: z.RefinementCtx) {
   if (q.starting_after !== undefined && q.ending_before !== undefined) {

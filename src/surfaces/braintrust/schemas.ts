@@ -56,6 +56,7 @@ export const ServiceTokenSchema = z
     service_account_name: z.string().nullable().openapi({ description: "The service account name" }),
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the token stops working; null for never" }),
+    last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
   })
   .openapi("ServiceToken");
 

@@ -23,6 +23,7 @@ export const ApiKeySchema = z
     user_family_name: z.string().nullable().openapi({ description: "Family name of the user" }),
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the key stops working; null for never" }),
+    last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
   })
   .openapi("ApiKey");
 
@@ -46,6 +47,7 @@ export const credentialFields = (c: Credential) => ({
   preview_name: c.preview,
   org_id: c.orgId,
   expires_at: isoOrNull(c.expiresAt),
+  last_used_at: isoOrNull(c.lastUsedAt),
 });
 
 export function apiKeyToWire({ credential, owner }: OwnedCredential): ApiKey {

@@ -128,6 +128,7 @@ export class MemoryCredentialStore implements CredentialStore {
         (q.name === undefined || c.name === q.name) &&
         (q.search === undefined || asciiLower(c.name).includes(asciiLower(q.search))) &&
         (q.ids === undefined || q.ids.includes(c.id)) &&
+        (q.expiresBefore === undefined || (c.expiresAt !== null && c.expiresAt < q.expiresBefore)) &&
         (!withCursors || q.startingAfter === undefined || c.id < q.startingAfter) &&
         (!withCursors || q.endingBefore === undefined || c.id > q.endingBefore),
     );

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
-import { listParams, oneCursor, pageSize } from "../pagination";
+import { expiresBeforeParam, listParams, oneCursor, pageSize } from "../pagination";
 import { ApiKeySchema, errorResponses, listOf } from "../schemas";
 import { apiKeyToWire } from "../wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
@@ -8,6 +8,7 @@ import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 const ListApiKeysQuery = z
   .object({
     ...listParams,
+    ...expiresBeforeParam,
     api_key_name: z.string().optional().openapi({ description: "Name of the api_key to search for (exact match)" }),
     org_name: z.string().optional().openapi({ description: "Filter search results to within a particular organization" }),
   })
@@ -49,6 +50,7 @@ export const registerListApiKeys = (app: BraintrustApp) =>
       ids: q.ids,
       startingAfter: q.starting_after,
       endingBefore: q.ending_before,
+      expiresBefore: q.expires_before === undefined ? undefined : Date.parse(q.expires_before),
       limit: pageSize(q.limit),
     });
     return c.json({ objects: page.map(apiKeyToWire) }, 200);

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BraintrustApp } from "../app-type";
-import { listParams, oneCursor, pageSize } from "../pagination";
+import { expiresBeforeParam, listParams, oneCursor, pageSize } from "../pagination";
 import { errorResponses, listOf, ServiceTokenSchema } from "../schemas";
 import { serviceTokenToWire } from "../wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
@@ -8,6 +8,7 @@ import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 const ListServiceTokensQuery = z
   .object({
     ...listParams,
+    ...expiresBeforeParam,
     service_token_name: z.string().optional().openapi({ description: "Name of the service_token to search for (exact match)" }),
     org_name: z.string().optional().openapi({ description: "The org whose tokens to list (default: the caller's credential's org)" }),
   })
@@ -47,6 +48,7 @@ export const registerListServiceTokens = (app: BraintrustApp) =>
       ids: q.ids,
       startingAfter: q.starting_after,
       endingBefore: q.ending_before,
+      expiresBefore: q.expires_before === undefined ? undefined : Date.parse(q.expires_before),
       limit: pageSize(q.limit),
     });
     return c.json({ objects: page.map(serviceTokenToWire) }, 200);

@@ -16,6 +16,10 @@ import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 const ListQuery = z.object({
   name: z.string().max(256).optional().openapi({ description: "The name of the service token (exact match)" }),
   search: z.string().max(256).optional().openapi({ description: "Substring of the name (case-insensitive)" }),
+  expires_before: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "edgekeys extension: only tokens that expire before this time (RFC 3339)" }),
   page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: "Page number of results (from 1)" }),
   per_page: z.coerce
     .number()
@@ -59,6 +63,7 @@ export const registerListServiceTokens = (app: CloudflareApp) =>
     const { items, total } = await c.var.services.accessTokens.list(c.var.account, {
       name: q.name,
       search: q.search,
+      expiresBefore: q.expires_before === undefined ? undefined : Date.parse(q.expires_before),
       page,
       perPage,
     });

@@ -24,6 +24,7 @@ describe("POST /v1/api_key", () => {
       user_family_name: "Hopper",
       org_id: b.org.id,
       expires_at: null,
+      last_used_at: null,
       key: expect.stringMatching(/^sk-[0-9A-Za-z]{61}$/),
     });
     expect(Date.parse(key.created)).toBeGreaterThanOrEqual(before - 1000);

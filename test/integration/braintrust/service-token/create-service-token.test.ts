@@ -21,6 +21,7 @@ describe("POST /v1/service_token", () => {
       service_account_name: "robot",
       org_id: o.owner.org.id,
       expires_at: null,
+      last_used_at: null,
       key: expect.stringMatching(/^bt-st-[0-9A-Za-z]{61}$/),
     });
     // as Bearer, anywhere an API key is accepted: here it creates an API key of the service account's own

@@ -1,0 +1,97 @@
+/** Webhooks and their deliveries on D1 (migration 0008); each write is one batch with its audit event. */
+import type { AuditEvent } from "../core/audit";
+import type { Delivery, Webhook, WebhookPage, WebhookStore } from "../core/webhook-ports";
+import type { LifecycleEvent } from "../core/lifecycle";
+import { insertEvent } from "./audit";
+import { auditRow } from "./rows";
+import { insertSelect, prepare } from "./sql";
+
+type Row = Record<string, unknown>;
+
+const WEBHOOK_COLUMNS =
+  "id, org_id, url, events, description, secret_enc, prev_secret_enc, prev_expires_at, failing_since, disabled_at, disabled_reason, created_at, updated_at";
+
+export const webhookFrom = (r: Row): Webhook => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  url: r.url as string,
+  events: r.events === null ? null : (JSON.parse(r.events as string) as LifecycleEvent[]),
+  description: (r.description as string | null) ?? null,
+  secretSealed: r.secret_enc as ArrayBuffer,
+  prevSecretSealed: (r.prev_secret_enc as ArrayBuffer | null) ?? null,
+  prevExpiresAt: (r.prev_expires_at as number | null) ?? null,
+  failingSince: (r.failing_since as number | null) ?? null,
+  disabledAt: (r.disabled_at as number | null) ?? null,
+  disabledReason: (r.disabled_reason as string | null) ?? null,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+});
+
+const deliveryFrom = (r: Row): Delivery => ({
+  id: r.id as string,
+  eventId: r.event_id as string,
+  type: r.type as string,
+  status: r.status as Delivery["status"],
+  attempts: r.attempts as number,
+  createdAt: r.created_at as number,
+  lastAttemptAt: (r.last_attempt_at as number | null) ?? null,
+  lastStatus: (r.last_status as number | null) ?? null,
+  lastError: (r.last_error as string | null) ?? null,
+  nextAttemptAt: r.status === "pending" ? ((r.next_attempt_at as number | null) ?? null) : null,
+});
+
+export class D1WebhookStore implements WebhookStore {
+  constructor(private readonly db: D1Database) {}
+
+  async insertWebhook(w: Webhook, event: AuditEvent): Promise<void> {
+    await this.db.batch([
+      prepare(this.db, (p) => `INSERT INTO webhooks (id, org_id, url, events, description, secret_enc, created_at, updated_at)
+          VALUES (${[w.id, w.orgId, w.url, w.events && JSON.stringify(w.events), w.description, w.secretSealed, w.createdAt, w.updatedAt].map((v) => p.add(v)).join(", ")})`),
+      insertEvent(this.db, event),
+    ]);
+  }
+
+  async getWebhook(orgId: string, id: string): Promise<Webhook | null> {
+    const row = await prepare(this.db, (p) => `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE org_id = ${p.add(orgId)} AND id = ${p.add(id)}`).first<Row>();
+    return row ? webhookFrom(row) : null;
+  }
+
+  async listWebhooks(q: WebhookPage): Promise<Webhook[]> {
+    const backwards = q.endingBefore !== undefined;
+    const { results } = await prepare(this.db, (p) => {
+      const where = [`org_id = ${p.add(q.orgId)}`];
+      if (q.startingAfter !== undefined) where.push(`id < ${p.add(q.startingAfter)}`);
+      if (q.endingBefore !== undefined) where.push(`id > ${p.add(q.endingBefore)}`);
+      return `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ${where.join(" AND ")} ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
+    }).all<Row>();
+    const page = results.map(webhookFrom);
+    return backwards ? page.reverse() : page;
+  }
+
+  async deleteWebhook(orgId: string, id: string, event: AuditEvent): Promise<boolean> {
+    const [, deleted] = await this.db.batch([
+      prepare(this.db, (p) => `${insertSelect(p, "audit_events", auditRow(event))} WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)})`),
+      prepare(this.db, (p) => `DELETE FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)}`),
+    ]);
+    return deleted!.meta.changes > 0;
+  }
+
+  async rotateSecret(orgId: string, id: string, updatedAt: number, next: Pick<Webhook, "secretSealed" | "prevSecretSealed" | "prevExpiresAt" | "updatedAt">, event: AuditEvent): Promise<boolean> {
+    const [updated] = await this.db.batch([
+      prepare(this.db, (p) => `UPDATE webhooks SET secret_enc = ${p.add(next.secretSealed)}, prev_secret_enc = ${p.add(next.prevSecretSealed)},
+          prev_expires_at = ${p.add(next.prevExpiresAt)}, updated_at = ${p.add(next.updatedAt)}
+          WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)} AND updated_at = ${p.add(updatedAt)}`),
+      insertEvent(this.db, event, "changes() = 1"),
+    ]);
+    return updated!.meta.changes > 0;
+  }
+
+  async listDeliveries(webhookId: string, limit: number, before?: string): Promise<Delivery[]> {
+    const { results } = await prepare(this.db, (p) => `SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.created_at, d.last_attempt_at,
+        d.last_status, d.last_error, d.next_attempt_at
+        FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+        WHERE d.webhook_id = ${p.add(webhookId)} ${before ? `AND d.created_at <= (SELECT created_at FROM webhook_deliveries WHERE id = ${p.add(before)}) AND d.id != ${p.add(before)}` : ""}
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(limit)}`).all<Row>();
+    return results.map(deliveryFrom);
+  }
+}
