@@ -22,7 +22,8 @@ export type RunningWorker = LocalWorker;
 export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
   const { jwk, certificate } = await signingMaterial({ alg: "RS256" });
   const signing = { JWT_PRIVATE_KEY: jwk, JWT_CERTIFICATE: certificate.trim().replaceAll("\n", "\\n") };
-  return startLocalWorker({ vars: { ADMIN_TOKEN, TOKEN_PEPPER, ...signing, ...vars } });
+  const WEBHOOK_ENCRYPTION_KEY = "e2e-webhook-key-0123456789abcdef";
+  return startLocalWorker({ vars: { ADMIN_TOKEN, TOKEN_PEPPER, WEBHOOK_ENCRYPTION_KEY, ...signing, ...vars } });
 }
 
 export default async function setup(project: TestProject) {
