@@ -71,10 +71,14 @@ export function retryDelay(attempt: number, schedule: readonly number[], retryAf
   return Math.max(scheduled, Math.min(retryAfterSeconds ?? 0, 86_400));
 }
 
+/** The three forms of an HTTP date (IMF-fixdate, RFC 850, asctime); `Date.parse` alone reads garbage such as "abc 2031" as a date. */
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?,? [\w -]+ \d{2}:\d{2}:\d{2}(?: GMT| \d{4})$/;
+
 /** `Retry-After` as seconds (delta-seconds or an HTTP date), or null. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
   if (!value) return null;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  if (!HTTP_DATE.test(value.trim())) return null;
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }

@@ -13,6 +13,7 @@
  */
 import ipaddr from "ipaddr.js";
 
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 const LOCAL_SUFFIXES = [".localhost", ".local", ".internal", ".home.arpa", ".lan", ".intranet", ".corp"];
 
 /** The problem with a webhook target URL, or null when it may be used. */
@@ -31,8 +32,11 @@ export function webhookUrlProblem(text: string, allowInsecure: boolean): string 
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   const literal = host.startsWith("[") ? host.slice(1, -1) : host;
   if (ipaddr.isValid(literal)) {
-    // Only unicast addresses of the public internet: every special range (RFC 6890) is refused.
-    return ipaddr.process(literal).range() === "unicast" ? null : "must not be a loopback, private or reserved address";
+    // Only unicast addresses of the public internet: every special range (RFC 6890) is refused, and
+    // IPv6 outside 2000::/3 (IPv4-compatible ::/96 such as [::127.0.0.1], unallocated space).
+    const address = ipaddr.process(literal);
+    const global = address.kind() === "ipv4" || (address as ipaddr.IPv6).match(GLOBAL_UNICAST_V6);
+    return global && address.range() === "unicast" ? null : "must not be a loopback, private or reserved address";
   }
   if (/^[0-9.]+$/.test(host) || /^0x/i.test(host)) return "must not be a numeric address in another notation";
   if (host === "localhost" || !host.includes(".") || LOCAL_SUFFIXES.some((s) => host.endsWith(s))) {
