@@ -71,6 +71,10 @@ describe("D1 faults at each write step", () => {
     const scopedId = app.policies[0]!.id;
     const reusable = (await cf("POST", reusablePolicies, { token: key, body: policy("bypass", [anyToken]) })).body.result;
     const linkedApp = await createApp(a, newHost(), [{ id: reusable.id, precedence: 1 }]);
+    // With a webhook, every credential write below also writes its outbox event (triggers of
+    // migration 0008): a fault anywhere must leave neither the change nor its event.
+    const hook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/edgekeys" } })).body;
+    const spareHook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/spare" } })).body;
 
     const lengths: Record<string, number> = {};
     const cases: [string, string, CallOptions][] = [
@@ -100,6 +104,9 @@ describe("D1 faults at each write step", () => {
       ["PUT", `${reusablePolicies}/${reusable.id}`, { token: key, body: policy("deny", [anyToken]) }],
       ["DELETE", `${reusablePolicies}/${reusable.id}`, { token: key }],
       ["DELETE", `${apps}/${app.id}`, { token: key }],
+      ["POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/new" } }],
+      ["POST", `/v1/webhook/${hook.id}/rotate_secret`, { token: key, body: {} }],
+      ["DELETE", `/v1/webhook/${spareHook.id}`, { token: key }],
     ];
     for (const [method, path, opts] of cases) lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
 
@@ -111,6 +118,9 @@ describe("D1 faults at each write step", () => {
     expect(appAfter.domain).toBe(app.domain);
     expect(appAfter.policies.map((p: { id: string }) => p.id)).toEqual([scopedId]);
     expect((await cf("GET", `/client/v4${reusablePolicies}/${reusable.id}`, { token: key })).body.result.app_count).toBe(1);
+    expect((await callWithEnv({}, "GET", `/v1/webhook/${spareHook.id}`, { token: key })).status).toBe(200);
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE org_id = ?").bind(a.org.id).first<{ n: number }>())!;
+    expect(n).toBe(0); // every write above failed: no event without its change
     expect(Object.values(lengths).every((n) => n >= 2)).toBe(true);
     console.info(`[faults] ${faultsInjected} faults injected over ${cases.length} writes`);
   }, 60_000);
