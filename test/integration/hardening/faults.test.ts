@@ -9,6 +9,7 @@ import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, type CallOptions, callWithEnv, dumpDatabase, unique } from "../../helpers/http";
 import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
+import { newBox } from "../../helpers/lifecycle";
 
 /** A D1 binding whose next batch gets a failing statement at position `at`. */
 function faultyDb(at: number) {
@@ -72,9 +73,10 @@ describe("D1 faults at each write step", () => {
     const reusable = (await cf("POST", reusablePolicies, { token: key, body: policy("bypass", [anyToken]) })).body.result;
     const linkedApp = await createApp(a, newHost(), [{ id: reusable.id, precedence: 1 }]);
     // With a webhook, every credential write below also writes its outbox event (triggers of
-    // migration 0008): a fault anywhere must leave neither the change nor its event.
-    const hook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/edgekeys" } })).body;
-    const spareHook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/spare" } })).body;
+    // migration 0008): a fault anywhere must leave neither the change nor its event. (Targets are
+    // the local receiver: nothing here may reach another host.)
+    const hook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: newBox() } })).body;
+    const spareHook = (await callWithEnv({}, "POST", "/v1/webhook", { token: key, body: { url: newBox() } })).body;
 
     const lengths: Record<string, number> = {};
     const cases: [string, string, CallOptions][] = [
@@ -104,7 +106,7 @@ describe("D1 faults at each write step", () => {
       ["PUT", `${reusablePolicies}/${reusable.id}`, { token: key, body: policy("deny", [anyToken]) }],
       ["DELETE", `${reusablePolicies}/${reusable.id}`, { token: key }],
       ["DELETE", `${apps}/${app.id}`, { token: key }],
-      ["POST", "/v1/webhook", { token: key, body: { url: "https://hooks.example.com/new" } }],
+      ["POST", "/v1/webhook", { token: key, body: { url: newBox() } }],
       ["POST", `/v1/webhook/${hook.id}/rotate_secret`, { token: key, body: {} }],
       ["DELETE", `/v1/webhook/${spareHook.id}`, { token: key }],
     ];
