@@ -1,5 +1,7 @@
 // Setup file of every workers test file: captures what the Worker logs, and after the file
-// checks that no secret issued during it is in any D1 table or any captured log line.
+// checks that no secret issued during it is in any D1 table or any captured log line, and that
+// no webhook delivery was attempted to a host other than 127.0.0.1 (tests talk to loopback only).
+import { env } from "cloudflare:workers";
 import { afterAll, expect } from "vitest";
 import { dumpDatabase } from "./http";
 import { issuedSecrets, logLines, secretCore } from "./secret-ledger";
@@ -13,6 +15,11 @@ for (const level of ["log", "info", "warn", "error", "debug"] as const) {
 }
 
 afterAll(async () => {
+  const { results: elsewhere } = await env.DB.prepare(
+    `SELECT DISTINCT w.url FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhooks w ON w.id = d.webhook_id
+     WHERE w.url NOT LIKE 'http://127.0.0.1:%'`,
+  ).all<{ url: string }>();
+  expect(elsewhere.map((r) => r.url), "webhook deliveries attempted outside 127.0.0.1").toEqual([]);
   if (issuedSecrets.size === 0) return;
   const dump = await dumpDatabase();
   const logs = logLines.join("\n");
