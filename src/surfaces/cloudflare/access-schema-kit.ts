@@ -7,6 +7,9 @@ import { z } from "@hono/zod-openapi";
 import { durationProblem, FOREVER } from "../../core/duration";
 import { AccountParams, DEFAULT_PER_PAGE, ErrorEnvelopeSchema, errorResponses, MAX_PER_PAGE } from "./schemas";
 
+// Paging is the Cloudflare surface's own; re-exported for the application and policy lists.
+export { pageQuery } from "./schemas";
+
 /**
  * `value` parsed with `schema`; on failure its issues are reported at `path`
  * (relative to the value being transformed) and z.NEVER is returned. A union
@@ -84,18 +87,6 @@ const uuidParam = (name: string, description: string) =>
 export const AppParams = AccountParams.extend({ app_id: uuidParam("app_id", "UUID of the Access application") });
 export const PolicyParams = AccountParams.extend({ policy_id: uuidParam("policy_id", "UUID of the Access policy") });
 export const AppPolicyParams = AppParams.extend({ policy_id: uuidParam("policy_id", "UUID of the Access policy") });
-
-/** `page` and `per_page`, with the list's own default page size. */
-export const pageQuery = (defaultPerPage: number) =>
-  z.object({
-    page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: "Page number of results (from 1)" }),
-    per_page: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: `Number of results per page (default ${defaultPerPage}, at most ${MAX_PER_PAGE})` }),
-  });
 
 export const APP_PER_PAGE = DEFAULT_PER_PAGE;
 export const REUSABLE_POLICY_PER_PAGE = 100;

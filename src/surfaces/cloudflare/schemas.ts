@@ -112,3 +112,15 @@ export const errorResponses = {
   429: errorResponse("Too many requests"),
   500: errorResponse("Server error"),
 } as const;
+
+/** `page` and `per_page`, with the list's own default page size. */
+export const pageQuery = (defaultPerPage: number) =>
+  z.object({
+    page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: "Page number of results (from 1)" }),
+    per_page: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: `Number of results per page (default ${defaultPerPage}, at most ${MAX_PER_PAGE})` }),
+  });

@@ -7,26 +7,20 @@ import {
   envelope,
   errorResponses,
   MAX_PER_PAGE,
+  pageQuery,
   ResultInfoSchema,
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
-const ListQuery = z.object({
+const ListQuery = pageQuery(DEFAULT_PER_PAGE).extend({
   name: z.string().max(256).optional().openapi({ description: "The name of the service token (exact match)" }),
   search: z.string().max(256).optional().openapi({ description: "Substring of the name (case-insensitive)" }),
   expires_before: z.iso
     .datetime({ offset: true })
     .optional()
     .openapi({ description: "edgekeys extension: only tokens that expire before this time (RFC 3339)" }),
-  page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: "Page number of results (from 1)" }),
-  per_page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .openapi({ description: `Number of results per page (default ${DEFAULT_PER_PAGE}, at most ${MAX_PER_PAGE})` }),
 });
 
 export const listServiceTokensRoute = createRoute({
