@@ -8,15 +8,20 @@ export const logLines: string[] = [];
 
 const BEARER = /(?:sk-|bt-st-)[0-9A-Za-z]{61}/g;
 const CLIENT_SECRET = /"client_secret"\s*:\s*"([0-9a-f]{64})"/g;
+/** Webhook signing secrets: `whsec_` + base64 of 32 bytes (src/core/webhook-signing.ts). */
+const WEBHOOK_SECRET = /whsec_[A-Za-z0-9+/]{43}=/g;
 
 export function rememberSecrets(responseText: string): void {
   for (const m of responseText.matchAll(BEARER)) issuedSecrets.add(m[0]);
   for (const m of responseText.matchAll(CLIENT_SECRET)) issuedSecrets.add(m[1]!);
+  for (const m of responseText.matchAll(WEBHOOK_SECRET)) issuedSecrets.add(m[0]);
 }
 
 /** The part of a secret that must never appear: the secret itself, minus public prefixes and ids. */
 export function secretCore(secret: string): string {
   if (secret.startsWith("bt-st-")) return secret.slice(6 + 22, 6 + 55);
   if (secret.startsWith("sk-")) return secret.slice(3 + 22, 3 + 55);
+  // The key material alone: a log line or column holding it without the prefix leaks it just the same.
+  if (secret.startsWith("whsec_")) return secret.slice(6);
   return secret;
 }

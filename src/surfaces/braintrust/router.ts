@@ -21,6 +21,12 @@ import { registerDeleteServiceTokenByBody } from "./service-token/delete-service
 import { registerGetServiceToken } from "./service-token/get-service-token";
 import { registerListServiceTokens } from "./service-token/list-service-tokens";
 import { registerReplaceServiceToken } from "./service-token/replace-service-token";
+import { registerCreateWebhook } from "./webhook/create-webhook";
+import { registerDeleteWebhook } from "./webhook/delete-webhook";
+import { registerGetWebhook } from "./webhook/get-webhook";
+import { registerListWebhookDeliveries } from "./webhook/list-webhook-deliveries";
+import { registerListWebhooks } from "./webhook/list-webhooks";
+import { registerRotateWebhookSecret } from "./webhook/rotate-webhook-secret";
 
 import { renderBraintrustError } from "./errors";
 import type { BraintrustApp } from "./app-type";
@@ -56,6 +62,12 @@ export function braintrustRouter(): BraintrustApp {
   registerDeleteServiceTokenByBody(app);
   registerPatchOrganizationMembers(app);
   registerListAuditEvents(app);
+  registerCreateWebhook(app);
+  registerListWebhooks(app);
+  registerGetWebhook(app);
+  registerDeleteWebhook(app);
+  registerRotateWebhookSecret(app);
+  registerListWebhookDeliveries(app);
   return app;
 }
 

@@ -12,6 +12,7 @@ import { createServiceAccount } from "../../helpers/braintrust";
 import { account, createToken } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, call } from "../../helpers/http";
 import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
+import { createWebhook, newBox } from "../../helpers/lifecycle";
 
 const RUNS_PER_ROUTE = 40;
 
@@ -31,7 +32,9 @@ beforeAll(async () => {
   const sa = await createServiceAccount(owner.key, { token_name: "t" });
   const token = await createToken(owner);
   const app = await createApp(owner, newHost(), [policy("non_identity", [anyToken])]);
-  validIds.push(owner.api_key.id, sa.id, token.id, owner.org.account_id, app.id, app.policies[0]!.id);
+  // to the local receiver: a generated request that creates a credential raises an event for it
+  const webhook = await createWebhook(owner.key, newBox());
+  validIds.push(owner.api_key.id, sa.id, token.id, owner.org.account_id, app.id, app.policies[0]!.id, webhook.id);
   const doc = (await call("GET", "/openapi.json")).body;
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
@@ -43,7 +46,7 @@ beforeAll(async () => {
 
 /** Counts of every table: a refused request must leave them as they were. */
 async function fingerprint(): Promise<string> {
-  const tables = ["orgs", "principals", "memberships", "credentials", "audit_events", "access_apps", "access_app_routes", "access_policies", "access_app_policies"];
+  const tables = ["orgs", "principals", "memberships", "credentials", "audit_events", "access_apps", "access_app_routes", "access_policies", "access_app_policies", "webhooks", "webhook_events", "webhook_deliveries"];
   const counts = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t}`)));
   return counts.map((r) => (r.results[0] as { n: number }).n).join(",");
 }
@@ -68,7 +71,7 @@ const text = fc.oneof(
 );
 const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at", "type", "domain", "destinations", "self_hosted_domains", "policies", "decision", "include", "require", "exclude", "precedence", "session_duration"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
+  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at", "type", "domain", "destinations", "self_hosted_domains", "policies", "decision", "include", "require", "exclude", "precedence", "session_duration", "url", "events", "description", "grace_period_seconds"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
   fc.integer({ min: 2000, max: 20000 }).map((depth) => "[".repeat(depth) + "]".repeat(depth)),
 );
 

@@ -12,6 +12,7 @@ import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken } from "../../helpers/cloudflare";
 import { call, MISSING } from "../../helpers/http";
 import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
+import { createWebhook, newBox } from "../../helpers/lifecycle";
 
 interface Operation {
   method: string;
@@ -35,11 +36,13 @@ let B: Awaited<ReturnType<typeof account>> & {
   appAud: string;
   appPolicyId: string;
   reusablePolicyId: string;
+  webhookId: string;
+  webhookUrl: string;
 };
 let operations: Operation[] = [];
 
 /** Everything of B's that must never show up in an answer to A. */
-const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName, B.appHost, B.appAud, "b-policy-name"];
+const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName, B.appHost, B.appAud, "b-policy-name", B.webhookUrl, "b-webhook-description"];
 
 async function snapshotOfB(): Promise<string> {
   const tables = [
@@ -48,6 +51,7 @@ async function snapshotOfB(): Promise<string> {
     ["audit_events", "org_id"],
     ["access_apps", "org_id"],
     ["access_policies", "org_id"],
+    ["webhook_events", "org_id"],
   ];
   const parts = [];
   for (const [table, column] of tables) {
@@ -58,6 +62,11 @@ async function snapshotOfB(): Promise<string> {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE app_id IN (SELECT id FROM access_apps WHERE org_id = ?) ORDER BY 1, 2`).bind(B.org.id).all();
     parts.push(JSON.stringify(results));
   }
+  // The secrets as hex: a sealed BLOB would not show a rotation in JSON.
+  const hooks = await env.DB.prepare("SELECT *, hex(secret_enc) AS s, hex(prev_secret_enc) AS p FROM webhooks WHERE org_id = ? ORDER BY 1").bind(B.org.id).all();
+  parts.push(JSON.stringify(hooks.results));
+  const deliveries = await env.DB.prepare("SELECT * FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE org_id = ?) ORDER BY 1").bind(B.org.id).all();
+  parts.push(JSON.stringify(deliveries.results));
   return parts.join("\n");
 }
 
@@ -71,6 +80,9 @@ beforeAll(async () => {
   const app = await createApp(b, appHost, [policy("non_identity", [anyToken], { name: "b-policy-name" })]);
   const reusable = await cf("POST", policiesBase(b.org.account_id), { token: b.key, body: policy("bypass", [anyToken], { name: "b-policy-name" }) });
   expect(reusable.status).toBe(201);
+  // Last, so that none of B's setup raises an event for it.
+  const webhookUrl = newBox();
+  const webhook = await createWebhook(b.key, webhookUrl, { description: "b-webhook-description" });
   B = {
     ...b,
     apiKeyId: b.api_key.id,
@@ -86,6 +98,8 @@ beforeAll(async () => {
     appAud: app.aud,
     appPolicyId: app.policies[0]!.id,
     reusablePolicyId: reusable.body.result.id,
+    webhookId: webhook.id,
+    webhookUrl,
   };
   const doc = (await call("GET", "/openapi.json")).body;
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
@@ -111,6 +125,8 @@ function pathValue(name: string, path: string): string {
       return B.appId;
     case "policy_id":
       return path.includes("/apps/") ? B.appPolicyId : B.reusablePolicyId;
+    case "webhook_id":
+      return B.webhookId;
     default:
       throw new Error(`tenant-isolation matrix: no value of org B for path parameter "${name}" of ${path}`);
   }
@@ -142,6 +158,8 @@ const bodyForB = () => ({
   service_account_id: B.serviceAccountId,
   invite_users: { emails: ["intruder@example.com"] },
   remove_users: { ids: [B.user.id] },
+  // a URL POST /v1/webhook accepts, so that the org decides its answer
+  url: "https://intruder.example.com/hook",
 });
 
 /** A body the route would accept, so that the answer is decided by the ids, not by validation. */
@@ -174,6 +192,9 @@ describe("tenant isolation", () => {
         "POST /client/v4/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
         "PUT /client/v4/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
         "DELETE /accounts/{account_id}/access/policies/{policy_id}",
+        "POST /v1/webhook",
+        "POST /v1/webhook/{webhook_id}/rotate_secret",
+        "GET /v1/webhook/{webhook_id}/deliveries",
       ]),
     );
   });
@@ -208,6 +229,7 @@ describe("tenant isolation", () => {
     expect((await call("GET", `/v1/service_token/${B.serviceTokenId}`, { token: B.key })).status).toBe(200);
     expect((await cf("GET", `${B.base}/${B.accessTokenId}`, { token: B.key })).status).toBe(200);
     expect((await cf("GET", `${appsBase(B.org.account_id)}/${B.appId}`, { token: B.key })).status).toBe(200);
+    expect((await call("GET", `/v1/webhook/${B.webhookId}`, { token: B.key })).status).toBe(200);
   });
 
   it("answers A's own account pointed at B's objects exactly as at ids that name nothing", async () => {

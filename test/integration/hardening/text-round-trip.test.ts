@@ -23,6 +23,7 @@ import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken } from "../../helpers/cloudflare";
 import { type Answer, call } from "../../helpers/http";
 import { anyToken, appsBase, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
+import { newBox } from "../../helpers/lifecycle";
 
 const RUNS = 25;
 const SEED = 20261124;
@@ -141,48 +142,42 @@ const count = async (ownerKey: string, path: string) => {
   return (res.body.objects as unknown[]).length;
 };
 
+/** One service account per owner key, made on first use. */
+const sa: Record<string, string> = {};
+
 const memberships = async (orgId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM memberships WHERE org_id = ?").bind(orgId).first<{ n: number }>())!.n;
 
 describe("Braintrust: stored names round-trip exactly or are refused", () => {
-  it("POST /v1/api_key name", async () => {
+  /** A create answering 200 with the text in `field`, read back by id, and audited as `action` when the action records it. */
+  const createProperty = (path: string, field: string, body: (text: string, key: string) => Promise<Record<string, unknown>>, action: string | null) => async () => {
     const { key } = await account();
-    await forAllNames("POST /v1/api_key name", async (name) => {
-      const before = await count(key, "/v1/api_key");
-      const res = await call("POST", "/v1/api_key", { token: key, body: { name } });
+    await forAllNames(`POST ${path} ${field}`, async (name) => {
+      const before = await count(key, path);
+      const res = await call("POST", path, { token: key, body: await body(name, key) });
       if (outcome(res, 200, name) === "refused") {
-        expectBraintrustRefusal(res, "name", name);
-        expect(await count(key, "/v1/api_key"), `refused ${show(name)} but stored`).toBe(before);
+        expectBraintrustRefusal(res, field, name);
+        expect(await count(key, path), `refused ${show(name)} but stored`).toBe(before);
         return "refused";
       }
-      expect(res.body.name === name, `answered ${show(res.body.name)} for ${show(name)}`).toBe(true);
-      const read = await call("GET", `/v1/api_key/${res.body.id}`, { token: key });
-      expect(read.body.name === name, `stored ${show(read.body.name)} for ${show(name)}`).toBe(true);
-      const changes = await audited(key, res.body.id, "api_key.create");
-      expect(changes.name === name, `audited ${show(String(changes.name))} for ${show(name)}`).toBe(true);
+      expect(res.body[field] === name, `answered ${show(res.body[field])} for ${show(name)}`).toBe(true);
+      const read = await call("GET", `${path}/${res.body.id}`, { token: key });
+      expect(read.body[field] === name, `stored ${show(read.body[field])} for ${show(name)}`).toBe(true);
+      if (action) {
+        const changes = await audited(key, res.body.id, action);
+        expect(changes[field] === name, `audited ${show(String(changes[field]))} for ${show(name)}`).toBe(true);
+      }
       return "accepted";
     });
-  });
+  };
 
-  it("POST /v1/service_token name", async () => {
-    const { key } = await account();
-    const sa = await createServiceAccount(key);
-    await forAllNames("POST /v1/service_token name", async (name) => {
-      const before = await count(key, "/v1/service_token");
-      const res = await call("POST", "/v1/service_token", { token: key, body: { name, service_account_id: sa.id } });
-      if (outcome(res, 200, name) === "refused") {
-        expectBraintrustRefusal(res, "name", name);
-        expect(await count(key, "/v1/service_token"), `refused ${show(name)} but stored`).toBe(before);
-        return "refused";
-      }
-      expect(res.body.name === name, `answered ${show(res.body.name)} for ${show(name)}`).toBe(true);
-      const read = await call("GET", `/v1/service_token/${res.body.id}`, { token: key });
-      expect(read.body.name === name, `stored ${show(read.body.name)} for ${show(name)}`).toBe(true);
-      const changes = await audited(key, res.body.id, "service_token.create");
-      expect(changes.name === name, `audited ${show(String(changes.name))} for ${show(name)}`).toBe(true);
-      return "accepted";
-    });
-  });
+  it("POST /v1/api_key name", createProperty("/v1/api_key", "name", async (name) => ({ name }), "api_key.create"));
+  it(
+    "POST /v1/service_token name",
+    createProperty("/v1/service_token", "name", async (name, key) => ({ name, service_account_id: (sa[key] ??= (await createServiceAccount(key)).id) }), "service_token.create"),
+  );
+  // webhook.create records the URL and events, not the description; the receiver is local, for the events of the org.
+  it("POST /v1/webhook description", createProperty("/v1/webhook", "description", async (description) => ({ url: newBox(), description }), null));
 
   /** One service account per run; `vary` picks which of its two names gets the arbitrary string. */
   const serviceAccountProperty = (vary: "name" | "token_name") => async () => {
