@@ -4,7 +4,7 @@ import type { Delivery, Webhook, WebhookPage, WebhookStore } from "../core/webho
 import type { LifecycleEvent } from "../core/lifecycle";
 import { insertEvent } from "./audit";
 import { auditRow } from "./rows";
-import { insertSelect, prepare } from "./sql";
+import { insertSelect, type Params, prepare } from "./sql";
 
 type Row = Record<string, unknown>;
 
@@ -39,6 +39,12 @@ const deliveryFrom = (r: Row): Delivery => ({
   lastError: (r.last_error as string | null) ?? null,
   nextAttemptAt: r.status === "pending" ? ((r.next_attempt_at as number | null) ?? null) : null,
 });
+
+/** Rows after the cursor in (created_at DESC, id DESC) order: one statement writes several events in one millisecond. */
+function afterCursor(p: Params, cursor: string): string {
+  const at = `(SELECT created_at FROM webhook_deliveries WHERE id = ${p.add(cursor)})`;
+  return `AND (d.created_at < ${at} OR (d.created_at = ${at} AND d.id < ${p.add(cursor)}))`;
+}
 
 export class D1WebhookStore implements WebhookStore {
   constructor(private readonly db: D1Database) {}
@@ -90,7 +96,7 @@ export class D1WebhookStore implements WebhookStore {
     const { results } = await prepare(this.db, (p) => `SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.created_at, d.last_attempt_at,
         d.last_status, d.last_error, d.next_attempt_at
         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-        WHERE d.webhook_id = ${p.add(webhookId)} ${before ? `AND d.created_at <= (SELECT created_at FROM webhook_deliveries WHERE id = ${p.add(before)}) AND d.id != ${p.add(before)}` : ""}
+        WHERE d.webhook_id = ${p.add(webhookId)} ${before ? afterCursor(p, before) : ""}
         ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(limit)}`).all<Row>();
     return results.map(deliveryFrom);
   }

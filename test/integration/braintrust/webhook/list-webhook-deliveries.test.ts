@@ -105,13 +105,9 @@ describe("GET /v1/webhook/{webhook_id}/deliveries", () => {
     expect((await list(o.ownerKey, hook.id, `?starting_after=msg_${"0".repeat(32)}.${hook.id}`)).body.objects).toEqual([]);
   });
 
-  // KNOWN CORE BUG, marked `it.fails` so that it turns red once fixed: D1WebhookStore.listDeliveries
-  // (src/db/webhooks.ts) continues after a cursor with `created_at <= cursor's AND id != cursor`, which
-  // repeats the deliveries of the cursor's millisecond that sort before it (ORDER BY created_at DESC,
-  // id DESC) and loops forever with a small limit. Events of one statement share a millisecond (a
-  // PATCH /v1/organization/members adding several tokens, a cascade of deletions). The fix:
-  // `AND (d.created_at < X OR (d.created_at = X AND d.id < cursor))`. Then make this an `it`.
-  it.fails("pages through deliveries created in the same millisecond without repeating one", async () => {
+  // Found by the tests: the cursor once continued with `created_at <= cursor's AND id != cursor`, which
+  // repeated deliveries of the cursor's millisecond (events of one statement share one) and looped.
+  it("pages through deliveries created in the same millisecond without repeating one", async () => {
     const o = await org();
     const hook = await createWebhook(o.ownerKey, newBox());
     await seedEvents(o.owner.org.id, 4, Date.now() + 3_600_000);
