@@ -30,17 +30,20 @@ const FAILING_DISABLE_MS = 3 * DAY_MS;
 /** Handles a batch of the webhook queue (or of its dead-letter queue). */
 export async function consume(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const deadLetters = batch.queue.endsWith("-dlq");
-  for (const message of batch.messages) {
-    try {
-      if (deadLetters) await new D1Lifecycle(env.DB).markDead(message.body.delivery);
-      else await attempt(env, message.body.delivery);
-      message.ack();
-    } catch (err) {
-      // An attempt that could not even be recorded: the queue retries it, then dead-letters it.
-      console.error(`webhook delivery ${message.body.delivery}: ${err instanceof Error ? err.message : String(err)}`);
-      message.retry();
-    }
-  }
+  // Side by side: a receiver that hangs until its timeout holds up no other endpoint's delivery.
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        if (deadLetters) await new D1Lifecycle(env.DB).markDead(message.body.delivery);
+        else await attempt(env, message.body.delivery);
+        message.ack();
+      } catch (err) {
+        // An attempt that could not even be recorded: the queue retries it, then dead-letters it.
+        console.error(`webhook delivery ${message.body.delivery}: ${err instanceof Error ? err.message : String(err)}`);
+        message.retry();
+      }
+    }),
+  );
 }
 
 /** One attempt of one delivery. */
