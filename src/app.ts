@@ -57,7 +57,9 @@ export function createApp() {
     const audit = new AuditContext(c.get("requestId"), clientIp(c));
     // A write may have put lifecycle events in the outbox (migration 0008): they go to the queue after the response.
     const dispatch = () => {
-      if (audit.built > 0 && c.env.WEBHOOK_QUEUE) c.executionCtx.waitUntil(dispatchDue(c.env).catch((err) => console.error(`webhook dispatch: ${String(err)}`)));
+      if (!c.env.WEBHOOK_QUEUE) return;
+      // The writer's own org first: another org's backlog never delays what this write raised.
+      for (const orgId of audit.orgs) c.executionCtx.waitUntil(dispatchDue(c.env, Date.now(), 100, orgId || undefined).catch((err) => console.error(`webhook dispatch: ${String(err)}`)));
     };
     if (!configOf(c.env).benchMetrics) {
       c.set("services", servicesFor(c.env, audit));

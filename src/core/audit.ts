@@ -62,8 +62,11 @@ export interface AuditEvent {
  */
 export class AuditContext {
   actor: { principalId: string | null; credentialId: string | null } = { principalId: null, credentialId: null };
-  /** How many events this request built: a request that built none wrote nothing that could raise a webhook. */
-  built = 0;
+  /**
+   * The orgs this request built events in ("" for an event whose org storage resolves, as a
+   * delete's): a request that built none wrote nothing that could raise a webhook.
+   */
+  readonly orgs = new Set<string>();
 
   constructor(
     readonly requestId: string | null = null,
@@ -78,7 +81,7 @@ export class AuditContext {
     changes: Record<string, unknown> = {},
     at = Date.now(),
   ): AuditEvent {
-    this.built++;
+    this.orgs.add(orgId);
     return {
       id: uuidv7(at),
       orgId,

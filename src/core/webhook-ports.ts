@@ -47,7 +47,8 @@ export interface WebhookPage {
 }
 
 export interface WebhookStore {
-  insertWebhook(webhook: Webhook, event: AuditEvent): Promise<void>;
+  /** Stores it with its event unless the org already has `maxPerOrg` webhooks (then false, nothing stored). */
+  insertWebhook(webhook: Webhook, event: AuditEvent, maxPerOrg: number): Promise<boolean>;
   getWebhook(orgId: string, id: string): Promise<Webhook | null>;
   /** Newest first. */
   listWebhooks(page: WebhookPage): Promise<Webhook[]>;

@@ -14,7 +14,8 @@
 import ipaddr from "ipaddr.js";
 
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
-const LOCAL_SUFFIXES = [".localhost", ".local", ".internal", ".home.arpa", ".lan", ".intranet", ".corp"];
+/** Names that are never a public host (RFC 6761, RFC 6762, RFC 8375, RFC 7686, and common private zones). */
+const LOCAL_SUFFIXES = [".localhost", ".localdomain", ".local", ".internal", ".arpa", ".lan", ".intranet", ".corp", ".home", ".test", ".invalid", ".example", ".onion", ".svc", ".cluster"];
 
 /** The problem with a webhook target URL, or null when it may be used. */
 export function webhookUrlProblem(text: string, allowInsecure: boolean): string | null {
@@ -28,8 +29,11 @@ export function webhookUrlProblem(text: string, allowInsecure: boolean): string 
   if (url.protocol !== "https:" && !(allowInsecure && url.protocol === "http:")) return "must be an https URL";
   if (url.username || url.password) return "must not carry credentials";
   if (url.hash) return "must not have a fragment";
+  // Parsers disagree on `\`: a tool reading `https://a.example\@127.0.0.1/` may not see the host we did.
+  if (text.includes("\\")) return "must not contain backslashes";
+  if (url.port === "0") return "must not use port 0";
   if (allowInsecure) return null;
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   const literal = host.startsWith("[") ? host.slice(1, -1) : host;
   if (ipaddr.isValid(literal)) {
     // Only unicast addresses of the public internet: every special range (RFC 6890) is refused, and
@@ -39,7 +43,7 @@ export function webhookUrlProblem(text: string, allowInsecure: boolean): string 
     return global && address.range() === "unicast" ? null : "must not be a loopback, private or reserved address";
   }
   if (/^[0-9.]+$/.test(host) || /^0x/i.test(host)) return "must not be a numeric address in another notation";
-  if (host === "localhost" || !host.includes(".") || LOCAL_SUFFIXES.some((s) => host.endsWith(s))) {
+  if (["localhost", "localdomain"].includes(host) || !host.includes(".") || LOCAL_SUFFIXES.some((s) => host.endsWith(s))) {
     return "must be a public host name";
   }
   return null;

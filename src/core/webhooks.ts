@@ -19,6 +19,9 @@ export interface CreateWebhook {
   description?: string;
 }
 
+/** Webhooks per org: each event becomes one signed request per webhook, so the fan-out is bounded (Stripe allows 16 too). */
+export const MAX_WEBHOOKS_PER_ORG = 16;
+
 /** How long the previous secret keeps signing after a rotation, unless asked otherwise. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
 
@@ -56,7 +59,9 @@ export class WebhookService {
       updatedAt: now,
     };
     const event = this.audit.event("webhook.create", orgId, "webhook", id, { url: webhook.url, events: webhook.events }, now);
-    await this.store.insertWebhook(webhook, event);
+    if (!(await this.store.insertWebhook(webhook, event, MAX_WEBHOOKS_PER_ORG))) {
+      throw new DomainError("conflict", `An org has at most ${MAX_WEBHOOKS_PER_ORG} webhooks; delete one first`);
+    }
     return { webhook, secret };
   }
 

@@ -41,6 +41,7 @@ export interface NoticeRow {
   id: string;
   kind: string;
   orgId: string;
+  orgName: string | null;
   name: string;
   clientId: string | null;
   expiresAt: number | null;
@@ -53,6 +54,7 @@ const noticeFrom = (r: Row): NoticeRow => ({
   id: r.id as string,
   kind: r.kind as string,
   orgId: r.org_id as string,
+  orgName: (r.org_name as string | null) ?? null,
   name: r.name as string,
   clientId: (r.client_id as string | null) ?? null,
   expiresAt: (r.expires_at as number | null) ?? null,
@@ -61,7 +63,11 @@ const noticeFrom = (r: Row): NoticeRow => ({
   createdAt: r.created_at as number,
 });
 
-const NOTICE_COLUMNS = "id, kind, org_id, name, client_id, expires_at, noticed_days, last_used_at, created_at";
+const NOTICE_COLUMNS =
+  "id, kind, org_id, (SELECT name FROM orgs WHERE orgs.id = credentials.org_id) AS org_name, name, client_id, expires_at, noticed_days, last_used_at, created_at";
+
+/** How many of the oldest due deliveries the cron ranks for fairness per run. */
+const CANDIDATES = 5000;
 
 /** An event's INSERT, kept only when the statement before it changed a row and the org has an enabled webhook. */
 const eventAfterChange = (db: D1Database, orgId: string, type: string, data: Record<string, unknown>, at: number) =>
@@ -74,15 +80,25 @@ export class D1Lifecycle {
 
   /**
    * Up to `limit` deliveries due by `now` that no message is on its way for
-   * (none sent, or one due `lostAfterMs` ago and not yet taken), marked as sent.
+   * (none sent, or one due `lostAfterMs` ago and not yet taken), marked as
+   * sent: those of `orgId` only when given (a write hands on its own org's
+   * events), else fairly, each org's oldest first before any org's second, so
+   * that one org's backlog cannot hold back another's deliveries. The ranking
+   * reads at most CANDIDATES of the oldest due rows.
    */
-  async takeDue(now: number, limit: number, lostAfterMs: number): Promise<string[]> {
+  async takeDue(now: number, limit: number, lostAfterMs: number, orgId?: string): Promise<string[]> {
     const { results } = await prepare(this.db, (p) => {
       const at = p.add(now);
+      const due = `d.status = 'pending' AND d.next_attempt_at <= ${at}
+            AND (d.enqueued_at IS NULL OR d.enqueued_at < ${p.add(now - lostAfterMs)}) AND (d.leased_until IS NULL OR d.leased_until < ${at})`;
+      const candidates = orgId
+        ? `SELECT d.id, 1 AS n, d.next_attempt_at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+             WHERE ${due} AND w.org_id = ${p.add(orgId)} ORDER BY d.next_attempt_at LIMIT ${p.add(limit)}`
+        : `SELECT id, row_number() OVER (PARTITION BY org_id ORDER BY next_attempt_at) AS n, next_attempt_at FROM (
+             SELECT d.id, w.org_id, d.next_attempt_at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+             WHERE ${due} ORDER BY d.next_attempt_at LIMIT ${CANDIDATES})`;
       return `UPDATE webhook_deliveries SET enqueued_at = ${at} WHERE id IN (
-          SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${at}
-            AND (enqueued_at IS NULL OR enqueued_at < ${p.add(now - lostAfterMs)}) AND (leased_until IS NULL OR leased_until < ${at})
-          ORDER BY next_attempt_at LIMIT ${p.add(limit)}) RETURNING id`;
+          SELECT id FROM (${candidates}) ORDER BY n, next_attempt_at LIMIT ${p.add(limit)}) RETURNING id`;
     }).all<{ id: string }>();
     return results.map((r) => r.id);
   }
@@ -109,8 +125,10 @@ export class D1Lifecycle {
   /** Records an attempt and its consequences in one batch. */
   async record(o: AttemptOutcome): Promise<void> {
     const statements = [
+      // The webhook may have been deleted while the attempt ran (its deliveries with it): then nothing is recorded.
       prepare(this.db, (p) => `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms)
-          VALUES (${[o.deliveryId, o.attempt, o.at, o.status, o.error, o.durationMs].map((v) => p.add(v)).join(", ")})`),
+          SELECT ${[o.deliveryId, o.attempt, o.at, o.status, o.error, o.durationMs].map((v) => p.add(v)).join(", ")}
+          WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ${p.add(o.deliveryId)})`),
       prepare(this.db, (p) => `UPDATE webhook_deliveries SET status = ${p.add(o.result)}, attempts = ${p.add(o.attempt)},
           next_attempt_at = ${p.add(o.nextAttemptAt)}, enqueued_at = ${p.add(o.enqueuedAt)}, leased_until = NULL,
           last_attempt_at = ${p.add(o.at)}, last_status = ${p.add(o.status)}, last_error = ${p.add(o.error)}

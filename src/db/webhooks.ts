@@ -49,12 +49,15 @@ function afterCursor(p: Params, cursor: string): string {
 export class D1WebhookStore implements WebhookStore {
   constructor(private readonly db: D1Database) {}
 
-  async insertWebhook(w: Webhook, event: AuditEvent): Promise<void> {
-    await this.db.batch([
+  async insertWebhook(w: Webhook, event: AuditEvent, maxPerOrg: number): Promise<boolean> {
+    // The cap is checked by the INSERT itself, so concurrent creates cannot pass it together.
+    const [inserted] = await this.db.batch([
       prepare(this.db, (p) => `INSERT INTO webhooks (id, org_id, url, events, description, secret_enc, created_at, updated_at)
-          VALUES (${[w.id, w.orgId, w.url, w.events && JSON.stringify(w.events), w.description, w.secretSealed, w.createdAt, w.updatedAt].map((v) => p.add(v)).join(", ")})`),
-      insertEvent(this.db, event),
+          SELECT ${[w.id, w.orgId, w.url, w.events && JSON.stringify(w.events), w.description, w.secretSealed, w.createdAt, w.updatedAt].map((v) => p.add(v)).join(", ")}
+          WHERE (SELECT count(*) FROM webhooks WHERE org_id = ${p.add(w.orgId)}) < ${p.add(maxPerOrg)}`),
+      insertEvent(this.db, event, "changes() = 1"),
     ]);
+    return inserted!.meta.changes > 0;
   }
 
   async getWebhook(orgId: string, id: string): Promise<Webhook | null> {

@@ -14,10 +14,13 @@ export interface DeliveryMessage {
   delivery: string;
 }
 
-/** Sends up to `limit` due deliveries to the queue; how many. Without a queue binding, none. */
-export async function dispatchDue(env: Env, now = Date.now(), limit = 100): Promise<number> {
+/**
+ * Sends up to `limit` due deliveries to the queue (only `orgId`'s when given: what a write of
+ * that org raised); how many. Without a queue binding, none.
+ */
+export async function dispatchDue(env: Env, now = Date.now(), limit = 100, orgId?: string): Promise<number> {
   if (!env.WEBHOOK_QUEUE) return 0;
-  const due = await new D1Lifecycle(env.DB).takeDue(now, limit, LOST_AFTER_MS);
+  const due = await new D1Lifecycle(env.DB).takeDue(now, limit, LOST_AFTER_MS, orgId);
   // sendBatch takes 100 messages at most.
   for (let i = 0; i < due.length; i += 100) {
     await env.WEBHOOK_QUEUE.sendBatch(due.slice(i, i + 100).map((delivery) => ({ body: { delivery } satisfies DeliveryMessage })));

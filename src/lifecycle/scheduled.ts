@@ -36,6 +36,7 @@ export const credentialData = (row: NoticeRow) => ({
   id: row.id,
   name: row.name,
   org_id: row.orgId,
+  org_name: row.orgName,
   client_id: row.clientId,
   expires_at: iso(row.expiresAt),
 });

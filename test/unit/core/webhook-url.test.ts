@@ -46,9 +46,21 @@ describe("webhookUrlProblem", () => {
       "https://router.home.arpa",
       "https://intranet",
       "https://intranet./x",
+      // Found by the review of webhooks: two trailing dots, and reserved or private zones.
+      "https://localhost../x",
+      "https://localhost.localdomain/",
+      "https://x.localdomain/",
+      "https://kubernetes.default.svc/",
+      "https://a.test/",
+      "https://a.invalid/",
+      "https://a.example/",
+      "https://a.onion/",
+      "https://1.0.0.127.in-addr.arpa/",
     ]) {
       expect(webhookUrlProblem(url, false), url).toMatch(/public host name/);
     }
+    expect(webhookUrlProblem("https://example.com:0/", false)).toMatch(/port 0/);
+    expect(webhookUrlProblem("https://example.com\\@127.0.0.1/", false)).toMatch(/backslash/);
   });
 
   it("refuses loopback, private, link-local, shared and reserved addresses", () => {
