@@ -28,7 +28,8 @@ export interface LinkedPolicy extends AccessPolicy {
   precedence: number;
 }
 
-export interface AppWithPolicies extends AccessApp {
+/** An application as read back: its routes are written with it but never needed again (they are derived from its fields). */
+export interface AppWithPolicies extends Omit<AccessApp, "routes"> {
   /** In ascending precedence. */
   policies: LinkedPolicy[];
 }

@@ -1,6 +1,6 @@
 /**
  * Access applications and policies on D1 (migration 0007). Each write is one
- * batch with its audit event; an application is read with its routes and
+ * batch with its audit event; an application is read with its
  * policies in one statement (JSON built by SQLite), and the gateway's view of
  * a host is one statement too.
  */
@@ -21,9 +21,8 @@ const POLICY_COLUMNS = "p.id, p.org_id, p.app_id, p.name, p.decision, p.rules, p
 const POLICY_JSON = `json_object('id', p.id, 'org_id', p.org_id, 'app_id', p.app_id, 'name', p.name, 'decision', p.decision,
   'rules', json(p.rules), 'settings', json(p.settings), 'created_at', p.created_at, 'updated_at', p.updated_at, 'precedence', l.precedence)`;
 
-/** The application columns, its routes and its policies in ascending precedence, from `access_apps a`. */
+/** The application columns and its policies in ascending precedence, from `access_apps a`. */
 const APP_SELECT = `SELECT a.id, a.org_id, a.aud, a.name, a.domain, a.settings, a.created_at, a.updated_at,
-  (SELECT json_group_array(json_object('host', host, 'path', path)) FROM access_app_routes WHERE app_id = a.id) AS routes,
   (SELECT json_group_array(json(policy)) FROM (SELECT ${POLICY_JSON} AS policy FROM access_app_policies l
      JOIN access_policies p ON p.id = l.policy_id WHERE l.app_id = a.id ORDER BY l.precedence)) AS policies
   FROM access_apps a`;
@@ -47,7 +46,6 @@ const appFrom = (r: Row): AppWithPolicies => ({
   name: r.name as string,
   domain: r.domain as string,
   settings: JSON.parse(r.settings as string),
-  routes: JSON.parse(r.routes as string),
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
   policies: (JSON.parse(r.policies as string) as Row[]).map((p) => ({ ...policyFrom(p), precedence: p.precedence as number })),
