@@ -16,13 +16,19 @@ async function pendingAgain(webhookId: string, due: number, enqueuedAt: number |
     .run();
 }
 
+/** A webhook whose one delivery (a token's creation) has arrived. */
+async function deliveredOnce() {
+  const a = await account();
+  const box = newBox();
+  const hook = await createWebhook(a.key, box, { events: ["credential.created"] });
+  await createToken(a);
+  await waitFor(box, 1);
+  return { box, hook };
+}
+
 describe("deliveries beyond a queue's reach", { timeout: 30_000 }, () => {
   it("sends a retry due after more than 12 h when the cron finds it due, and not before", async () => {
-    const a = await account();
-    const box = newBox();
-    const hook = await createWebhook(a.key, box, { events: ["credential.created"] });
-    await createToken(a);
-    await waitFor(box, 1);
+    const { box, hook } = await deliveredOnce();
     const now = Date.now();
     await pendingAgain(hook.id, now + 14 * HOUR, null); // as after a failed attempt whose next wait is 14 h
     await runCron(now + 13 * HOUR);
@@ -35,11 +41,7 @@ describe("deliveries beyond a queue's reach", { timeout: 30_000 }, () => {
   });
 
   it("resends a message that was sent but never taken, 15 minutes after it was due", async () => {
-    const a = await account();
-    const box = newBox();
-    const hook = await createWebhook(a.key, box, { events: ["credential.created"] });
-    await createToken(a);
-    await waitFor(box, 1);
+    const { box, hook } = await deliveredOnce();
     const now = Date.now();
     await pendingAgain(hook.id, now - 20 * 60_000, now - 20 * 60_000); // "sent" 20 minutes ago, lost
     await runCron(now);
