@@ -29,6 +29,8 @@ export default defineConfig(async () => {
                   // Receivers run on 127.0.0.1 over http; retries come after 1 s, twice (3 attempts in all).
                   WEBHOOK_ALLOW_INSECURE: "true",
                   WEBHOOK_RETRY_SCHEDULE: "1,1",
+                  // Never GitHub: the leak-response tests pass their own key endpoint; anything else fails to connect.
+                  GITHUB_SECRET_SCANNING_KEYS_URL: "http://127.0.0.1:9/meta/public_keys/secret_scanning",
                 },
               },
             }),

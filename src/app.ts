@@ -24,6 +24,7 @@ import { servicesFor } from "./services";
 import { adminSurface } from "./surfaces/admin/router";
 import { braintrustSurface } from "./surfaces/braintrust/router";
 import { cloudflareSurface } from "./surfaces/cloudflare/router";
+import { leakSurface } from "./surfaces/github/router";
 import { isGatewayHost } from "./surfaces/service-auth/gateway";
 import { serviceAuthSurface } from "./surfaces/service-auth/router";
 import { surfaceOf } from "./surfaces/surface";
@@ -32,7 +33,7 @@ import { surfaceOf } from "./surfaces/surface";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The surfaces, mounted in this order; a path's surface is found by its prefix. */
-const SURFACES = [braintrustSurface, adminSurface, cloudflareSurface, serviceAuthSurface] as const;
+const SURFACES = [braintrustSurface, adminSurface, cloudflareSurface, leakSurface, serviceAuthSurface] as const;
 
 /** The app's own paths outside every surface. */
 const APP_PATHS = new Set(["/healthz", "/openapi.json", "/docs"]);
@@ -121,14 +122,19 @@ export function createApp() {
   });
   app.get("/docs", docsPage);
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new DomainError("payload_too_large", `Request body larger than ${MAX_BODY_BYTES} bytes`);
-    },
-  });
+  const limitBody = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new DomainError("payload_too_large", `Request body larger than ${maxSize} bytes`);
+      },
+    });
+  const defaultLimit = limitBody(MAX_BODY_BYTES);
+  const surfaceLimits = new Map(SURFACES.flatMap((s) => (s.maxBodyBytes ? [[s, limitBody(s.maxBodyBytes)] as const] : [])));
   // Gateway traffic is the origin's business, whatever its size.
-  app.use("*", (c, next) => (isOwnPath(c.req.path) ? limitBody(c, next) : next()));
+  app.use("*", (c, next) =>
+    isOwnPath(c.req.path) ? (surfaceLimits.get(surfaceOf(SURFACES, c.req.path)!) ?? defaultLimit)(c, next) : next(),
+  );
   app.use(
     "*",
     methodNotAllowed({

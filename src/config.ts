@@ -91,6 +91,10 @@ const VarsSchema = z.object({
     .transform(Number)
     .optional(),
   INACTIVE_DISABLE: z.enum(["true", "false", "dry-run"], "must be true, false or dry-run").optional(),
+  GITHUB_SECRET_SCANNING_KEYS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  LEAKED_CREDENTIAL_ACTION: z.enum(["revoke", "disable"], "must be revoke or disable").optional(),
+  PUBLIC_REVOKE_LIMIT: positiveInt(60),
+  PUBLIC_REVOKE_WINDOW_SECONDS: positiveInt(3600),
 });
 
 type Vars = z.infer<typeof VarsSchema>;
@@ -129,9 +133,21 @@ export interface Config {
     allowInsecure: boolean;
     timeoutMs: number;
   };
+  /** Leak response: GitHub's secret scanning reports and public revocation. */
+  leaks: {
+    /** GITHUB_SECRET_SCANNING_KEYS_URL: where GitHub's report-signing keys are published. */
+    keysUrl: string;
+    /** LEAKED_CREDENTIAL_ACTION: a leaked Access token is deleted ("revoke") or kept, disabled ("disable"). */
+    action: "revoke" | "disable";
+    /** `POST /credentials/revoke` calls per client address (PUBLIC_REVOKE_LIMIT per PUBLIC_REVOKE_WINDOW_SECONDS). */
+    publicRevoke: Policy;
+  };
   /** The peppers; throws `misconfigured` when TOKEN_PEPPER is missing or short. */
   peppers(): PepperConfig;
 }
+
+/** GitHub's published secret scanning keys. */
+export const GITHUB_KEYS_URL = "https://api.github.com/meta/public_keys/secret_scanning";
 
 // By the env object (the same one on every request of an isolate), else by the configuration's
 // text (the benchmark's instrumentation wraps the env per request).
@@ -184,6 +200,11 @@ function build(env: Env, vars: Vars): Config {
       retrySchedule: vars.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE,
       allowInsecure: vars.WEBHOOK_ALLOW_INSECURE === "1" || vars.WEBHOOK_ALLOW_INSECURE === "true",
       timeoutMs: vars.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    },
+    leaks: {
+      keysUrl: vars.GITHUB_SECRET_SCANNING_KEYS_URL ?? GITHUB_KEYS_URL,
+      action: vars.LEAKED_CREDENTIAL_ACTION ?? "revoke",
+      publicRevoke: { name: "public-revoke", limit: vars.PUBLIC_REVOKE_LIMIT, windowSeconds: vars.PUBLIC_REVOKE_WINDOW_SECONDS },
     },
     // The pepper's own rules live with the hashing (core/hashing.ts).
     peppers: () => (peppers ??= peppersFromEnv(env)),

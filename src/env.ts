@@ -68,4 +68,11 @@ export interface Env {
   INACTIVE_AFTER_DAYS?: string;
   /** "true": idle Access service tokens are disabled too; "dry-run": only reported. */
   INACTIVE_DISABLE?: string;
+  /** Where GitHub's secret scanning signing keys are fetched (default GitHub's own). */
+  GITHUB_SECRET_SCANNING_KEYS_URL?: string;
+  /** What a leaked Access service token gets: `revoke` (deleted, the default) or `disable`. */
+  LEAKED_CREDENTIAL_ACTION?: string;
+  /** Calls of the unauthenticated `POST /credentials/revoke` per client address and window (default 60 per 3600 s). */
+  PUBLIC_REVOKE_LIMIT?: string;
+  PUBLIC_REVOKE_WINDOW_SECONDS?: string;
 }

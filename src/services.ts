@@ -18,6 +18,8 @@ import { SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
 import { D1AccessAppStore } from "./db/access-apps";
+import { D1LeakStore } from "./db/leaks";
+import { LeakService } from "./core/leaks";
 import { D1Repository } from "./db/d1-repository";
 import { D1WebhookStore } from "./db/webhooks";
 import { SecretBox } from "./core/secret-box";
@@ -34,6 +36,8 @@ export interface Services {
   accessApps: AccessAppService;
   accessPolicies: AccessPolicyService;
   webhooks: WebhookService;
+  /** Leak response: reported secrets stopped (GitHub's secret scanning, public revocation). */
+  leaks: LeakService;
   /** The authentication pipeline of every door. */
   auth: Authenticator;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
@@ -94,6 +98,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessApps,
       accessPolicies: new AccessPolicyService(appStore, accessApps, forget, audit),
       webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(env.WEBHOOK_ENCRYPTION_KEY), config.lifecycle.allowInsecure, audit),
+      leaks: new LeakService(new D1LeakStore(env.DB), hasher, homes, audit, config.leaks.action),
     };
     return core;
   };
@@ -123,6 +128,9 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     },
     get webhooks() {
       return build().webhooks;
+    },
+    get leaks() {
+      return build().leaks;
     },
     signer: () => signerOf(env),
   };

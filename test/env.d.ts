@@ -19,5 +19,7 @@ declare module "vitest" {
     originUrl: string;
     /** A second echo server that no test configures: reaching it means a request went astray. */
     canaryUrl: string;
+    /** GitHub's secret scanning key endpoint, as the leak-response tests publish keys on it. */
+    keysUrl: string;
   }
 }

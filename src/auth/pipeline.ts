@@ -14,7 +14,7 @@
  */
 import { DomainError, type AuthFailure, unauthenticated } from "../core/errors";
 import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/kinds";
-import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, parseToken } from "../core/tokens";
+import { CLIENT_ID_PATTERN, isClientSecret, parseToken } from "../core/tokens";
 import { type CredentialRef, refKey } from "../core/verification-cache";
 import type { Env } from "../env";
 import type { Config } from "../config";
@@ -49,7 +49,7 @@ const CLIENT_KIND = CREDENTIAL_KIND_NAMES.find((kind): kind is ClientKind => !is
 /** Which home to ask, from the presented credential alone: no lookup, no I/O. */
 function locate(presented: PresentedCredential): Target {
   if (presented.kind === "client") {
-    if (!CLIENT_ID_PATTERN.test(presented.clientId) || !CLIENT_SECRET_PATTERN.test(presented.secret)) {
+    if (!CLIENT_ID_PATTERN.test(presented.clientId) || !isClientSecret(presented.secret)) {
       throw unauthenticated("malformed", "Malformed service token client id or secret");
     }
     const kind = CLIENT_KIND;

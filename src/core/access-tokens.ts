@@ -54,10 +54,11 @@ export class AccessTokenService {
     const now = this.now();
     const duration = input.duration ?? DEFAULT_DURATION;
     const clientId = mintClientId();
-    const secret = mintClientSecret();
+    const id = uuidv7(now);
+    const secret = mintClientSecret(id);
     const { hash, version } = await this.hasher.hash(secret);
     const credential: Credential = {
-      id: uuidv7(now),
+      id,
       kind: "access_token",
       orgId,
       principalId: null,
@@ -198,7 +199,7 @@ export class AccessTokenService {
   }
 
   private async rotation(current: Credential, now: number, secretVersion: number, previousExpiresAt: number | null) {
-    const secret = mintClientSecret();
+    const secret = mintClientSecret(current.id);
     const { hash, version } = await this.hasher.hash(secret);
     const changes: CredentialChanges = {
       secretHash: hash,

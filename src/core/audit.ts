@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "webhook.delete",
   "webhook.rotate_secret",
   "webhook.disable",
+  "credential.leaked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -40,6 +40,13 @@ export class SecretHasher {
     return { hash: await this.digest(pepper, secret), version };
   }
 
+  /** The hash of `secret` under every pepper still accepted: what a stored hash of it can be. */
+  async hashesUnderEveryPepper(secret: string): Promise<SecretHash[]> {
+    const { current, previous } = this.peppers;
+    const peppers = previous ? [current, previous] : [current];
+    return Promise.all(peppers.map(async ({ version, secret: pepper }) => ({ hash: await this.digest(pepper, secret), version })));
+  }
+
   /** True when `secret` hashes to `stored` under the pepper of `version`; constant time in the digest. */
   async verify(secret: string, stored: ArrayBuffer, version: number): Promise<boolean> {
     const pepper = this.pepperFor(version);

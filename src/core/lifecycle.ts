@@ -12,6 +12,7 @@ export const LIFECYCLE_EVENTS = [
   "credential.expiring",
   "credential.expired",
   "credential.inactive",
+  "credential.leaked",
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 

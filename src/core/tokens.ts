@@ -1,12 +1,14 @@
 /**
- * Bearer token format for Braintrust-style credentials.
+ * The format of every secret edgekeys mints: Braintrust-style Bearer tokens
+ * (`sk-`, `bt-st-`) and Access client secrets (`ekcs_`).
  *
  *   <prefix><credential id: 22 base62><secret: 33 base62><crc32: 6 base62>
  *
  * The credential id is public and tells the server which record to check
- * without a hash lookup; the secret is 192 random bits; the CRC-32 over
- * everything before it lets a typo or a forged string be refused before any
- * storage is touched (and lets secret scanners recognise our tokens).
+ * without a hash lookup (a leaked secret alone names its credential); the
+ * secret is 192 random bits; the CRC-32 over everything before it lets a typo
+ * or a forged string be refused before any storage is touched, and lets secret
+ * scanners tell our secrets from look-alikes (see `SECRET_PATTERNS`).
  */
 import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "./ids";
 
@@ -91,12 +93,16 @@ export interface IssuedToken {
 /** Mints a new token for the credential `id` (a UUID). */
 export function mintToken(kind: TokenKind, id: string): IssuedToken {
   const prefix = TOKEN_PREFIXES[kind];
+  const token = mintWithPrefix(prefix, id);
+  return { token, preview: previewOf(token, prefix) };
+}
+
+function mintWithPrefix(prefix: string, id: string): string {
   const head =
     prefix +
     encodeBase62(hexToBytes(uuidToHex(id)), ID_CHARS) +
     encodeBase62(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)), SECRET_CHARS);
-  const token = head + checksum(head);
-  return { token, preview: previewOf(token, prefix) };
+  return head + checksum(head);
 }
 
 // The last characters are the checksum, which is derived from the rest: safe to show.
@@ -114,7 +120,14 @@ export interface ParsedToken {
 export function parseToken(raw: string): ParsedToken | null {
   const kind = BY_PREFIX.find(([, prefix]) => raw.startsWith(prefix))?.[0];
   if (!kind) return null;
-  const body = raw.slice(TOKEN_PREFIXES[kind].length);
+  const credentialId = idOf(raw, TOKEN_PREFIXES[kind]);
+  return credentialId ? { kind, credentialId } : null;
+}
+
+/** The credential id inside a well-formed secret with this prefix, or null. */
+function idOf(raw: string, prefix: string): string | null {
+  if (!raw.startsWith(prefix)) return null;
+  const body = raw.slice(prefix.length);
   if (body.length !== BODY_CHARS) return null;
   const head = raw.slice(0, raw.length - CHECK_CHARS);
   if (checksum(head) !== raw.slice(-CHECK_CHARS)) return null;
@@ -122,14 +135,33 @@ export function parseToken(raw: string): ParsedToken | null {
   const secret = body.slice(ID_CHARS, ID_CHARS + SECRET_CHARS);
   if (!BASE62.test(secret) || secret > MAX_SECRET_TEXT) return null;
   const idBytes = decodeBase62(body.slice(0, ID_CHARS), 16);
-  if (!idBytes) return null;
-  return { kind, credentialId: hexToUuid(bytesToHex(idBytes)) };
+  return idBytes ? hexToUuid(bytesToHex(idBytes)) : null;
 }
 
 /** Cloudflare Access client ids: 32 hex characters and `.access`; public, sent in CF-Access-Client-Id. */
 export const CLIENT_ID_PATTERN = /^[0-9a-f]{32}\.access$/;
-/** Client secrets: 64 hex characters (256 bits); clients treat them as opaque. */
-export const CLIENT_SECRET_PATTERN = /^[0-9a-f]{64}$/;
+/** Client secrets as Cloudflare mints them (and edgekeys did before `ekcs_`): 64 hex characters. Still accepted. */
+export const LEGACY_CLIENT_SECRET_PATTERN = /^[0-9a-f]{64}$/;
+/** The prefix of the client secrets edgekeys mints: clients treat the secret as opaque, scanners recognise it. */
+export const CLIENT_SECRET_PREFIX = "ekcs_";
 
 export const mintClientId = () => `${bytesToHex(crypto.getRandomValues(new Uint8Array(16)))}.access`;
-export const mintClientSecret = () => bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+/** A new client secret of the Access token `id`: the id rides in it, so a leaked secret alone names its token. */
+export const mintClientSecret = (id: string) => mintWithPrefix(CLIENT_SECRET_PREFIX, id);
+
+/** The Access token id inside an `ekcs_` client secret, or null (a legacy hex secret names nothing). */
+export const clientSecretId = (raw: string): string | null => idOf(raw, CLIENT_SECRET_PREFIX);
+
+/** Whether `raw` can be a client secret at all: cheap, no I/O. */
+export const isClientSecret = (raw: string): boolean => LEGACY_CLIENT_SECRET_PATTERN.test(raw) || clientSecretId(raw) !== null;
+
+/**
+ * The pattern of each format, for secret scanners (GitHub's partner program,
+ * the rule files in `scanners/`); README lists them. A match is a candidate:
+ * the checksum, then the keyed hash, decide.
+ */
+export const SECRET_PATTERNS = {
+  api_key: "sk-[0-9A-Za-z]{61}",
+  service_token: "bt-st-[0-9A-Za-z]{61}",
+  access_client_secret: "ekcs_[0-9A-Za-z]{61}",
+} as const;

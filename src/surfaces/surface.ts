@@ -16,6 +16,8 @@ export interface Surface {
   mount(app: OpenAPIHono<AppEnv>): void;
   /** How errors on the surface's paths look. */
   renderError: ErrorRenderer;
+  /** Largest request body on the surface's paths, when not the app's default. */
+  maxBodyBytes?: number;
   /** Answers the paths no surface owns (one surface at most: the gateway). */
   fallback?: Handler<AppEnv>;
 }

@@ -25,7 +25,7 @@ async function everyMethod(auth: (b: Awaited<ReturnType<typeof bootstrap>>) => A
   const created = [];
   for (let i = 0; i < 5; i++) created.push(await tokens.create({ account_id, name: `svc-${i}`, duration: "24h" }));
   expect(created[0]!.client_id).toMatch(/^[0-9a-f]{32}\.access$/);
-  expect(created[0]!.client_secret).toMatch(/^[0-9a-f]{64}$/);
+  expect(created[0]!.client_secret).toMatch(/^ekcs_[0-9A-Za-z]{61}$/);
 
   // auto-pagination: the SDK asks for page+1 until a page comes back empty
   const listed: string[] = [];

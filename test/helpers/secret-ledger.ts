@@ -6,7 +6,9 @@
 export const issuedSecrets = new Set<string>();
 export const logLines: string[] = [];
 
-const BEARER = /(?:sk-|bt-st-)[0-9A-Za-z]{61}/g;
+/** Bearer tokens and `ekcs_` Access client secrets: prefix, id, secret, checksum (src/core/tokens.ts). */
+const BEARER = /(?:sk-|bt-st-|ekcs_)[0-9A-Za-z]{61}/g;
+/** Legacy 64-hex client secrets (none is minted now; tests may still plant one). */
 const CLIENT_SECRET = /"client_secret"\s*:\s*"([0-9a-f]{64})"/g;
 /** Webhook signing secrets: `whsec_` + base64 of 32 bytes (src/core/webhook-signing.ts). */
 const WEBHOOK_SECRET = /whsec_[A-Za-z0-9+/]{43}=/g;
@@ -21,6 +23,7 @@ export function rememberSecrets(responseText: string): void {
 export function secretCore(secret: string): string {
   if (secret.startsWith("bt-st-")) return secret.slice(6 + 22, 6 + 55);
   if (secret.startsWith("sk-")) return secret.slice(3 + 22, 3 + 55);
+  if (secret.startsWith("ekcs_")) return secret.slice(5 + 22, 5 + 55);
   // The key material alone: a log line or column holding it without the prefix leaks it just the same.
   if (secret.startsWith("whsec_")) return secret.slice(6);
   return secret;

@@ -11,6 +11,8 @@ export default async function setup(project: TestProject) {
   const origin = await echoServer("echo");
   const canary = await echoServer("canary");
   const receiver = await webhookReceiver();
+  const keys = await keyServer();
+  project.provide("keysUrl" as never, keys.url as never);
   project.provide("originUrl" as never, origin.url as never);
   project.provide("canaryUrl" as never, canary.url as never);
   project.provide("receiverUrl" as never, receiver.url as never);
@@ -18,7 +20,42 @@ export default async function setup(project: TestProject) {
     await origin.close();
     await canary.close();
     await receiver.close();
+    await keys.close();
   };
+}
+
+/**
+ * GitHub's secret scanning key endpoint, as the leak-response tests publish it: `PUT /<set>` stores
+ * a `{public_keys}` document, `GET /<set>` serves it (with an ETag; `If-None-Match` gets 304) and
+ * counts the fetch, `GET /<set>/hits` answers how many fetches that set had. Each test uses its own set.
+ */
+async function keyServer() {
+  const sets = new Map<string, { body: string; hits: number }>();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://keys").pathname;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (req.method === "PUT") {
+        sets.set(path, { body: Buffer.concat(chunks).toString("utf8"), hits: sets.get(path)?.hits ?? 0 });
+        res.writeHead(204).end();
+        return;
+      }
+      if (path.endsWith("/hits")) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ hits: sets.get(path.slice(0, -5))?.hits ?? 0 }));
+        return;
+      }
+      const set = sets.get(path);
+      if (!set) return void res.writeHead(404).end();
+      set.hits++;
+      const etag = `"${Buffer.from(set.body).toString("base64url").slice(-16)}-${set.body.length}"`;
+      if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
+      res.writeHead(200, { "content-type": "application/json", etag }).end(set.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** AccessTokenService on the in-memory repository: create, update, refresh, rotate with grace, compare-and-swap, and the token's home around every update. */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Credential } from "../../../src/core/model";
-import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN } from "../../../src/core/tokens";
+import { CLIENT_ID_PATTERN, clientSecretId } from "../../../src/core/tokens";
 import { coreServices, HOUR } from "../../helpers/core-services";
 
 /** Acting as an owner of `orgId`: what the Cloudflare surface resolves for an owner's credential. */
@@ -34,7 +34,7 @@ describe("create", () => {
   it("mints a client id and secret, with a year's duration by default, and records it", async () => {
     const { credential, secret } = await s.accessTokens.create(asOwner(orgId), { name: "ci" });
     expect(credential.clientId).toMatch(CLIENT_ID_PATTERN);
-    expect(secret).toMatch(CLIENT_SECRET_PATTERN);
+    expect(clientSecretId(secret)).toBe(credential.id);
     expect(credential).toMatchObject({ kind: "access_token", principalId: null, duration: "8760h", enabled: true, secretVersion: 1 });
     expect(credential.expiresAt).toBe(s.clock.now + YEAR);
     expect(await verifies(secret, stored(credential.id).secretHash, stored(credential.id).hashVersion)).toBe(true);
@@ -166,7 +166,7 @@ describe("rotation", () => {
     const { credential, secret: old } = await s.accessTokens.create(asOwner(orgId), { name: "ci" });
     const until = s.clock.now + HOUR;
     const { credential: rotated, secret } = await s.accessTokens.update(asOwner(orgId), credential.id, { clientSecretVersion: 5, previousSecretExpiresAt: until });
-    expect(secret).toMatch(CLIENT_SECRET_PATTERN);
+    expect(clientSecretId(secret!)).toBe(credential.id);
     expect(rotated).toMatchObject({ secretVersion: 5, prevExpiresAt: until });
     expect(await verifies(old, rotated.prevSecretHash, rotated.prevHashVersion)).toBe(true);
     expect(s.repo.events.at(-1)).toMatchObject({ action: "access_token.update", changes: { client_secret_version: 5, rotated: true } });

@@ -14,7 +14,7 @@ describe("POST .../access/service_tokens", () => {
     expect(t).toEqual({
       id: expect.any(String),
       client_id: expect.stringMatching(/^[0-9a-f]{32}\.access$/),
-      client_secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+      client_secret: expect.stringMatching(/^ekcs_[0-9A-Za-z]{61}$/),
       name: "CI/CD token",
       duration: "8760h",
       expires_at: expect.any(String),

@@ -19,7 +19,7 @@ describe("POST .../access/service_tokens/{id}/rotate", () => {
       expect(res.status, res.text).toBe(200);
       const r = res.body.result;
       expect(r).toMatchObject({ id: t.id, client_id: t.client_id, client_secret_version: before.client_secret_version + 1 });
-      expect(r.client_secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.client_secret).toMatch(/^ekcs_[0-9A-Za-z]{61}$/);
       expect(await verify(t.client_id, r.client_secret)).toBe("ok");
       expect(await verify(t.client_id, t.client_secret)).toBe("invalid_secret");
       t.client_secret = r.client_secret;

@@ -63,7 +63,7 @@ describe("PUT .../access/service_tokens/{id}", () => {
       token: a.key,
       body: { client_secret_version: 5, previous_client_secret_expires_at: inMinutes(5) },
     });
-    expect(res.body.result).toMatchObject({ client_secret_version: 5, client_secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(res.body.result).toMatchObject({ client_secret_version: 5, client_secret: expect.stringMatching(/^ekcs_[0-9A-Za-z]{61}$/) });
     expect(await verify(t.client_id, res.body.result.client_secret)).toBe("ok");
     expect(await verify(t.client_id, t.client_secret)).toBe("ok"); // in its grace period
     const same = await cf("PUT", `${a.base}/${t.id}`, { token: a.key, body: { client_secret_version: 5 } });

@@ -1,0 +1,147 @@
+/**
+ * Leak response: a secret reported as public (by GitHub's secret scanning, or
+ * by anyone through public revocation) is recognised by its own format, matched
+ * to its credential without a scan, proven by its keyed hash, and stopped.
+ *
+ * What a proven leak does:
+ *  - an API key or Braintrust service token is deleted;
+ *  - an Access service token is deleted (`revoke`) or kept, disabled, for
+ *    inspection (`disable`, LEAKED_CREDENTIAL_ACTION);
+ *  - a previous Access secret still in its grace period loses its grace: the
+ *    token's current secret was not leaked, so the token lives on.
+ * Each change carries a `credential.leaked` audit event (and, by a trigger, a
+ * webhook event) in its own batch; a second report finds nothing left to
+ * change and writes nothing. A string that is not a live secret of ours is a
+ * false positive and changes nothing at all.
+ */
+import { type AuditContext } from "./audit";
+import type { AuditEvent } from "./audit";
+import type { SecretHasher } from "./hashing";
+import type { CredentialKind } from "./kinds";
+import type { Credential } from "./model";
+import { clientSecretId, LEGACY_CLIENT_SECRET_PATTERN, parseToken } from "./tokens";
+import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
+
+/** One reported string and where it was seen (GitHub's report fields; public revocation gives only the token). */
+export interface LeakReport {
+  token: string;
+  type?: string;
+  url?: string;
+  source?: string;
+}
+
+/** Who reported: GitHub's signed secret scanning reports, or anyone holding the secret. */
+export type Reporter = "github_secret_scanning" | "public_revocation";
+
+/** What a proven leak did to its credential. */
+export type LeakResponse = "deleted" | "disabled" | "grace_ended";
+
+export interface LeakVerdict {
+  token: string;
+  /** The format recognised (`edgekeys_api_key`, …), or null for a string of no format of ours. */
+  format: string | null;
+  /** The secret worked until this report: enabled, unexpired, and (a previous secret) in its grace period. */
+  live: boolean;
+}
+
+/** Storage for leak response: one read for a whole report, and a write per proven leak. */
+export interface LeakStore {
+  /** Credentials with these ids, and Access tokens whose current or previous secret hash is one of `hashes`; with their hashes. */
+  findLeakCandidates(ids: string[], hashes: ArrayBuffer[]): Promise<Credential[]>;
+  /**
+   * Applies `response` to the credential if it still holds what was proven (the row for a delete,
+   * `enabled` for a disable, the previous hash `proven` for a grace's end), with `event` (whose
+   * changes gain the credential's name and client id) in the same batch; false when nothing changed.
+   */
+  respondToLeak(credential: Credential, response: LeakResponse, event: AuditEvent, now: number, proven: ArrayBuffer): Promise<boolean>;
+}
+
+/** Formats a scanner can tell apart (README lists their patterns); the name is also the GitHub token type registered. */
+type Recognised = { format: string; kind: CredentialKind; id: string | null };
+
+/** A reported string's format and, when the format carries one, the credential id inside it. */
+export function recognise(token: string): Recognised | null {
+  const parsed = parseToken(token);
+  if (parsed) return { format: `edgekeys_${parsed.kind}`, kind: parsed.kind, id: parsed.credentialId };
+  const accessId = clientSecretId(token);
+  if (accessId) return { format: "edgekeys_access_client_secret", kind: "access_token", id: accessId };
+  // A 64-hex secret names nothing; its keyed hash finds it (an indexed lookup, not a scan).
+  if (LEGACY_CLIENT_SECRET_PATTERN.test(token)) return { format: "access_client_secret_hex", kind: "access_token", id: null };
+  return null;
+}
+
+export class LeakService {
+  constructor(
+    private readonly store: LeakStore,
+    private readonly hasher: SecretHasher,
+    private readonly homes: VerificationCache,
+    private readonly audit: AuditContext,
+    private readonly accessAction: "revoke" | "disable",
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Judges every report (in order) and stops every live secret among them. */
+  async respond(reports: LeakReport[], reporter: Reporter): Promise<LeakVerdict[]> {
+    const recognised = reports.map((r) => recognise(r.token));
+    // Every hash is computed whether or not anything is found: the work does not depend on what exists.
+    const hashes = await Promise.all(recognised.map((r, i) => (r && !r.id ? this.hasher.hashesUnderEveryPepper(reports[i]!.token) : [])));
+    const ids = [...new Set(recognised.flatMap((r) => (r?.id ? [r.id] : [])))];
+    const anyHash = hashes.flat().map((h) => h.hash);
+    const candidates = ids.length || anyHash.length ? await this.store.findLeakCandidates(ids, anyHash) : [];
+    const verdicts: LeakVerdict[] = [];
+    for (const [i, report] of reports.entries()) {
+      const r = recognised[i];
+      if (!r) {
+        verdicts.push({ token: report.token, format: null, live: false });
+        continue;
+      }
+      const found = candidates.filter((c) => c.kind === r.kind && (r.id ? c.id === r.id : hashes[i]!.some((h) => sameHash(h.hash, c.secretHash) || sameHash(h.hash, c.prevSecretHash))));
+      let live = false;
+      for (const credential of found) live = (await this.judge(credential, report, reporter)) || live;
+      verdicts.push({ token: report.token, format: r.format, live });
+    }
+    return verdicts;
+  }
+
+  /** Proves the secret against one credential and stops it; whether the secret was live. */
+  private async judge(c: Credential, report: LeakReport, reporter: Reporter): Promise<boolean> {
+    const now = this.now();
+    const usable = c.enabled && (c.expiresAt === null || c.expiresAt > now);
+    let response: LeakResponse | null = null;
+    let proven: ArrayBuffer;
+    let live: boolean;
+    if (await this.hasher.verify(report.token, c.secretHash, c.hashVersion)) {
+      proven = c.secretHash;
+      live = usable;
+      // Even an expired or disabled credential is stopped: a refresh or an enable would revive the leaked secret.
+      if (c.kind !== "access_token" || this.accessAction === "revoke") response = "deleted";
+      else if (c.enabled) response = "disabled";
+    } else if (c.prevSecretHash && c.prevHashVersion !== null && (await this.hasher.verify(report.token, c.prevSecretHash, c.prevHashVersion))) {
+      proven = c.prevSecretHash;
+      const inGrace = (c.prevExpiresAt ?? 0) > now;
+      live = usable && inGrace;
+      if (inGrace) response = "grace_ended";
+    } else {
+      return false;
+    }
+    if (!response) return live;
+    const event = this.audit.event("credential.leaked", c.orgId, c.kind, c.id, {
+      reporter,
+      response,
+      secret: proven === c.secretHash ? "current" : "previous",
+      ...(report.type !== undefined ? { type: report.type } : {}),
+      ...(report.url !== undefined ? { url: report.url } : {}),
+      ...(report.source !== undefined ? { source: report.source } : {}),
+    }, now);
+    // The credential's home is held while the write lands: the next request sees the change.
+    await guardedWrite(this.homes, [refOf(c)], async () => ({ result: await this.store.respondToLeak(c, response, event, now, proven) }));
+    return live;
+  }
+}
+
+function sameHash(a: ArrayBuffer, b: ArrayBuffer | null): boolean {
+  if (!b || a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  return x.every((v, i) => v === y[i]);
+}
