@@ -39,7 +39,8 @@ export class D1LeakStore implements LeakStore {
       ]),
     ];
     if (!statements.length) return [];
-    const results = await this.db.batch<Row>(statements);
+    // One statement (the usual report: a secret or two) needs no batch.
+    const results = statements.length === 1 ? [await statements[0]!.all<Row>()] : await this.db.batch<Row>(statements);
     const byId = new Map<string, Credential>();
     for (const row of results.flatMap((r) => r.results)) {
       const credential = credentialFrom(row);

@@ -72,3 +72,32 @@ it("refuses a token whose secret part is a valid base62 string larger than 192 b
   for (; max > 0n; max /= 62n) text = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[Number(max % 62n)] + text;
   expect(parseToken(withSecret(text.padStart(33, "0")))).toEqual({ kind: "api_key", credentialId: "0190f3a0-0000-7000-8000-000000000001" });
 });
+
+describe("Access client secrets", () => {
+  it("carry their token's id under the ekcs_ prefix, with the same checksum rules", async () => {
+    const { CLIENT_SECRET_PREFIX, clientSecretId, isClientSecret, mintClientSecret } = await import("../../src/core/tokens");
+    const id = uuidv7();
+    const secret = mintClientSecret(id);
+    expect(secret).toMatch(/^ekcs_[0-9A-Za-z]{61}$/);
+    expect(secret.startsWith(CLIENT_SECRET_PREFIX)).toBe(true);
+    expect(clientSecretId(secret)).toBe(id);
+    expect(isClientSecret(secret)).toBe(true);
+    // A one-character change fails the checksum; the old 64-hex form is still a secret, but names nothing.
+    const altered = secret.slice(0, 20) + (secret[20] === "a" ? "b" : "a") + secret.slice(21);
+    expect(clientSecretId(altered)).toBeNull();
+    expect(isClientSecret(altered)).toBe(false);
+    expect(isClientSecret("0".repeat(64))).toBe(true);
+    expect(clientSecretId("0".repeat(64))).toBeNull();
+    expect(isClientSecret("0".repeat(63))).toBe(false);
+  });
+
+  it("are never read as Bearer tokens, and Bearer tokens are never client secrets", async () => {
+    const { clientSecretId, mintClientSecret } = await import("../../src/core/tokens");
+    const secret = mintClientSecret(uuidv7());
+    expect(parseToken(secret)).toBeNull();
+    expect(parseToken(secret.replace("ekcs_", "sk-"))).toBeNull();
+    const { token } = mintToken("api_key", uuidv7());
+    expect(clientSecretId(token)).toBeNull();
+    expect(clientSecretId(token.replace("sk-", "ekcs_"))).toBeNull();
+  });
+});

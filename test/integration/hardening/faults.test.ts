@@ -109,6 +109,9 @@ describe("D1 faults at each write step", () => {
       ["POST", "/v1/webhook", { token: key, body: { url: newBox() } }],
       ["POST", `/v1/webhook/${hook.id}/rotate_secret`, { token: key, body: {} }],
       ["DELETE", `/v1/webhook/${spareHook.id}`, { token: key }],
+      // Leak response: the revocation, its audit event and its `credential.leaked` outbox row together or not at all.
+      ["POST", "/credentials/revoke", { body: { credentials: [spareKey.key] } }],
+      ["POST", "/credentials/revoke", { body: { credentials: [t.client_secret] } }],
     ];
     for (const [method, path, opts] of cases) lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
 

@@ -13,6 +13,8 @@ import { account, cf, createToken } from "../../helpers/cloudflare";
 import { call, MISSING } from "../../helpers/http";
 import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
 import { createWebhook, newBox } from "../../helpers/lifecycle";
+import { newGithubKey, publishKeys, report } from "../../helpers/secret-scanning";
+import { mintClientSecret, mintToken } from "../../../src/core/tokens";
 
 interface Operation {
   method: string;
@@ -40,6 +42,7 @@ let B: Awaited<ReturnType<typeof account>> & {
   webhookUrl: string;
 };
 let operations: Operation[] = [];
+const LEAK_PATHS = ["/secret-scanning/github", "/credentials/revoke"];
 
 /** Everything of B's that must never show up in an answer to A. */
 const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName, B.appHost, B.appAud, "b-policy-name", B.webhookUrl, "b-webhook-description"];
@@ -104,6 +107,8 @@ beforeAll(async () => {
   const doc = (await call("GET", "/openapi.json")).body;
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
     if (path.startsWith("/admin/") || path.startsWith("/cdn-cgi/")) continue; // not tenant-scoped
+    // Leak response takes no credential: a secret proven by its hash is the only key (the last test here).
+    if (LEAK_PATHS.includes(path)) continue;
     for (const [method, op] of Object.entries<any>(item)) {
       const o = { method: method.toUpperCase(), path, params: op.parameters ?? [], hasBody: Boolean(op.requestBody) };
       operations.push(o);
@@ -254,5 +259,19 @@ describe("tenant isolation", () => {
       expect(text.replace(/"request_id":"[^"]*"/, ""), where).toBe(missing.text.replace(/"request_id":"[^"]*"/, ""));
     }
     expect(await snapshotOfB()).toBe(before);
+  });
+
+  it("lets no one stop B's credentials through leak response without B's secrets, even with their ids", async () => {
+    const before = await snapshotOfB();
+    // Well-formed secrets naming B's credentials (valid prefix, id and checksum), with A's key sent along.
+    const forged = [mintToken("api_key", B.apiKeyId).token, mintToken("service_token", B.serviceTokenId).token, mintClientSecret(B.accessTokenId)];
+    const revoked = await call("POST", "/credentials/revoke", { token: A.key, body: { credentials: [...forged, A.key.slice(0, -1)] } });
+    expect(revoked.status).toBe(202);
+    const github = await newGithubKey();
+    const reported = await report(await publishKeys([github]), forged.map((token) => ({ token, type: "edgekeys", url: "", source: "content" })), github);
+    expect(reported.status).toBe(200);
+    expect(reported.body.map((m: { label: string }) => m.label)).toEqual(["false_positive", "false_positive", "false_positive"]);
+    expect(await snapshotOfB()).toBe(before);
+    expect((await call("GET", "/v1/api_key", { token: B.key })).status).toBe(200);
   });
 });
