@@ -97,6 +97,8 @@ export class LeakService {
       }
       const found = candidates.filter((c) => c.kind === r.kind && (r.id ? c.id === r.id : hashes[i]!.some((h) => sameHash(h.hash, c.secretHash) || sameHash(h.hash, c.prevSecretHash))));
       let live = false;
+      // A secret naming no credential costs the one HMAC a proof would: no timing tells which ids exist.
+      if (!found.length) await this.hasher.hash(report.token);
       for (const credential of found) live = (await this.judge(credential, report, reporter)) || live;
       verdicts.push({ token: report.token, format: r.format, live });
     }
