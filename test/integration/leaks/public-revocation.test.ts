@@ -59,6 +59,21 @@ describe("public revocation", () => {
     expect(await dumpDatabase()).toBe(after);
   });
 
+  it("reads a large batch in chunks: live secrets at either end of 1,000 are found", async () => {
+    const a = await account();
+    const { mintToken } = await import("../../../src/core/tokens");
+    const { uuidv7 } = await import("../../../src/core/ids");
+    const first = (await call("POST", "/v1/api_key", { token: a.key, body: { name: "first" } })).body.key;
+    const access = await createToken(a);
+    // 998 well-formed secrets of ids that exist nowhere, and legacy-looking hex: every chunk of the candidate read is exercised.
+    const filler = Array.from({ length: 998 }, (_, i) => (i % 2 ? mintToken("service_token", uuidv7()).token : i.toString(16).padStart(64, "0")));
+    const res = await revoke([first, ...filler, access.client_secret], newAddress());
+    expect(res.status).toBe(202);
+    expect(await authStatus(first)).toBe(401);
+    expect(await verify(access.client_id, access.client_secret)).toBe("unknown");
+    expect(await authStatus(a.key)).toBe(200);
+  });
+
   it("refuses a body out of bounds with 400 naming the field, and changes nothing", async () => {
     const a = await account();
     const address = newAddress();
