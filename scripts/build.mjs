@@ -9,9 +9,11 @@ import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { copyDocsAssets } from "./docs-assets.mjs";
+import { buildConsole } from "./console-assets.mjs";
 
-// The static files /docs serves go with the Worker (normally copied by npm install).
+// The static files /docs and /console serve go with the Worker (normally made by npm install).
 copyDocsAssets();
+await buildConsole();
 
 /** The budget for what `wrangler deploy` ships, gzipped. */
 const GZIP_BUDGET_KIB = 128;

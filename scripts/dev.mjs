@@ -18,6 +18,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signingMaterial } from "./signing-key.mjs";
 import { copyDocsAssets } from "./docs-assets.mjs";
+import { buildConsole } from "./console-assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
@@ -178,8 +179,10 @@ async function quietOffline() {
 }
 
 await checkPort();
-// /docs serves Swagger UI from public/docs-assets (normally copied by npm install).
+// /docs serves Swagger UI from public/docs-assets (normally copied by npm install), and /console
+// its script built from src/console (rebuilt here, so that an edit shows on the next start).
 copyDocsAssets();
+await buildConsole();
 const vars = await ensureDevVars();
 const persistTo = argValue("--persist-to");
 const adminToken = varOverride("ADMIN_TOKEN") ?? vars.ADMIN_TOKEN;
@@ -274,6 +277,8 @@ async function printBanner() {
       " Then:",
       "",
       `   curl -sS ${baseUrl}/v1/api_key -H "Authorization: Bearer $EDGEKEYS_KEY"`,
+      "",
+      ` or sign in with the key to the console: ${baseUrl}/console`,
       "",
       ` Gateway mode for this org: stop (Ctrl-C) and restart with`,
       `   npm run dev -- --var ORIGIN_URL:https://your-origin.example --var GATEWAY_ACCOUNT_ID:${accountId}`,
