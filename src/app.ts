@@ -146,8 +146,8 @@ export function createApp() {
   for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
   for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
-  // The root leads to the API's documentation, unless it is the origin's (gateway mode).
-  app.get("/", (c, next) => (configOf(c.env).gateway ? next() : c.redirect("/docs", 302)));
+  // The root leads to the console (static files, public/console.html), unless it is the origin's (gateway mode).
+  app.get("/", (c, next) => (configOf(c.env).gateway ? next() : c.redirect("/console", 302)));
   // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.
   app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? serveFallback(c, next) : c.notFound()));
 

@@ -136,10 +136,10 @@ it("answers a bad configuration value with a 500 naming it, and keeps /docs and 
   expect((await callWithEnv({ RATE_LIMIT_REQUESTS: "lots" }, "GET", "/docs")).status).toBe(200);
 });
 
-it("leads GET / to /docs, and names the origin it is served from in openapi.json", async () => {
+it("leads GET / to the console, and names the origin it is served from in openapi.json", async () => {
   const root = await callWithEnv({}, "GET", "/"); // the handler itself: a fetch through the binding would follow the redirect
   expect(root.status).toBe(302);
-  expect(root.headers.get("location")).toBe("/docs");
+  expect(root.headers.get("location")).toBe("/console");
   const doc = await call("GET", "/openapi.json");
   expect(doc.body.servers).toEqual([{ url: "https://edgekeys.test" }]);
 });
