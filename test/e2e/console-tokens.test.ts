@@ -1,0 +1,148 @@
+/**
+ * The console's service tokens, Access tokens, audit log and Access
+ * applications in Chromium, each step checked against the API itself: a
+ * service account with its first token, a replacement by name, an Access token
+ * rotated with a grace period (both secrets work, then only the new one),
+ * disabled and enabled, refreshed, filtered as expiring soon, deleted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, unique } from "./helpers";
+import { apiStatus, bearer, confirmDelete, type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
+
+/** Authenticates with an Access token's client id and secret: the status, and whether the previous secret was used. */
+async function accessAuth(clientId: string, secret: string) {
+  const res = await fetch(`${baseUrl()}/cdn-cgi/access/get-identity`, { headers: { "CF-Access-Client-Id": clientId, "CF-Access-Client-Secret": secret } });
+  return { status: res.status, previous: res.ok ? ((await res.json()) as { used_previous_secret: boolean }).used_previous_secret : null };
+}
+
+describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access tokens, audit log", () => {
+  let s: ConsoleSession;
+  beforeAll(async () => {
+    s = await openConsole();
+    await signIn(s.page, s.owner.api_key.key);
+  });
+  afterAll(async () => {
+    await s?.browser.close();
+  });
+
+  it("creates a service account with its first token, replaces the token by name, deletes it", async () => {
+    const { page } = s;
+    await goTo(page, "Service tokens");
+    const account = unique("robot");
+    const tokenName = unique("deploy");
+    await page.getByLabel("Service account name").fill(account);
+    await page.getByLabel("First token name").fill(tokenName);
+    await page.getByRole("button", { name: "Create service account", exact: true }).click();
+    const first = await takeSecret(page);
+    expect(first).toMatch(/^bt-st-/);
+    expect(await apiStatus("/v1/api_key", bearer(first))).toBe(200);
+    await rowOf(page, tokenName).waitFor();
+
+    await page.getByLabel("Service account", { exact: true }).selectOption({ label: account });
+    await page.getByLabel("Token name", { exact: true }).fill(tokenName);
+    await page.getByRole("button", { name: "Replace by name", exact: true }).click();
+    const second = await takeSecret(page);
+    expect(await apiStatus("/v1/api_key", bearer(first))).toBe(401); // replaced: zero overlap
+    expect(await apiStatus("/v1/api_key", bearer(second))).toBe(200);
+
+    await confirmDelete(page, rowOf(page, tokenName));
+    expect(await apiStatus("/v1/api_key", bearer(second))).toBe(401);
+    await confirmDelete(page, rowOf(page, account), "Delete service account");
+  });
+
+  it("rotates an Access token with a grace period: both secrets work, then a rotation without grace leaves only the new one", async () => {
+    const { page } = s;
+    await goTo(page, "Access tokens");
+    const name = unique("ci-access");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Duration").fill("8760h");
+    await page.getByRole("button", { name: "Create Access token", exact: true }).click();
+    await dialog(page).waitFor();
+    const clientId = (await dialog(page).locator("code").textContent())!;
+    expect(clientId).toMatch(/^[0-9a-f]{32}\.access$/);
+    const original = await takeSecret(page);
+    const row = rowOf(page, name);
+    expect(await row.textContent()).toContain("version 1");
+    expect(await accessAuth(clientId, original)).toEqual({ status: 200, previous: false });
+
+    // With a grace period: the row shows until when the previous secret lives, and both work.
+    await row.getByRole("button", { name: "Rotate", exact: true }).click();
+    await dialog(page).getByLabel("Grace period").selectOption({ label: "1 hour" });
+    await dialog(page).getByRole("button", { name: "Rotate", exact: true }).click();
+    await dialog(page).getByText(`New secret for “${name}”`).waitFor();
+    const rotated = await takeSecret(page);
+    await row.getByText(/^version 2; previous secret valid until in (60 minutes|1 hour)$/).waitFor();
+    expect(await accessAuth(clientId, original)).toEqual({ status: 200, previous: true });
+    expect(await accessAuth(clientId, rotated)).toEqual({ status: 200, previous: false });
+
+    // Without one: the previous secret dies at once, and the row says only the version.
+    await row.getByRole("button", { name: "Rotate", exact: true }).click();
+    await dialog(page).getByLabel("Grace period").selectOption({ label: "None: the previous secret stops at once" });
+    await dialog(page).getByRole("button", { name: "Rotate", exact: true }).click();
+    const latest = await takeSecret(page);
+    await row.getByText("version 3", { exact: true }).waitFor();
+    expect((await accessAuth(clientId, rotated)).status).toBe(401);
+    expect(await accessAuth(clientId, latest)).toEqual({ status: 200, previous: false });
+
+    await row.getByRole("button", { name: "Disable", exact: true }).click();
+    await row.getByText("disabled", { exact: true }).waitFor();
+    expect((await accessAuth(clientId, latest)).status).toBe(403);
+    await row.getByRole("button", { name: "Enable", exact: true }).click();
+    await row.getByText("enabled", { exact: true }).waitFor();
+    expect((await accessAuth(clientId, latest)).status).toBe(200);
+    await row.getByRole("button", { name: "Refresh", exact: true }).click();
+    await page.getByText(`Refreshed “${name}”`).waitFor();
+    expect(await row.textContent()).toMatch(/last seen|ago|seconds|now/i);
+
+    await confirmDelete(page, row);
+    expect((await accessAuth(clientId, latest)).status).toBe(401);
+  });
+
+  it("filters Access tokens expiring soon", async () => {
+    const { page } = s;
+    await goTo(page, "Access tokens");
+    const soon = unique("short-lived");
+    const later = unique("long-lived");
+    for (const [name, duration] of [[soon, "24h"], [later, "8760h"]] as const) {
+      await page.getByLabel("Name", { exact: true }).fill(name);
+      await page.getByLabel("Duration").fill(duration);
+      await page.getByRole("button", { name: "Create Access token", exact: true }).click();
+      await takeSecret(page);
+      await rowOf(page, name).waitFor();
+    }
+    await page.getByLabel("Expiring soon (within 30 days)").check();
+    await page.getByRole("table", { name: "Access tokens expiring within 30 days" }).waitFor();
+    await rowOf(page, soon).waitFor();
+    expect(await rowOf(page, later).count()).toBe(0);
+    await page.getByLabel("Expiring soon (within 30 days)").uncheck();
+    await rowOf(page, later).waitFor();
+  });
+
+  it("reads the audit log and filters it by action", async () => {
+    const { page } = s;
+    await goTo(page, "Audit log");
+    await page.getByRole("row", { name: /access_token\.rotate/ }).first().waitFor();
+    await page.getByRole("row", { name: /api_key|org\.bootstrap/ }).first().waitFor();
+    await page.getByLabel("Action").selectOption("access_token.rotate");
+    await page.getByRole("button", { name: "Apply filters", exact: true }).click();
+    const rows = page.locator("tbody tr");
+    await page.waitForFunction(() => [...document.querySelectorAll("tbody tr")].every((tr) => tr.textContent?.includes("access_token.rotate")));
+    expect(await rows.count()).toBe(2);
+  });
+
+  it("creates and deletes an Access application", async () => {
+    const { page } = s;
+    await goTo(page, "Access applications");
+    const domain = `${unique("app")}.example.com/admin`;
+    await page.getByLabel("Domain").fill(domain);
+    await page.getByLabel("Application name").fill("Admin");
+    await page.getByRole("button", { name: "Create application", exact: true }).click();
+    const row = rowOf(page, domain);
+    expect(await row.textContent()).toMatch(/[0-9a-f]{64}/); // its AUD tag
+    await confirmDelete(page, row);
+  });
+
+  it("saw no console error, no page error and no request to another host", () => {
+    expect(s.problems).toEqual([]);
+  });
+});
