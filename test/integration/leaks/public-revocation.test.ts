@@ -101,3 +101,20 @@ describe("public revocation", () => {
     expect((await revoke(["x"], newAddress(), env)).status).toBe(202);
   });
 });
+
+describe("the leak-response paths", () => {
+  it("are exactly two: other methods answer 405, neighbouring paths are not theirs, and in gateway mode the rest of /credentials is the origin's", async () => {
+    const { inject } = await import("vitest");
+    const a = await account();
+    expect((await call("GET", "/credentials/revoke")).status).toBe(405);
+    expect((await call("GET", "/secret-scanning/github")).status).toBe(405);
+    expect((await call("POST", "/credentials/revoke/", { body: { credentials: [a.key] } })).status).toBe(404);
+    expect((await call("POST", "/credentials", { body: { credentials: [a.key] } })).status).toBe(404);
+    expect(await authStatus(a.key)).toBe(200);
+    const gateway = { ORIGIN_URL: inject("originUrl"), GATEWAY_ACCOUNT_ID: a.org.account_id };
+    const own = await callWithEnv(gateway, "POST", "/credentials/revoke", { body: { credentials: ["x"] }, headers: { "CF-Connecting-IP": newAddress() } });
+    expect(own.status).toBe(202);
+    const origins = await callWithEnv(gateway, "GET", "/credentials/other", { token: a.key });
+    expect(origins.headers.get("x-origin")).toBe("echo");
+  });
+});
