@@ -7,6 +7,7 @@
  * secret does not break `/docs` or a 404.
  */
 import { z } from "zod";
+import { canonicalHost } from "./core/app-domain";
 import { DomainError } from "./core/errors";
 import { type PepperConfig, peppersFromEnv } from "./core/hashing";
 import type { Env } from "./env";
@@ -20,8 +21,6 @@ const positiveInt = (fallback: number) =>
     .transform(Number)
     .optional()
     .transform((v) => v ?? fallback);
-
-const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[1-9][0-9]{0,4})?$/;
 
 const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 const ORIGIN_ERROR = 'must map each host to an http(s) URL or "self", or to {"origin", "account_id"}';
@@ -68,16 +67,7 @@ const VarsSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(
-      z
-        .record(z.string(), z.union([ORIGIN, z.object({ origin: ORIGIN, account_id: ACCOUNT_ID.optional() }).strict()], ORIGIN_ERROR))
-        .refine((map) => Object.keys(map).every((host) => HOST.test(host)), "must have host names (an optional :port) as keys")
-        .transform((map) =>
-          Object.fromEntries(
-            Object.entries(map).map(([host, v]) => [host.toLowerCase(), typeof v === "string" ? { origin: v } : { origin: v.origin, accountId: v.account_id }]),
-          ),
-        ),
-    )
+    .pipe(z.record(z.string(), z.union([ORIGIN, z.object({ origin: ORIGIN, account_id: ACCOUNT_ID.optional() }).strict()], ORIGIN_ERROR)))
     .optional(),
   GATEWAY_ACCOUNT_ID: ACCOUNT_ID.optional(),
   BENCH_METRICS: flag,
@@ -99,18 +89,32 @@ const VarsSchema = z.object({
 
 type Vars = z.infer<typeof VarsSchema>;
 
-/** Gateway mode's configuration: where each host's traffic goes, and the single-account fallback. */
+/** Where a served host's traffic goes, and the account the operator gave it to. */
+export interface HostRoute {
+  /** An http(s) URL, or "self": the host itself, reached from a Worker on its route. */
+  origin: string;
+  /** 32 hex: the one account whose applications decide on this host, and who alone may put applications on it. */
+  accountId: string;
+}
+
+/**
+ * Gateway mode's configuration. Every host it serves has an owner the
+ * operator named: an ORIGINS entry's `account_id` (GATEWAY_ACCOUNT_ID when the
+ * entry names none), or, for every other host, GATEWAY_ACCOUNT_ID with
+ * ORIGIN_URL. Never first come: a host nobody was given is not served, and
+ * nobody may put an application on it.
+ */
 export interface Gateway {
-  /**
-   * ORIGINS: hosts whose every path (but `/cdn-cgi/access/*`) is the gateway's, each to its origin
-   * ("self": the host itself), and the account that alone may protect it with applications, if pinned.
-   */
-  origins: ReadonlyMap<string, { origin: string; accountId?: string }>;
-  /** ORIGIN_URL: the origin of every other host, for paths outside edgekeys' own. */
-  fallback: string | undefined;
-  /** GATEWAY_ACCOUNT_ID: serves hosts no application claims, admitting this account's credentials (the mode before applications). */
+  /** ORIGINS: hosts (canonical: lower case, no trailing dot, A-label, no port) whose every path but `/cdn-cgi/access/*` is the gateway's. */
+  origins: ReadonlyMap<string, HostRoute>;
+  /** ORIGIN_URL with GATEWAY_ACCOUNT_ID: every other host, for paths outside edgekeys' own. */
+  fallback: HostRoute | undefined;
+  /** GATEWAY_ACCOUNT_ID: on its own hosts, a path no application claims admits this account's credentials (the mode before applications). */
   accountId: string | undefined;
 }
+
+/** The route of a canonical host in gateway mode: its origin and owner, or undefined when the operator gave it to nobody. */
+export const hostRoute = (gateway: Gateway | null, host: string): HostRoute | undefined => gateway?.origins.get(host) ?? gateway?.fallback;
 
 export interface Config {
   limits: { credential: Policy; authFailures: Policy; header: Record<string, string> };
@@ -188,10 +192,7 @@ function build(env: Env, vars: Vars): Config {
     limits: { credential, authFailures, header: { "RateLimit-Policy": [credential, authFailures].map(policyItem).join(", ") } },
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
-    gateway:
-      vars.ORIGIN_URL || vars.ORIGINS
-        ? { origins: new Map(Object.entries(vars.ORIGINS ?? {})), fallback: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID }
-        : null,
+    gateway: gatewayOf(vars),
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
     lifecycle: {
       warningDays: vars.EXPIRY_WARNING_DAYS ?? DEFAULT_WARNING_DAYS,
@@ -210,3 +211,37 @@ function build(env: Env, vars: Vars): Config {
     peppers: () => (peppers ??= peppersFromEnv(env)),
   };
 }
+
+/**
+ * Gateway mode from ORIGINS, ORIGIN_URL and GATEWAY_ACCOUNT_ID, refusing (at
+ * the first request, naming the entry and the fix) a configuration that would
+ * serve a host without an owner, or name a host in a form requests never have.
+ */
+function gatewayOf(vars: Vars): Gateway | null {
+  if (!vars.ORIGIN_URL && !vars.ORIGINS) return null;
+  const account = vars.GATEWAY_ACCOUNT_ID;
+  const origins = new Map<string, HostRoute>();
+  for (const [written, value] of Object.entries(vars.ORIGINS ?? {})) {
+    const entry = typeof value === "string" ? { origin: value } : { origin: value.origin, accountId: value.account_id };
+    const host = canonicalHost(written);
+    if (typeof host !== "string") {
+      throw misconfigured(`ORIGINS entry ${JSON.stringify(written)} ${host.refused}; name the host alone (e.g. "app.example.com")`);
+    }
+    const accountId = entry.accountId ?? account;
+    if (!accountId) {
+      throw misconfigured(
+        `ORIGINS entry ${JSON.stringify(written)} names no account: write {"origin": ${JSON.stringify(entry.origin)}, "account_id": "<32 hex>"} (the account whose applications protect it), or set GATEWAY_ACCOUNT_ID to own every entry that names none`,
+      );
+    }
+    if (origins.has(host)) throw misconfigured(`ORIGINS names the host ${host} twice (${JSON.stringify(written)}); keep one entry`);
+    origins.set(host, { origin: entry.origin, accountId });
+  }
+  if (vars.ORIGIN_URL && !account) {
+    throw misconfigured(
+      "ORIGIN_URL serves every host not in ORIGINS, and a served host needs an owner: set GATEWAY_ACCOUNT_ID to the account (32 hex) that owns those hosts, or list each host in ORIGINS with its account_id and unset ORIGIN_URL",
+    );
+  }
+  return { origins, fallback: vars.ORIGIN_URL && account ? { origin: vars.ORIGIN_URL, accountId: account } : undefined, accountId: account };
+}
+
+const misconfigured = (message: string) => new DomainError("misconfigured", message);

@@ -5,7 +5,7 @@
 import { IdentitySigner } from "./auth/identity-jwt";
 import { DurableObjectHomes } from "./auth/credential-homes";
 import { Authenticator } from "./auth/pipeline";
-import { AccessAppService, type HostReservations } from "./core/access-apps";
+import { AccessAppService, type HostOwners } from "./core/access-apps";
 import { hexToUuid } from "./core/ids";
 import { AccessPolicyService } from "./core/access-policies";
 import { AccessTokenService } from "./core/access-tokens";
@@ -13,7 +13,7 @@ import { routeTable } from "./auth/route-table";
 import { AuditContext } from "./core/audit";
 import { AuditLogService } from "./core/audit-log";
 import { CredentialService } from "./core/credentials";
-import { type Config, configOf } from "./config";
+import { type Config, configOf, hostRoute } from "./config";
 import { SecretHasher } from "./core/hashing";
 import { MemberService } from "./core/members";
 import { OrgService } from "./core/orgs";
@@ -60,13 +60,11 @@ export function signerOf(env: Env): IdentitySigner {
   return signer;
 }
 
-/** Who may protect which host (see `HostReservations`): ORIGINS' pins, else GATEWAY_ACCOUNT_ID for every other host. */
-function hostReservations(config: Config): HostReservations {
-  const gateway = config.gateway;
-  if (!gateway) return () => null;
+/** Who owns which host (see `HostOwners`): the operator's word in ORIGINS, ORIGIN_URL and GATEWAY_ACCOUNT_ID, nobody else's. */
+function hostOwners(config: Config): HostOwners {
   return (host) => {
-    const pinned = gateway.origins.get(host)?.accountId ?? gateway.accountId;
-    return pinned ? hexToUuid(pinned) : null;
+    const owner = hostRoute(config.gateway, host)?.accountId;
+    return owner ? hexToUuid(owner) : null;
   };
 }
 
@@ -88,7 +86,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     // Every change to applications and policies makes this isolate's gateway re-read them at once.
     const appStore = new D1AccessAppStore(env.DB);
     const forget = () => routeTable.forget();
-    const accessApps = new AccessAppService(appStore, forget, audit, hostReservations(config));
+    const accessApps = new AccessAppService(appStore, hostOwners(config), forget, audit);
     core = {
       auditLog: new AuditLogService(repo),
       credentials,

@@ -53,18 +53,19 @@ export function authorizeAccess(acting: Acting): string {
 export const appNotFound = (id: string) => notFound("Access application", id);
 
 /**
- * The account (org id) that alone may protect a host with applications, when
- * the operator pinned it (ORIGINS' `account_id`, or GATEWAY_ACCOUNT_ID for the
- * hosts it serves); null when any account may be the first to claim it.
+ * The account (org id) that the operator gave a canonical host to (ORIGINS'
+ * `account_id`, or GATEWAY_ACCOUNT_ID for the hosts ORIGIN_URL serves); null
+ * when nobody was given it. Only that account may put applications on it:
+ * never first come.
  */
-export type HostReservations = (host: string) => string | null;
+export type HostOwners = (host: string) => string | null;
 
 export class AccessAppService {
   constructor(
     private readonly store: AccessAppStore,
-    private readonly changed: () => void = () => {},
-    private readonly audit: AuditContext = new AuditContext(),
-    private readonly reservedFor: HostReservations = () => null,
+    private readonly ownerOf: HostOwners,
+    private readonly changed: () => void,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -143,14 +144,20 @@ export class AccessAppService {
     return this.store.routeTable(host);
   }
 
-  /** The routes of `domain` and the destinations; a host pinned to another account answers as a claimed one. */
+  /**
+   * The routes of `domain` and the destinations, each on a host the operator
+   * gave this account. Another account's host and a host given to nobody get
+   * the same answer, so the refusal tells nothing about other accounts.
+   */
   private routesOf(orgId: string, domains: AppInput["domains"]): AppRoute[] {
-    const routes = routesOf(domains);
-    for (const route of routes) {
-      const owner = this.reservedFor(route.host);
-      if (owner !== null && owner !== orgId) throw routeTaken(route);
-    }
-    return routes;
+    return routesOf(domains, (field, route) => {
+      if (this.ownerOf(route.host) !== orgId) {
+        throw invalid(
+          field,
+          `${route.host} is not a host of this account: the operator of this edgekeys assigns hosts to accounts (ORIGINS' account_id, or GATEWAY_ACCOUNT_ID with ORIGIN_URL)`,
+        );
+      }
+    });
   }
 
   private async save(write: AppWrite): Promise<void> {
@@ -214,11 +221,12 @@ export function policyFrom(
 }
 
 /** The routes of `domain` and the destinations, parsed, without repeats; a bad one is refused naming its field. */
-function routesOf(domains: AppInput["domains"]): AppRoute[] {
+function routesOf(domains: AppInput["domains"], check: (field: string, route: AppRoute) => void): AppRoute[] {
   const routes = new Map<string, AppRoute>();
   for (const { field, value } of domains) {
     const route = parseDomain(value);
     if (typeof route === "string") throw invalid(field, route);
+    check(field, route);
     routes.set(`${route.host}${route.path}`, route);
   }
   if (routes.size > MAX_ROUTES) throw invalid("destinations", `at most ${MAX_ROUTES} hosts and paths per application`);
@@ -228,6 +236,10 @@ function routesOf(domains: AppInput["domains"]): AppRoute[] {
 /** `domain` and 50 destinations (the schema's cap). */
 const MAX_ROUTES = 51;
 
-/** A route another application holds (the store's answer to a taken host and path). */
+/**
+ * A route another application of the account holds (the store's answer to a
+ * taken host and path). A 400, not a 409: retrying cannot fix it, and the
+ * SDK retries a 409.
+ */
 export const routeTaken = (route: AppRoute) =>
-  new DomainError("conflict", `${route.host}${route.path} is already claimed by another Access application`);
+  new DomainError("invalid_request", `${route.host}${route.path} is already claimed by another Access application; change that one or pick another path`);

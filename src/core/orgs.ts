@@ -9,6 +9,8 @@ import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-c
 
 export interface BootstrapRequest {
   orgName: string;
+  /** The org's id when the operator chose it (from its account id); a new UUIDv7 otherwise. */
+  orgId?: string | null;
   email: string;
   givenName: string | null;
   familyName: string | null;
@@ -63,7 +65,7 @@ export class OrgService {
     const now = this.now();
     const email = normalizeEmail(req.email);
     // Ids for the org and user are used only if they do not exist yet.
-    const org: Org = { id: uuidv7(now), name: req.orgName, createdAt: now };
+    const org: Org = { id: req.orgId ?? uuidv7(now), name: req.orgName, createdAt: now };
     const user: Principal = {
       id: uuidv7(now),
       kind: "user",
@@ -85,7 +87,7 @@ export class OrgService {
     // An existing user made owner: their credentials in that org now may do more, so their homes hear of it.
     const promoted = await this.repo.findCredentialRefs({ orgName: org.name, userEmails: [email], ownerNotOwner: true });
     const stored = await guardedWrite(this.homes, promoted, async () => ({
-      result: await this.repo.bootstrap({ org, user, credential: issued.credential, now, event }),
+      result: await this.repo.bootstrap({ org, pinnedId: Boolean(req.orgId), user, credential: issued.credential, now, event }),
     }));
     issued.credential.orgId = stored.org.id;
     issued.credential.principalId = stored.user.id;

@@ -208,7 +208,14 @@ export interface AuditLog {
 
 /** What a bootstrap stores: org and user as minted for the request (used only when missing), the first key and its event. */
 export interface BootstrapInput {
+  /** Found by name when it exists; created with this id otherwise. */
   org: Org;
+  /**
+   * The operator chose the org's id (its account id, named in configuration before the org
+   * exists): nothing is written unless the org with this name is the org with this id, or neither
+   * exists yet; a `conflict` otherwise.
+   */
+  pinnedId: boolean;
   user: Principal;
   /** The key to issue; its orgId/principalId are ignored and resolved from the names above. */
   credential: Credential;

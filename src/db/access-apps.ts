@@ -117,8 +117,14 @@ export class D1AccessAppStore implements AccessAppStore {
             settings = ${p.add(JSON.stringify(app.settings))}, updated_at = ${p.add(app.updatedAt)}
             WHERE id = ${p.add(app.id)} AND org_id = ${p.add(app.orgId)}`),
       prepare(this.db, (p) => `DELETE FROM access_app_routes WHERE app_id = ${p.add(app.id)}`),
-      // One statement a row: D1 binds at most 100 values per statement.
-      ...app.routes.map((r) => prepare(this.db, (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES (${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`)),
+      // One statement a row: D1 binds at most 100 values per statement. The core checked that the operator
+      // gave each host to this account: a route another account left there (when hosts went to whoever
+      // claimed first) is taken over; one of this account's own applications is a conflict.
+      ...app.routes.flatMap((r) => [
+        prepare(this.db, (p) => `DELETE FROM access_app_routes WHERE host = ${p.add(r.host)} AND path = ${p.add(r.path)}
+            AND app_id IN (SELECT id FROM access_apps WHERE org_id != ${p.add(app.orgId)})`),
+        prepare(this.db, (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES (${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`),
+      ]),
       ...w.policies.map((policy) => upsertPolicy(this.db, policy, w.isNew)),
       ...(w.links === null
         ? []
@@ -136,19 +142,18 @@ export class D1AccessAppStore implements AccessAppStore {
     try {
       await this.db.batch(statements);
     } catch (err) {
-      if (broke(err, "access_app_routes") || broke(err, "access_host_of_another_account")) throw await this.takenRoute(app);
+      if (broke(err, "access_app_routes")) throw await this.takenRoute(app);
       // A linked policy or the application itself went away while this was written.
       if (broke(err, "FOREIGN KEY")) throw new DomainError("conflict", "The application or a policy it links changed concurrently; retry");
       throw err;
     }
   }
 
-  /** The route of `app` that another application holds, or whose host another account holds (for the 409's message). */
+  /** The route of `app` that another application of the account holds (for the refusal's message). */
   private async takenRoute(app: AccessApp): Promise<DomainError> {
     for (const route of app.routes) {
-      const taken = await prepare(this.db, (p) => `SELECT 1 FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id
-          WHERE r.host = ${p.add(route.host)} AND r.app_id != ${p.add(app.id)}
-            AND (r.path = ${p.add(route.path)} OR a.org_id != ${p.add(app.orgId)}) LIMIT 1`).first();
+      const taken = await prepare(this.db, (p) => `SELECT 1 FROM access_app_routes
+          WHERE host = ${p.add(route.host)} AND path = ${p.add(route.path)} AND app_id != ${p.add(app.id)} LIMIT 1`).first();
       if (taken) return routeTaken(route);
     }
     return routeTaken(app.routes[0]!);

@@ -4,6 +4,7 @@
  * stores the key and its event. Rows that may already exist are found by name,
  * never by the ids minted for them, so two bootstraps of one org agree.
  */
+import { DomainError } from "../core/errors";
 import type { Org, Principal } from "../core/model";
 import type { BootstrapInput, BootstrapStore } from "../core/ports";
 import { ORG_SELECT, OWNER_SELECT, type Row, auditRow, credentialRow, orgFrom, principalFrom } from "./rows";
@@ -13,21 +14,27 @@ import { type Params, insertSelect, prepare } from "./sql";
 export class D1BootstrapStore implements BootstrapStore {
   constructor(private readonly db: D1Database) {}
 
-  async bootstrap({ org, user, credential, now, event }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
+  async bootstrap({ org, pinnedId, user, credential, now, event }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
     const db = this.db;
+    // With an id the operator chose, every write waits on the name and the id naming one org (or none yet):
+    // true when an org has exactly one of the two.
+    const mismatch = (p: Params) => `EXISTS (SELECT 1 FROM orgs WHERE (name = ${p.add(org.name)}) != (id = ${p.add(org.id)}))`;
+    const unlessMismatch = (p: Params) => (pinnedId ? `WHERE NOT ${mismatch(p)}` : "WHERE true");
     // `FROM orgs o, principals p WHERE …`: the org and the user as stored, whoever created them.
-    const theOrgAndUser = (p: Params) => `FROM orgs o, principals p WHERE o.name = ${p.add(org.name)} AND p.email = ${p.add(user.email)} AND p.kind = 'user'`;
+    const theOrgAndUser = (p: Params) =>
+      `FROM orgs o, principals p WHERE o.name = ${p.add(org.name)} ${pinnedId ? `AND o.id = ${p.add(org.id)}` : ""} AND p.email = ${p.add(user.email)} AND p.kind = 'user'`;
     const storedOrg = prepare(db, (p) => `SELECT ${ORG_SELECT} FROM orgs o WHERE o.name = ${p.add(org.name)}`);
     const storedUser = prepare(db, (p) => `SELECT ${OWNER_SELECT} FROM principals p WHERE p.email = ${p.add(user.email)} AND p.kind = 'user'`);
     const statements = [
       prepare(
         db,
-        (p) => `INSERT INTO orgs (id, name, created_at) VALUES (${p.add(org.id)}, ${p.add(org.name)}, ${p.add(org.createdAt)}) ON CONFLICT (name) DO NOTHING`,
+        (p) => `INSERT INTO orgs (id, name, created_at) SELECT ${p.add(org.id)}, ${p.add(org.name)}, ${p.add(org.createdAt)} ${unlessMismatch(p)} ON CONFLICT DO NOTHING`,
       ),
       prepare(
         db,
         (p) => `INSERT INTO principals (id, kind, email, given_name, family_name, name, created_at)
-           VALUES (${p.add(user.id)}, 'user', ${p.add(user.email)}, ${p.add(user.givenName)}, ${p.add(user.familyName)}, NULL, ${p.add(user.createdAt)})
+           SELECT ${p.add(user.id)}, 'user', ${p.add(user.email)}, ${p.add(user.givenName)}, ${p.add(user.familyName)}, NULL, ${p.add(user.createdAt)}
+           ${unlessMismatch(p)}
            ON CONFLICT (email) WHERE kind = 'user' DO UPDATE SET
              given_name = coalesce(excluded.given_name, given_name),
              family_name = coalesce(excluded.family_name, family_name)`,
@@ -40,7 +47,11 @@ export class D1BootstrapStore implements BootstrapStore {
       ),
       prepare(db, (p) => `${insertSelect(p, "credentials", credentialRow(credential), { org_id: "o.id", principal_id: "p.id" })} ${theOrgAndUser(p)}`),
       // The event's org and target are the org, by name.
-      prepare(db, (p) => `${insertSelect(p, "audit_events", auditRow(event), { org_id: "o.id", target_id: "o.id" })} FROM orgs o WHERE o.name = ${p.add(org.name)}`),
+      prepare(
+        db,
+        (p) =>
+          `${insertSelect(p, "audit_events", auditRow(event), { org_id: "o.id", target_id: "o.id" })} FROM orgs o WHERE o.name = ${p.add(org.name)} ${pinnedId ? `AND o.id = ${p.add(org.id)}` : ""}`,
+      ),
       storedOrg,
       storedUser,
     ];
@@ -48,6 +59,9 @@ export class D1BootstrapStore implements BootstrapStore {
     // A batch answers its statements in order: each statement's rows are found by the statement.
     const orgRow = results[statements.indexOf(storedOrg)]?.results[0];
     const userRow = results[statements.indexOf(storedUser)]?.results[0];
+    if (pinnedId && (!orgRow || orgFrom(orgRow).id !== org.id)) {
+      throw new DomainError("conflict", `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`);
+    }
     if (!orgRow || !userRow) throw new Error("bootstrap batch returned no org or user");
     return { org: orgFrom(orgRow), user: principalFrom(userRow) };
   }

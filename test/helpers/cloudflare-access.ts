@@ -1,7 +1,7 @@
 /** Helpers for the Cloudflare surface's Access applications and policies (integration tests). */
 import { expect } from "vitest";
 import { account, cf } from "./cloudflare";
-import { bootstrap, call, unique } from "./http";
+import { bootstrap, call, giveHost, unique } from "./http";
 
 export type Account = Awaited<ReturnType<typeof accessAccount>>;
 
@@ -12,8 +12,8 @@ export async function accessAccount() {
   return { ...a, apps: `${root}/apps`, policies: `${root}/policies` };
 }
 
-/** A host no other test claims (routes are unique across the installation). */
-export const host = (stem = "app") => `${unique(stem)}.example.test`;
+/** A host no other test uses, given by the operator to `owner`'s account. */
+export const host = (owner: { org: { account_id: string } }, stem = "app") => giveHost(`${unique(stem)}.example.test`, owner.org.account_id);
 
 export const tokenRule = (id: string) => ({ service_token: { token_id: id } });
 export const TOKEN_ID = "0190f3a0-1111-7000-8000-000000000001";
@@ -33,7 +33,7 @@ export async function createPolicy(a: Account, more: Record<string, unknown> = {
 }
 
 export async function createApp(a: Account, more: Record<string, unknown> = {}) {
-  const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain: host(), ...more } });
+  const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain: host(a), ...more } });
   expect(res.status, res.text).toBe(201);
   return res.body.result as { id: string; aud: string; domain: string; policies: { id: string; precedence: number; [k: string]: unknown }[]; [k: string]: unknown };
 }

@@ -1,12 +1,12 @@
 /** Helpers for the gateway with Access applications: hosts, applications, policies and calls through ORIGINS hosts. */
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { expect, inject } from "vitest";
+import { expect } from "vitest";
 import { cf } from "./cloudflare";
-import { type CallOptions, callWithEnv, unique } from "./http";
+import { type CallOptions, callWithEnv, giveHost, isGivenHost, unique } from "./http";
 import { jwks } from "./service-auth";
 
-/** A host no other test uses. */
-export const newHost = () => `${unique("app")}.test`;
+/** A host no other test uses, given by the operator to `owner`'s account. */
+export const newHost = (owner: { org: { account_id: string } }) => giveHost(`${unique("app")}.test`, owner.org.account_id);
 
 /** The apps base path of an account, under the SDK's prefix. */
 export const appsBase = (accountId: string) => `/client/v4/accounts/${accountId}/access/apps`;
@@ -35,10 +35,10 @@ export async function createApp(a: { key: string; org: { account_id: string } },
   return res.body.result as { id: string; aud: string; domain: string; policies: { id: string; precedence: number }[] };
 }
 
-/** A request to `https://host/path` with ORIGINS mapping each of `hosts` to the echo origin (and more env). */
+/** A request to `https://host/path` through the gateway, each of `hosts` given to an account (`newHost`) and going to the echo origin. */
 export function viaGateway(hosts: string[], method: string, hostAndPath: string, opts: CallOptions = {}, more: Record<string, string> = {}) {
-  const origins = Object.fromEntries(hosts.map((h) => [h, inject("originUrl")]));
-  return callWithEnv({ ORIGINS: JSON.stringify(origins), ...more }, method, `https://${hostAndPath}`, opts);
+  for (const host of hosts) if (!isGivenHost(host)) throw new Error(`${host} was given to no account: make it with newHost(owner)`);
+  return callWithEnv(more, method, `https://${hostAndPath}`, opts);
 }
 
 /** Verifies an application's assertion as its origin would: the published JWKS, the issuer and its own AUD tag. */

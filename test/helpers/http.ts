@@ -1,6 +1,7 @@
 /** Small helpers to drive the Worker through `exports.default.fetch` inside workerd. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { inject } from "vitest";
 import { rememberSecrets } from "./secret-ledger";
 
 export const BASE = "https://edgekeys.test";
@@ -48,8 +49,29 @@ async function readAnswer<T>(res: Response): Promise<Answer<T>> {
 }
 
 export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  // Once a test has given hosts to accounts, every call runs under that operator's configuration.
+  if (operatorHosts.size) return callWithEnv({}, method, path, opts);
   return readAnswer<T>(await exports.default.fetch(buildRequest(method, path, opts)));
 }
+
+/**
+ * The tests' operator: hosts given to accounts, as ORIGINS entries with their
+ * `account_id`, all going to the echo origin. Only an account given a host may
+ * put Access applications on it, and the gateway serves only these hosts.
+ */
+const operatorHosts = new Map<string, { origin: string; account_id: string }>();
+
+/** Gives `host` (canonical) to the account; every later call runs with it in ORIGINS. */
+export function giveHost(host: string, accountId: string): string {
+  operatorHosts.set(host, { origin: inject("originUrl"), account_id: accountId });
+  return host;
+}
+
+/** Whether the tests' operator gave `host` to some account. */
+export const isGivenHost = (host: string) => operatorHosts.has(host);
+
+/** The configuration of the tests' operator (none until a host is given). */
+const operatorVars = (): Record<string, string> => (operatorHosts.size ? { ORIGINS: JSON.stringify(Object.fromEntries(operatorHosts)) } : {});
 
 let counter = 0;
 /** A name no other test uses, so tests need not clean up after each other. */
@@ -93,7 +115,7 @@ export async function callWithEnv(
 ): Promise<Answer> {
   const { default: worker } = await import("../../src/index");
   const ctx = createExecutionContext();
-  const res = await worker.fetch(buildRequest(method, path, opts), { ...env, ...overrides }, ctx);
+  const res = await worker.fetch(buildRequest(method, path, opts), { ...env, ...operatorVars(), ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return readAnswer(res);
 }

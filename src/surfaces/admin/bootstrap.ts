@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { uuidToHex } from "../../core/ids";
+import { hexToUuid, uuidToHex } from "../../core/ids";
 import { ErrorSchema } from "../../http/errors";
 import { plainText } from "../../http/text";
 import { apiKeyToWire, CreateApiKeyOutputSchema, NameSchema } from "../shared/api-key";
@@ -12,6 +12,14 @@ const BootstrapBody = z
     email: z.email().max(320).openapi({ description: "The owner's email; the user is created when missing" }),
     given_name: plainText(z.string().max(256)).nullish(),
     family_name: plainText(z.string().max(256)).nullish(),
+    account_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex characters")
+      .nullish()
+      .openapi({
+        description:
+          "The org's account id, when the configuration names it before the org exists (an ORIGINS entry's account_id, GATEWAY_ACCOUNT_ID). The org is created with it, or must already have it: 409 when the name and the id name different orgs",
+      }),
   })
   .openapi("BootstrapRequest");
 
@@ -47,6 +55,7 @@ export const bootstrapRoute = createRoute({
   responses: {
     200: { description: "The org, the user and the new key", content: { "application/json": { schema: BootstrapOutput } } },
     400: error("Invalid body"),
+    409: error("org_name and account_id name different orgs"),
     401: error("Missing or wrong admin token"),
     404: error("Admin routes are disabled (no ADMIN_TOKEN)"),
     413: error("Body too large"),
@@ -61,6 +70,7 @@ export const registerBootstrap = (app: AdminApp) =>
     const body = c.req.valid("json");
     const { org, user, issued } = await c.var.services.orgs.bootstrap({
       orgName: body.org_name,
+      orgId: body.account_id ? hexToUuid(body.account_id) : null,
       email: body.email,
       givenName: body.given_name ?? null,
       familyName: body.family_name ?? null,

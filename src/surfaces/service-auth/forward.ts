@@ -40,20 +40,49 @@ const HOP_BY_HOP = [
 const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
 
 /**
- * The incoming headers less the hop-by-hop ones, those in `strip`, every
- * `Cf-Access-*` header and Access's `CF_Authorization` cookie, then with `set`
- * applied. Access's headers and cookie are the gateway's to set: a caller who
- * sends `Cf-Access-Authenticated-User-Email` must not reach an origin that
- * trusts it beside the real assertion.
+ * Headers through which a caller could tell the origin another host, path,
+ * method or client than the ones the gateway decided on: origins and
+ * frameworks honour them (Express' trust proxy, Symfony, IIS' URL Rewrite,
+ * Rails' and Spring's method overrides). They never pass; the gateway sets
+ * `X-Forwarded-Host`, `-Proto` and `-For` itself. `Host` goes too: the
+ * subrequest carries the origin's own.
+ */
+export const STEERING_HEADERS = [
+  "host",
+  "forwarded",
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
+  "x-original-host",
+  "x-host",
+  "x-http-host-override",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+  "x-original-method",
+  "x-real-ip",
+  "x-client-ip",
+];
+/** Every header with this prefix is a proxy's to set (`X-Forwarded-Host`, `-Prefix`, `-Port`, `-Path`, `-Uri`, …). */
+const FORWARDED_PREFIX = "x-forwarded-";
+
+/**
+ * The incoming headers less the hop-by-hop ones, the steering ones, those in
+ * `strip`, every `Cf-Access-*` header and Access's `CF_Authorization` cookie,
+ * then with `set` applied. Access's headers and cookie are the gateway's to
+ * set: a caller who sends `Cf-Access-Authenticated-User-Email` must not reach
+ * an origin that trusts it beside the real assertion.
  */
 export function forwardHeaders(incoming: Headers, strip: string[], set: Record<string, string | null>): Headers {
   const headers = new Headers(incoming);
   // CGI, WSGI and PHP read `Cf_Access_Client_Secret` as `Cf-Access-Client-Secret`: names are compared as they would.
   const same = (name: string) => name.toLowerCase().replaceAll("_", "-");
   const named = (incoming.get("connection") ?? "").split(",").map((name) => same(name.trim()));
-  const dropped = new Set([...named, ...HOP_BY_HOP, ...strip.map(same)]);
+  const dropped = new Set([...named, ...HOP_BY_HOP, ...STEERING_HEADERS, ...strip.map(same)]);
   for (const name of [...incoming.keys()]) {
-    if (TOKEN.test(name) && (dropped.has(same(name)) || same(name).startsWith("cf-access-"))) headers.delete(name);
+    const n = same(name);
+    // A name that is not a token cannot be set on the subrequest either; Headers refused it already.
+    if (TOKEN.test(name) && (dropped.has(n) || n.startsWith("cf-access-") || n.startsWith(FORWARDED_PREFIX))) headers.delete(name);
   }
   const cookie = incoming.get("cookie");
   if (cookie !== null) {

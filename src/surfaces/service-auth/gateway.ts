@@ -1,25 +1,31 @@
 /**
- * Gateway mode (ORIGIN_URL or ORIGINS set): a request is matched to the most
- * specific Access application claiming its host and path, whose policies
- * decide (src/core/access-policy.ts); an admitted request is stripped of its
- * secrets and forwarded to the host's origin with an assertion for the
- * application's AUD tag. A host no application claims is refused, unless
- * GATEWAY_ACCOUNT_ID is set: then any credential of that account passes, with
- * an assertion for the gateway's audience (the mode before applications).
+ * Gateway mode (ORIGINS, or ORIGIN_URL with GATEWAY_ACCOUNT_ID): a request is
+ * matched to the most specific Access application claiming its host and path,
+ * whose policies decide (src/core/access-policy.ts); an admitted request is
+ * stripped of its secrets and of every header that could tell the origin
+ * another host, path or method, and forwarded to the host's origin with an
+ * assertion for the application's AUD tag.
+ *
+ * Every decision is made on the reading the origin acts on: the host in its
+ * canonical form (no port), the path only when every origin reads it alike
+ * (else 400), and only the applications of the account the operator gave the
+ * host to. On its own hosts, GATEWAY_ACCOUNT_ID's credentials pass where no
+ * application claims the path (the mode before applications).
  *
  * Deciding costs no round trip beyond authentication: the applications come
  * from this isolate's route table (src/auth/route-table.ts, at most 2 s old),
- * and a request that a Bypass policy admits is not authenticated at all.
+ * and a request that a Bypass policy admits is not authenticated at all. When
+ * they cannot be read, nothing is forwarded (503).
  */
 import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { routeTable } from "../../auth/route-table";
-import { type Gateway, configOf } from "../../config";
+import { type HostRoute, configOf, hostRoute } from "../../config";
 import type { HostApp } from "../../core/access-app-ports";
 import { decide } from "../../core/access-policy";
-import { mostSpecific, requestHost } from "../../core/app-domain";
+import { requestHost, selectApp } from "../../core/app-domain";
 import { DomainError, forbidden } from "../../core/errors";
-import { uuidToHex } from "../../core/ids";
+import { hexToUuid, uuidToHex } from "../../core/ids";
 import type { AppEnv } from "../../http/app-env";
 import { clientIp } from "../../http/client-ip";
 import { requireServiceAuth } from "./authenticate";
@@ -27,21 +33,18 @@ import { forwardHeaders, forwardUrl } from "./forward";
 
 /** Whether this request is wholly the gateway's: a host named in ORIGINS, outside Access's own `/cdn-cgi/access/`. */
 export function isGatewayHost(c: Context<AppEnv>): boolean {
-  let mode: Gateway | null;
+  let origins: ReadonlyMap<string, HostRoute> | undefined;
   try {
-    mode = configOf(c.env).gateway;
+    origins = configOf(c.env).gateway?.origins;
   } catch {
     return false; // a bad value is answered, naming it, by whatever reads the configuration next; /healthz and /docs stay up
   }
-  if (!mode?.origins.size || c.req.path.startsWith("/cdn-cgi/access/")) return false;
-  return mode.origins.has(requestHost(new URL(c.req.url)));
+  if (!origins?.size || c.req.path.startsWith("/cdn-cgi/access/")) return false;
+  return origins.has(requestHost(new URL(c.req.url)));
 }
 
-/** Where a host's traffic goes: its ORIGINS entry ("self": the host itself, reached from a Worker on its route), else ORIGIN_URL. */
-function originFor(mode: Gateway, host: string): string | undefined {
-  const mapped = mode.origins.get(host)?.origin;
-  return mapped === "self" ? `https://${host}` : (mapped ?? mode.fallback);
-}
+/** Where a host's traffic goes ("self": the host itself, reached from a Worker on its route). */
+const originOf = (route: HostRoute, host: string) => (route.origin === "self" ? `https://${host}` : route.origin);
 
 /** Answers a request in gateway mode (the caller has put the services on the context); unknown-route 404 otherwise. */
 export async function gateway(c: Context<AppEnv>): Promise<Response> {
@@ -49,20 +52,45 @@ export async function gateway(c: Context<AppEnv>): Promise<Response> {
   if (!mode) return c.notFound();
   const url = new URL(c.req.url);
   const host = requestHost(url);
-  const origin = originFor(mode, host);
-  if (!origin) return c.notFound(); // nothing could be served here: no read at all
-  const apps = await routeTable.appsOn(
-    host,
-    (h) => c.var.services.accessApps.appsOnHost(h),
-    (work) => c.executionCtx.waitUntil(work),
-  );
-  const app = mostSpecific(apps, url.pathname);
-  if (app === "ambiguous") {
-    throw new DomainError("invalid_request", "Ambiguous path: read the ways origins read paths, it belongs to different Access applications");
+  const route = hostRoute(mode, host);
+  if (!route) return c.notFound(); // the operator gave this host to nobody: no read at all
+  const selected = selectApp(await appsOf(c, host, route), url.pathname);
+  if ("refused" in selected) {
+    throw new DomainError("invalid_request", `This path cannot be decided: it has ${selected.refused}. Write it without them`);
   }
-  if (app) return admitToApplication(c, app, origin);
-  if (mode.accountId) return admitToAccount(c, mode.accountId, origin);
+  const target = { origin: originOf(route, host), host, proto: url.protocol.slice(0, -1) };
+  if (selected.app) return admitToApplication(c, selected.app, target);
+  if (route.accountId === mode.accountId) return admitToAccount(c, route.accountId, target);
   throw new DomainError("not_found", `No Access application protects ${host}${url.pathname}`);
+}
+
+/**
+ * The applications on `host` of the account that owns it: an application
+ * another account left there (before hosts had owners) decides nothing. Fails
+ * closed: when they cannot be read, 503 and nothing forwarded.
+ */
+async function appsOf(c: Context<AppEnv>, host: string, route: HostRoute): Promise<HostApp[]> {
+  let apps: HostApp[];
+  try {
+    apps = await routeTable.appsOn(
+      host,
+      (h) => c.var.services.accessApps.appsOnHost(h),
+      (work) => c.executionCtx.waitUntil(work),
+    );
+  } catch (err) {
+    console.error("gateway: reading the applications failed", err);
+    throw new DomainError("unavailable", "The gateway cannot read its Access applications now; nothing was forwarded. Retry later");
+  }
+  const owner = hexToUuid(route.accountId);
+  return apps.filter((app) => app.orgId === owner);
+}
+
+/** Where an admitted request goes, and what the gateway tells the origin about it. */
+interface Target {
+  origin: string;
+  /** The canonical host the decision was made on. */
+  host: string;
+  proto: string;
 }
 
 /**
@@ -73,9 +101,9 @@ export async function gateway(c: Context<AppEnv>): Promise<Response> {
  * decide again, knowing the token; only an Access service token of the
  * application's own account counts as one.
  */
-async function admitToApplication(c: Context<AppEnv>, app: HostApp, origin: string): Promise<Response> {
+async function admitToApplication(c: Context<AppEnv>, app: HostApp, target: Target): Promise<Response> {
   const ip = clientIp(c);
-  if (decide(app.policies, { ip, tokenId: null }).admit === "bypass") return forward(c, origin, null, null);
+  if (decide(app.policies, { ip, tokenId: null }).admit === "bypass") return forward(c, target, null, null);
   let response: Response | undefined;
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
@@ -83,23 +111,23 @@ async function admitToApplication(c: Context<AppEnv>, app: HostApp, origin: stri
     const verdict = decide(app.policies, { ip, tokenId: ours ? identity.credentialId : null });
     if (verdict.admit === false) throw forbidden("No policy of this application admits this credential");
     if (verdict.admit === "bypass") {
-      response = await forward(c, origin, null, null);
+      response = await forward(c, target, null, null);
       return;
     }
     const jwt = await c.var.services.signer().signForApplication(identity.clientId!, app.aud);
-    response = await forward(c, origin, jwt, identity.clientId);
+    response = await forward(c, target, jwt, identity.clientId);
   });
   return response!;
 }
 
 /** Single-account mode, for hosts no application claims: any credential of GATEWAY_ACCOUNT_ID. */
-async function admitToAccount(c: Context<AppEnv>, accountId: string, origin: string): Promise<Response> {
+async function admitToAccount(c: Context<AppEnv>, accountId: string, target: Target): Promise<Response> {
   let response: Response | undefined;
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
     if (uuidToHex(identity.orgId) !== accountId) throw forbidden("This credential may not pass this gateway");
-    const jwt = await c.var.services.signer().sign(identity, gatewayAudience(c.env.JWT_AUDIENCE, origin));
-    response = await forward(c, origin, jwt, identity.clientId);
+    const jwt = await c.var.services.signer().sign(identity, gatewayAudience(c.env.JWT_AUDIENCE, target.origin));
+    response = await forward(c, target, jwt, identity.clientId);
   });
   return response!;
 }
@@ -113,13 +141,20 @@ export const gatewayAudience = (configured: string | undefined, originUrl: strin
 /** Headers that carry secrets: they stop here, and the origin learns who called from the assertion alone. */
 const SECRET_HEADERS = ["cf-access-client-secret", "authorization", "x-auth-key"];
 
-async function forward(c: Context<AppEnv>, origin: string, jwt: string | null, clientId: string | null): Promise<Response> {
-  const target = forwardUrl(new URL(origin), new URL(c.req.url));
+async function forward(c: Context<AppEnv>, target: Target, jwt: string | null, clientId: string | null): Promise<Response> {
+  const url = forwardUrl(new URL(target.origin), new URL(c.req.url));
   const { serviceAuthHeader } = configOf(c.env);
   const strip = serviceAuthHeader ? [...SECRET_HEADERS, serviceAuthHeader] : SECRET_HEADERS;
-  const headers = forwardHeaders(c.req.raw.headers, strip, { "cf-access-jwt-assertion": jwt, "cf-access-client-id": clientId });
+  const headers = forwardHeaders(c.req.raw.headers, strip, {
+    "cf-access-jwt-assertion": jwt,
+    "cf-access-client-id": clientId,
+    // The host and scheme the decision was made on, whatever the caller wrote.
+    "x-forwarded-host": target.host,
+    "x-forwarded-proto": target.proto,
+    "x-forwarded-for": clientIp(c),
+  });
   try {
-    return await proxy(target, { raw: c.req.raw, headers });
+    return await proxy(url, { raw: c.req.raw, headers });
   } catch (err) {
     throw new DomainError("bad_gateway", `The origin did not answer: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -4,6 +4,7 @@
  * family name filled in), made an owner, the key and its event stored, all
  * or nothing.
  */
+import { DomainError } from "../../../src/core/errors";
 import type { Org, Principal } from "../../../src/core/model";
 import type { BootstrapInput, BootstrapStore } from "../../../src/core/ports";
 import { type Tables, copy } from "./tables";
@@ -12,9 +13,13 @@ import { type Tables, copy } from "./tables";
 export class MemoryBootstrapStore implements BootstrapStore {
   constructor(private readonly t: Tables) {}
 
-  async bootstrap({ org, user, credential, now, event }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
+  async bootstrap({ org, pinnedId, user, credential, now, event }: BootstrapInput): Promise<{ org: Org; user: Principal }> {
     return this.t.atomically(() => {
-      if (!this.t.orgByName(org.name)) this.t.insertOrg(org);
+      const byName = this.t.orgByName(org.name);
+      if (pinnedId && (byName ? byName.id !== org.id : this.t.orgs.has(org.id))) {
+        throw new DomainError("conflict", `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`);
+      }
+      if (!byName) this.t.insertOrg(org);
       const existing = this.t.userByEmail(user.email);
       if (existing) {
         existing.givenName = user.givenName ?? existing.givenName;

@@ -41,6 +41,31 @@ describe("POST /admin/bootstrap", () => {
     }
   });
 
+  it("creates an org with the account id the operator chose, and refuses a name and an id that name different orgs, writing nothing", async () => {
+    const { dumpDatabase } = await import("../../helpers/http");
+    const account_id = crypto.randomUUID().replaceAll("-", "");
+    const input = { ...body(), account_id };
+    const first = await call("POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: input });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.org.account_id).toBe(account_id);
+    const again = await call("POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: input });
+    expect(again.status).toBe(200);
+    expect(again.body.org.id).toBe(first.body.org.id);
+    const before = await dumpDatabase();
+    for (const clash of [
+      { ...body(), account_id }, // the id is another name's
+      { ...input, account_id: crypto.randomUUID().replaceAll("-", "") }, // the name is another id's
+    ]) {
+      const res = await call("POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: clash });
+      expect(res.status, res.text).toBe(409);
+      expect(res.body.message).toMatch(/org_name .* and account_id name different orgs/);
+    }
+    expect(await dumpDatabase()).toBe(before);
+    const bad = await call("POST", "/admin/bootstrap", { token: ADMIN_TOKEN, body: { ...body(), account_id: "XYZ" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/account_id/);
+  });
+
   it("makes an existing user owner of a second org", async () => {
     const a = await bootstrap();
     const b = await bootstrap({ email: a.user.email });

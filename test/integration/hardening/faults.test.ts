@@ -68,10 +68,10 @@ describe("D1 faults at each write step", () => {
     const spareKey = (await callWithEnv({}, "POST", "/v1/api_key", { token: key, body: { name: "spare" } })).body;
     const apps = `/accounts/${a.org.account_id}/access/apps`;
     const reusablePolicies = `/accounts/${a.org.account_id}/access/policies`;
-    const app = await createApp(a, newHost(), [policy("non_identity", [anyToken])]);
+    const app = await createApp(a, newHost(a), [policy("non_identity", [anyToken])]);
     const scopedId = app.policies[0]!.id;
     const reusable = (await cf("POST", reusablePolicies, { token: key, body: policy("bypass", [anyToken]) })).body.result;
-    const linkedApp = await createApp(a, newHost(), [{ id: reusable.id, precedence: 1 }]);
+    const linkedApp = await createApp(a, newHost(a), [{ id: reusable.id, precedence: 1 }]);
     // With a webhook, every credential write below also writes its outbox event (triggers of
     // migration 0008): a fault anywhere must leave neither the change nor its event. (Targets are
     // the local receiver: nothing here may reach another host.)
@@ -96,8 +96,8 @@ describe("D1 faults at each write step", () => {
       ["POST", `${base}/${t.id}/refresh`, { token: key }],
       ["POST", `${base}/${t.id}/rotate`, { token: key, body: { previous_client_secret_expires_at: inMinutes(5) } }],
       ["DELETE", `${base}/${t.id}`, { token: key }],
-      ["POST", apps, { token: key, body: { type: "self_hosted", domain: newHost(), policies: [policy("non_identity", [anyToken])] } }],
-      ["PUT", `${apps}/${app.id}`, { token: key, body: { type: "self_hosted", domain: newHost(), policies: [policy("deny", [anyToken])] } }],
+      ["POST", apps, { token: key, body: { type: "self_hosted", domain: newHost(a), policies: [policy("non_identity", [anyToken])] } }],
+      ["PUT", `${apps}/${app.id}`, { token: key, body: { type: "self_hosted", domain: newHost(a), policies: [policy("deny", [anyToken])] } }],
       ["POST", `${apps}/${app.id}/policies`, { token: key, body: policy("bypass", [anyToken]) }],
       ["PUT", `${apps}/${app.id}/policies/${scopedId}`, { token: key, body: { ...policy("deny", [anyToken]), precedence: 7 } }],
       ["DELETE", `${apps}/${app.id}/policies/${scopedId}`, { token: key }],

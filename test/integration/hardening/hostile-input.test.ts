@@ -31,7 +31,7 @@ beforeAll(async () => {
   owner = await account();
   const sa = await createServiceAccount(owner.key, { token_name: "t" });
   const token = await createToken(owner);
-  const app = await createApp(owner, newHost(), [policy("non_identity", [anyToken])]);
+  const app = await createApp(owner, newHost(owner), [policy("non_identity", [anyToken])]);
   // to the local receiver: a generated request that creates a credential raises an event for it
   const webhook = await createWebhook(owner.key, newBox());
   validIds.push(owner.api_key.id, sa.id, token.id, owner.org.account_id, app.id, app.policies[0]!.id, webhook.id);

@@ -92,13 +92,13 @@ describe("races", () => {
     }
   });
 
-  it("two applications claiming one host and path at once, in two accounts: exactly one wins, the other gets 409", async () => {
+  it("applications claiming one host and path at once: exactly one wins, the owner's duplicate and another account get 400", async () => {
     const [a, b] = [await account(), await account()];
     for (let round = 0; round < ROUNDS; round++) {
-      const host = newHost();
+      const host = newHost(a);
       const body = { type: "self_hosted", domain: `${host}/api`, policies: [policy("non_identity", [anyToken])] };
       const answers = await Promise.all([a, b, a].map((who) => cf("POST", appsBase(who.org.account_id), { token: who.key, body })));
-      expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 400, 400]);
       const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM access_app_routes WHERE host = ?").bind(host).first<{ n: number }>())!;
       expect(n).toBe(1);
       // The loser stored nothing: no application without its route.
@@ -109,7 +109,7 @@ describe("races", () => {
 
   it("concurrent app-scoped policies at one precedence: one lands there, the others get 409, precedences stay unique", async () => {
     const a = await account();
-    const app = await createApp(a, newHost(), [policy("non_identity", [anyToken])]);
+    const app = await createApp(a, newHost(a), [policy("non_identity", [anyToken])]);
     const answers = await Promise.all(
       Array.from({ length: 4 }, () => cf("POST", `${appsBase(a.org.account_id)}/${app.id}/policies`, { token: a.key, body: { ...policy("deny", [anyToken]), precedence: 5 } })),
     );

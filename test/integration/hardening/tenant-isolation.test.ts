@@ -79,7 +79,7 @@ beforeAll(async () => {
   const sa = await createServiceAccount(b.key, { name: "b-robot" });
   const st = (await call("POST", "/v1/service_token", { token: b.key, body: { name: "b-secret-token-name", service_account_id: sa.id } })).body;
   const at = await createToken(b, { name: "b-access-token-name" });
-  const appHost = newHost();
+  const appHost = newHost(b);
   const app = await createApp(b, appHost, [policy("non_identity", [anyToken], { name: "b-policy-name" })]);
   const reusable = await cf("POST", policiesBase(b.org.account_id), { token: b.key, body: policy("bypass", [anyToken], { name: "b-policy-name" }) });
   expect(reusable.status).toBe(201);
@@ -170,7 +170,7 @@ const bodyForB = () => ({
 /** A body the route would accept, so that the answer is decided by the ids, not by validation. */
 function validBody(op: Operation) {
   if (/\/policies(\/\{policy_id\})?$/.test(op.path)) return policy("non_identity", [anyToken]);
-  if (/\/apps(\/\{app_id\})?$/.test(op.path)) return { type: "self_hosted", domain: newHost() };
+  if (/\/apps(\/\{app_id\})?$/.test(op.path)) return { type: "self_hosted", domain: newHost(A) };
   return bodyForB();
 }
 

@@ -268,7 +268,7 @@ describe("Cloudflare: stored names round-trip exactly or are refused", () => {
   const accessProperty = (what: "apps" | "policies") => async () => {
     const a = await account();
     const base = what === "apps" ? appsBase(a.org.account_id) : policiesBase(a.org.account_id);
-    const body = (name: string) => (what === "apps" ? { type: "self_hosted", domain: newHost(), name } : { ...policy("non_identity", [anyToken]), name });
+    const body = (name: string) => (what === "apps" ? { type: "self_hosted", domain: newHost(a), name } : { ...policy("non_identity", [anyToken]), name });
     const stored = async () => (await cf("GET", `${base}?per_page=1`, { token: a.key })).body.result_info.total_count as number;
     await forAllNames(`POST access/${what} name`, async (name) => {
       const before = await stored();

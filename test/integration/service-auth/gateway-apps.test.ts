@@ -28,7 +28,7 @@ describe("gateway with Access applications", () => {
   it("protects two origins with different tokens, each assertion verifying only with its own application's AUD tag", async () => {
     const a = await account();
     const [one, two] = [await createToken(a, { name: "one" }), await createToken(a, { name: "two" })];
-    const [h1, h2] = [newHost(), newHost()];
+    const [h1, h2] = [newHost(a), newHost(a)];
     const app1 = await createApp(a, h1, [policy("non_identity", [serviceToken(one.id)])]);
     const app2 = await createApp(a, h2, [policy("non_identity", [serviceToken(two.id)])]);
     const hosts = [h1, h2];
@@ -57,7 +57,7 @@ describe("gateway with Access applications", () => {
     const token = await createToken(a);
     const stranger = await account();
     const theirs = await createToken(stranger);
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [anyToken])]);
     const none = await viaGateway([h], "GET", `${h}/x`);
     expect(none.status).toBe(401);
@@ -76,7 +76,7 @@ describe("gateway with Access applications", () => {
   it("lets a Bypass + everyone policy through without credentials, and strips what a caller sends", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("bypass", [everyone])]);
     const res = await viaGateway([h], "GET", `${h}/public`, {
       headers: { ...as(token), "Cf-Access-Jwt-Assertion": "forged", "Cf-Access-Authenticated-User-Email": "x@y.z", Cookie: "CF_Authorization=forged; a=1" },
@@ -103,7 +103,7 @@ describe("gateway with Access applications", () => {
   it("matches ip ranges, require (all) and exclude (none)", async () => {
     const a = await account();
     const [t1, t2] = [await createToken(a), await createToken(a)];
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [anyToken], { require: [ip("192.0.2.0/24")], exclude: [serviceToken(t2.id)] })]);
     const from = (address: string, t: typeof t1) => viaGateway([h], "GET", `${h}/x`, { headers: { ...as(t), "CF-Connecting-IP": address } });
     expect((await from("192.0.2.10", t1)).status).toBe(200);
@@ -114,14 +114,14 @@ describe("gateway with Access applications", () => {
     // An address that is not one (absent, a list, a loose spelling, a zone id) fails closed: it meets no
     // include or require rule, and every exclude rule (found by the security review: excludes failed open).
     for (const address of ["192.0.2.10, 1.1.1.1", "0xc0.0.2.10", "3221225994", "192.0.2.999"]) expect((await from(address, t1)).status, address).toBe(403);
-    const guarded = newHost();
+    const guarded = newHost(a);
     await createApp(a, guarded, [policy("bypass", [everyone], { exclude: [ip("203.0.113.0/24")] })]);
     const at = (headers: Record<string, string>) => viaGateway([guarded], "GET", `${guarded}/x`, { headers });
     expect((await at({ "CF-Connecting-IP": "198.51.100.7" })).status).toBe(200);
     for (const address of ["203.0.113.9", "203.0.113.9, 1.1.1.1", "203.0.113.999", "fe80::1%eth0"]) expect((await at({ "CF-Connecting-IP": address })).status, address).toBe(401);
     expect((await at({})).status).toBe(401);
 
-    const open = newHost();
+    const open = newHost(a);
     await createApp(a, open, [policy("bypass", [ip("2001:db8::/32")])]);
     expect((await viaGateway([open], "GET", `${open}/x`, { headers: { "CF-Connecting-IP": "2001:db8:1::5" } })).status).toBe(200);
     expect((await viaGateway([open], "GET", `${open}/x`, { headers: { "CF-Connecting-IP": "2001:db9::5" } })).status).toBe(401);
@@ -130,7 +130,7 @@ describe("gateway with Access applications", () => {
   it("evaluates Bypass and Service Auth before Block, as Access does", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("deny", [everyone]), policy("non_identity", [anyToken])]);
     expect((await viaGateway([h], "GET", `${h}/x`, { headers: as(token) })).status).toBe(200);
     expect((await viaGateway([h], "GET", `${h}/x`)).status).toBe(401);
@@ -139,11 +139,11 @@ describe("gateway with Access applications", () => {
   it("selects the most specific application by path, whatever the path's spelling", async () => {
     const a = await account();
     const [admin, user] = [await createToken(a), await createToken(a)];
-    const h = newHost();
+    const h = newHost(a);
     const root = await createApp(a, h, [policy("non_identity", [anyToken])]);
     const adminApp = await createApp(a, `${h}/admin`, [policy("non_identity", [serviceToken(admin.id)])]);
     const get = (path: string, t: typeof admin) => viaGateway([h], "GET", `${h}${path}`, { headers: as(t) });
-    for (const path of ["/admin", "/admin/users", "/ADMIN/users", "/%61dmin", "//admin", "/public/../admin", "/admin/"]) {
+    for (const path of ["/admin", "/admin/users", "/ADMIN/users", "//admin", "/public/../admin", "/admin/"]) {
       expect((await get(path, user)).status, path).toBe(403);
       const res = await get(path, admin);
       expect(res.status, path).toBe(200);
@@ -156,11 +156,12 @@ describe("gateway with Access applications", () => {
     }
     // Spellings that origins read differently (one decodes %2F, another keeps it in the segment; Tomcat
     // drops ;params, Windows trailing dots; some decode twice or fold Unicode) are refused, not guessed.
-    const ambiguous = ["/public/..%2Fadmin", "/admin%2Fx", "/admin/..%2fsecret", "/admin%2f..%2fsecret", "/admin/..%5csecret", "/admin;x=1", "/public/..;/admin", "/admin.", "/admin%20", "/%2561dmin", "/ADM%C4%B0N"];
+    // An escaped letter too: Node's URL (and Express) keeps `/%61dmin`, a decoding origin reads /admin.
+    const ambiguous = ["/%61dmin", "/public/..%2Fadmin", "/admin%2Fx", "/admin/..%2fsecret", "/admin%2f..%2fsecret", "/admin/..%5csecret", "/admin;x=1", "/public/..;/admin", "/admin.", "/admin%20", "/%2561dmin", "/ADM%C4%B0N"];
     for (const path of ambiguous) {
       const res = await get(path, admin);
       expect(res.status, path).toBe(400);
-      expect(res.body.message, path).toMatch(/Ambiguous path/);
+      expect(res.body.message, path).toMatch(/This path cannot be decided/);
       expect(res.headers.get("x-origin"), path).toBeNull();
     }
   });
@@ -168,7 +169,7 @@ describe("gateway with Access applications", () => {
   it("feels a token's disable, rotation and delete at the next request", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [serviceToken(token.id)])]);
     const through = (secret: string) => viaGateway([h], "GET", `${h}/x`, { headers: clientHeaders(token.client_id, secret) });
     expect((await through(token.client_secret)).status).toBe(200);
@@ -185,7 +186,7 @@ describe("gateway with Access applications", () => {
   it("feels a policy's delete, an unlink and an application's delete at the next request in the isolate that made them", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     const app = await createApp(a, h, [policy("non_identity", [anyToken])]);
     const through = () => viaGateway([h], "GET", `${h}/x`, { headers: as(token) });
     expect((await through()).status).toBe(200);
@@ -194,7 +195,7 @@ describe("gateway with Access applications", () => {
     expect((await through()).status).toBe(403);
 
     const reusable = await cf("POST", `/client/v4/accounts/${a.org.account_id}/access/policies`, { token: a.key, body: policy("non_identity", [anyToken]) });
-    const h2 = newHost();
+    const h2 = newHost(a);
     const linked = await createApp(a, h2, [{ id: reusable.body.result.id, precedence: 1 }]);
     const through2 = () => viaGateway([h2], "GET", `${h2}/x`, { headers: as(token) });
     expect((await through2()).status).toBe(200);
@@ -210,7 +211,7 @@ describe("gateway with Access applications", () => {
   it("gives hosts in ORIGINS every path but /cdn-cgi/access, and leaves unclaimed hosts to GATEWAY_ACCOUNT_ID", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [anyToken])]);
     const own = await viaGateway([h], "GET", `${h}/v1/api_key`, { headers: as(token) });
     expect(own.headers.get("x-origin")).toBe("echo"); // the origin's /v1, not edgekeys'
@@ -221,7 +222,7 @@ describe("gateway with Access applications", () => {
     const ident = await viaGateway([h], "GET", `${h}/cdn-cgi/access/get-identity`, { headers: as(token) });
     expect(ident.body.id).toBe(token.id);
 
-    const unclaimed = newHost();
+    const unclaimed = newHost(a);
     const refused = await viaGateway([unclaimed], "GET", `${unclaimed}/x`, { headers: as(token) });
     expect(refused.status).toBe(404);
     const single = await viaGateway([unclaimed], "GET", `${unclaimed}/x`, { headers: as(token) }, { GATEWAY_ACCOUNT_ID: a.org.account_id });
@@ -232,7 +233,7 @@ describe("gateway with Access applications", () => {
   it("never accepts an assertion minted for another audience", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     const app = await createApp(a, h, [policy("non_identity", [anyToken])]);
     const minted = await identity(as(token));
     await expect(verifyForApp(minted.headers.get("cf-access-jwt-assertion")!, app.aud)).rejects.toThrow(/aud/);
@@ -241,7 +242,7 @@ describe("gateway with Access applications", () => {
   it("decides from the isolate's table without a D1 read, and feels another isolate's change within 2 s", async () => {
     const a = await account();
     const token = await createToken(a);
-    const h = newHost();
+    const h = newHost(a);
     const app = await createApp(a, h, [policy("non_identity", [anyToken])]);
     const counted = countingDb(env.DB);
     const through = () => viaGateway([h], "GET", `${h}/x`, { headers: as(token) }, { DB: counted.db } as never);

@@ -73,6 +73,11 @@ describe("gateway forwarding: the path never picks the host", () => {
           const fetched = await outboundDuring(async () => {
             res = await through(origin, path);
           });
+          if (res.status === 400 && /This path cannot be decided/.test(res.body.message)) {
+            // A path origins read differently (escaped separators or dots, NUL, …) is refused, and nothing is fetched.
+            expect(fetched, path).toEqual([]);
+            return;
+          }
           expect(res.headers.get("x-origin"), `${path} → ${res.status} ${res.text}`).toBe("echo");
           expect(res.body.url).toBe(basePath + incoming.pathname + incoming.search);
           expect(res.body.headers.host).toBe(originUrl.host);
@@ -80,7 +85,7 @@ describe("gateway forwarding: the path never picks the host", () => {
           for (const url of fetched) expect(new URL(url).origin, path).toBe(originUrl.origin);
           checked++;
         }),
-        { numRuns: 60 },
+        { numRuns: 100 },
       );
       expect(checked).toBeGreaterThan(30);
     });

@@ -89,10 +89,11 @@ describe("gateway mode", () => {
     expect(res.body).toMatchObject({ error: "bad_gateway", message: expect.stringMatching(/origin did not answer/) });
   });
 
-  it("is off without ORIGIN_URL, and without GATEWAY_ACCOUNT_ID serves only hosts an application claims", async () => {
+  it("is off without ORIGIN_URL, and refuses ORIGIN_URL without GATEWAY_ACCOUNT_ID: a served host needs an owner", async () => {
     expect((await call("GET", "/some/path")).status).toBe(404);
-    const unclaimed = await callWithEnv({ ORIGIN_URL: inject("originUrl") }, "GET", "/x");
-    expect(unclaimed.status).toBe(404);
-    expect(unclaimed.body.message).toMatch(/No Access application protects/);
+    const ownerless = await callWithEnv({ ORIGIN_URL: inject("originUrl") }, "GET", "/x");
+    expect(ownerless.status).toBe(500);
+    expect(ownerless.body).toMatchObject({ error: "misconfigured", message: expect.stringMatching(/set GATEWAY_ACCOUNT_ID/) });
+    expect(ownerless.headers.get("x-origin")).toBeNull();
   });
 });

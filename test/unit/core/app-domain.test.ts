@@ -1,7 +1,13 @@
 /** Where Access applications live: parsing a `domain`, the normal form of paths, and which application claims a request. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppRoute, mostSpecific, normalPath, parseDomain } from "../../../src/core/app-domain";
+import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, selectApp } from "../../../src/core/app-domain";
+
+/** The entry `selectApp` picks, or "ambiguous" when it refuses the path. */
+function mostSpecific<T extends { path: string }>(entries: readonly T[], requestPath: string): T | undefined | "ambiguous" {
+  const selected = selectApp(entries, requestPath);
+  return "refused" in selected ? "ambiguous" : selected.app;
+}
 
 /** The route `domain` parses to; fails the test with the refusal otherwise. */
 function route(domain: string): AppRoute {
@@ -21,7 +27,6 @@ describe("parseDomain", () => {
     expect(parseDomain("app.example.com/admin")).toEqual({ host: "app.example.com", path: "/admin" });
     expect(parseDomain("app.example.com/Admin/Users/")).toEqual({ host: "app.example.com", path: "/admin/users" });
     expect(parseDomain("app.example.com//admin//y")).toEqual({ host: "app.example.com", path: "/admin/y" });
-    expect(parseDomain("app.example.com/admin\\y")).toEqual({ host: "app.example.com", path: "/admin/y" });
     expect(parseDomain("app.example.com/%61dmin")).toEqual({ host: "app.example.com", path: "/admin" });
     expect(parseDomain("app.example.com/")).toEqual({ host: "app.example.com", path: "" });
   });
@@ -32,10 +37,22 @@ describe("parseDomain", () => {
     expect(route("APP.example.com./admin")).toEqual({ host: "app.example.com", path: "/admin" });
   });
 
-  it("keeps a port", () => {
-    expect(route("app.example.com:8443")).toEqual({ host: "app.example.com:8443", path: "" });
-    expect(route("app.example.com:8443/admin")).toEqual({ host: "app.example.com:8443", path: "/admin" });
-    expect(route("app.example.com.:8443")).toEqual({ host: "app.example.com:8443", path: "" });
+  it("refuses a port: a port never changes which application decides", () => {
+    for (const domain of ["app.example.com:8443", "app.example.com:8443/admin", "app.example.com.:8443", "app.example.com:443", "app.example.com:"]) {
+      expect(parseDomain(domain), domain).toMatch(/must not have a port/);
+    }
+  });
+
+  it("writes an IDN as its A-label, as a request's URL carries it", () => {
+    expect(route("Bücher.example/Admin")).toEqual({ host: "xn--bcher-kva.example", path: "/admin" });
+    expect(route("xn--bcher-kva.example")).toEqual({ host: "xn--bcher-kva.example", path: "" });
+    expect(canonicalHost("BÜCHER.example.")).toBe("xn--bcher-kva.example");
+  });
+
+  it("refuses what the URL parser would read as another host: credentials, escapes, brackets", () => {
+    for (const host of ["evil@victim.test", "victim.test%2f", "%76ictim.test", "[::1]", "victim.test\\x", "a b.test"]) {
+      expect(canonicalHost(host), host).toMatchObject({ refused: expect.any(String) });
+    }
   });
 
   it("refuses wildcards, schemes, queries, fragments, bad hosts and the empty string, saying why", () => {
@@ -47,16 +64,18 @@ describe("parseDomain", () => {
       ["x.example.com/a?b", /without query or fragment/],
       ["x.example.com/#f", /without query or fragment/],
       ["bad host", /without query or fragment/],
-      ["-x.example.com", /must start with a host name/],
-      ["x-.example.com", /must start with a host name/],
-      ["x..example.com", /must start with a host name/],
-      ["x_y.example.com", /must start with a host name/],
-      ["x.example.com:0", /must start with a host name/],
-      ["x.example.com:", /must start with a host name/],
-      ["/admin", /must start with a host name/],
-      ["", /must start with a host name/],
-      ["   ", /must start with a host name/],
-      [`${"a".repeat(64)}.example.com`, /must start with a host name/],
+      ["-x.example.com", /must be a host name/],
+      ["x-.example.com", /must be a host name/],
+      ["x..example.com", /must be a host name/],
+      ["x_y.example.com", /must be a host name/],
+      ["x.example.com:0", /must not have a port/],
+      ["/admin", /must be a host name/],
+      ["", /must be a host name/],
+      ["   ", /must be a host name/],
+      [`${"a".repeat(64)}.example.com`, /must be a host name/],
+      ["app.example.com/%zz", /every origin reads alike: it has a malformed percent-escape/],
+      ["app.example.com/a%00", /every origin reads alike: it has a control character/],
+      ["app.example.com/secret::$DATA", /every origin reads alike: it has an NTFS stream/],
       ["app.example.com/..", /must not have \. or \.\. segments/],
       ["app.example.com/admin/./x", /must not have \. or \.\. segments/],
       ["app.example.com/admin/../x", /must not have \. or \.\. segments/],
@@ -83,6 +102,42 @@ describe("parseDomain", () => {
     }
     // Dots inside a segment are no dot segment.
     expect(parseDomain("app.example.com/v1.2/..x/.well-known")).toEqual({ host: "app.example.com", path: "/v1.2/..x/.well-known" });
+  });
+});
+
+describe("readRequestPath", () => {
+  it("refuses what origins read differently, before any application is looked for, saying what", () => {
+    const refused: [string, RegExp][] = [
+      ["/%73ecret/report%zz", /malformed percent-escape/],
+      ["/s%65cret/x%GG", /malformed percent-escape/],
+      ["/secret/%f", /malformed percent-escape/],
+      ["/secret/100%", /malformed percent-escape/],
+      ["/%2fsecret/%zz", /malformed percent-escape/],
+      ["/%2fsecret", /escaped or backslash separator/],
+      ["/x/..%2Fsecret", /escaped or backslash separator/],
+      ["/x%5csecret", /escaped or backslash separator/],
+      ["/x\\secret", /escaped or backslash separator/],
+      ["/x/%2e%2e/secret", /escaped dot/],
+      ["/%73ecret/%ff", /not UTF-8/],
+      ["/%c3", /not UTF-8/],
+      ["/secret%00.txt", /control character/],
+      ["/secret%0a", /control character/],
+      ["/secret%7F", /control character/],
+      ["/secret::$DATA", /NTFS stream/],
+      ["/secret::$INDEX_ALLOCATION/x", /NTFS stream/],
+      ["/secret%3a%3a$DATA", /NTFS stream/],
+    ];
+    for (const [path, why] of refused) {
+      const read = readRequestPath(path);
+      expect(read, path).toHaveProperty("refused");
+      expect((read as { refused: string }).refused, path).toMatch(why);
+    }
+  });
+
+  it("takes plain paths and valid escapes as they are", () => {
+    for (const path of ["/", "/secret/x", "/%73ecret", "/caf%C3%A9", "/a;b=c", "/v1.2/x", "/a:b", "/100%25"]) {
+      expect(readRequestPath(path), path).toEqual({ path });
+    }
   });
 });
 
@@ -201,9 +256,11 @@ describe("mostSpecific", () => {
   });
 
   it("puts every spelling of an /admin path that origins agree on in the /admin entry", () => {
-    for (const spelling of ["/ADMIN/x", "/%61dmin", "/%61DMIN/users", "//admin//x", "/./admin/", "\\admin\\x", "/admin/x/"]) {
+    for (const spelling of ["/ADMIN/x", "//admin//x", "/./admin/", "/admin/x/"]) {
       expect(pick(spelling), spelling).toBe("admin");
     }
+    // Escaped letters are /admin to a decoding origin, and not to Node's URL or Express: refused.
+    for (const spelling of ["/%61dmin", "/%61DMIN/users", "\\admin\\x"]) expect(pick(spelling), spelling).toBe("ambiguous");
     expect(pick("/ADMIN/Billing/x")).toBe("billing");
     expect(pick("/ADMIN/Billing/../Billing/x")).toBe("billing");
   });
@@ -230,7 +287,7 @@ describe("mostSpecific", () => {
       expect(pick(spelling), spelling).toBe("ambiguous");
     }
     // Where every reading lands in one entry, there is nothing to refuse.
-    expect(pick("/public/..%2Fpublic")).toBe("root");
+    expect(pick("/public/%C3%A9t%C3%A9")).toBe("root");
     expect(pick("/admin/x;y=1")).toBe("admin");
     expect(pick("/admin;x=1", entries.slice(1))).toBe("ambiguous"); // one entry, or none
     expect(pick("/admin;x=1", [])).toBeUndefined();
@@ -238,7 +295,7 @@ describe("mostSpecific", () => {
 
   it("unless ambiguous, picks an entry whose path is a segment-prefix of the request's normal path, and none longer exists (property)", () => {
     // Small alphabets, so that entries and requests overlap often.
-    const segment = fc.constantFrom("a", "A", "b", "ab", "%61", "%2F", "%2e%2e", "..", ".", "", "\\", "c");
+    const segment = fc.constantFrom("a", "A", "b", "ab", "%61", "%2F", "%2e%2e", "..", ".", "", "\\", "c", "%C3%A9");
     const rawPath = fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join("/")}`);
     const entriesArb = fc.array(rawPath.map((p) => ({ path: normalPath(p) })), { maxLength: 6 });
     const segments = (p: string) => (p === "" ? [] : p.slice(1).split("/"));

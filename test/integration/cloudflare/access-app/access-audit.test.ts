@@ -13,7 +13,7 @@ describe("the audit log of Access applications and policies", () => {
     const start = (await auditEvents(a)).length;
     const p = (await cf("POST", a.policies, { token: a.key, body: policyBody({ name: "shared" }) })).body.result;
     await cf("PUT", `${a.policies}/${p.id}`, { token: a.key, body: policyBody({ name: "shared2" }) });
-    const domain = host();
+    const domain = host(a);
     const app = (await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain, policies: [p.id] } })).body.result;
     await cf("PUT", `${a.apps}/${app.id}`, { token: a.key, body: { type: "self_hosted", domain, name: "renamed" } });
     await cf("POST", `${a.apps}/${app.id}/revoke_tokens`, { token: a.key });
@@ -52,7 +52,7 @@ describe("the audit log of Access applications and policies", () => {
     const before = (await auditEvents(a)).length;
     await cf("POST", a.policies, { token: a.key, body: policyBody({ decision: "allow" }) });
     await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain: app.domain } }); // 409
-    await cf("PUT", `${a.apps}/${MISSING}`, { token: a.key, body: { type: "self_hosted", domain: host() } });
+    await cf("PUT", `${a.apps}/${MISSING}`, { token: a.key, body: { type: "self_hosted", domain: host(a) } });
     await cf("DELETE", `${a.policies}/${MISSING}`, { token: a.key });
     await cf("DELETE", `${a.apps}/${app.id}/policies/${MISSING}`, { token: a.key });
     expect(await auditEvents(a)).toHaveLength(before);

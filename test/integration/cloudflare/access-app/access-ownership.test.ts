@@ -11,7 +11,7 @@ import { MISSING } from "../../../helpers/http";
 /** Every operation on one application, one app policy and one reusable policy of `of`, as called by `by`'s paths. */
 function operations(by: Account, ids: { app: string; appPolicy: string; policy: string }) {
   const app = `${by.apps}/${ids.app}`;
-  const appBody = { type: "self_hosted", domain: host() };
+  const appBody = { type: "self_hosted", domain: host(by) };
   return [
     ["GET", app],
     ["PUT", app, appBody],
@@ -60,7 +60,7 @@ describe("Access applications and policies across accounts", () => {
     const { owner, ids, snapshot: before } = await setup();
     const member = await memberOf(owner);
     const kept = await before();
-    const all = [...operations(owner, ids), ["GET", owner.apps], ["POST", owner.apps, { type: "self_hosted", domain: host() }], ["GET", owner.policies], ["POST", owner.policies, policyBody()]] as const;
+    const all = [...operations(owner, ids), ["GET", owner.apps], ["POST", owner.apps, { type: "self_hosted", domain: host(owner) }], ["GET", owner.policies], ["POST", owner.policies, policyBody()]] as const;
     for (const [method, path, body] of all) {
       const res = await cf(method, path, { token: member, body });
       expect(res.status, `${method} ${path}`).toBe(403);

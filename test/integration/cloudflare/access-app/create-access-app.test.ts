@@ -10,7 +10,7 @@ import { MISSING } from "../../../helpers/http";
 describe("POST .../access/apps", () => {
   it("answers 201 with the application: its AUD tag, the domain as default name, 24h sessions, no policies", async () => {
     const a = await accessAccount();
-    const domain = host();
+    const domain = host(a);
     const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain } });
     expect(res.status).toBe(201);
     const app = res.body.result;
@@ -30,8 +30,8 @@ describe("POST .../access/apps", () => {
 
   it("keeps every other field as sent, ignores read-only ones, and creates inline policies in order", async () => {
     const a = await accessAccount();
-    const domain = host();
-    const extra = host();
+    const domain = host(a);
+    const extra = host(a);
     const body = {
       type: "self_hosted",
       name: "Billing",
@@ -108,10 +108,10 @@ describe("POST .../access/apps", () => {
   it("refuses what it cannot enforce or store, at the field's pointer, creating nothing", async () => {
     const a = await accessAccount();
     const reusable = await createPolicy(a);
-    const app = (more: Record<string, unknown>) => ({ type: "self_hosted", domain: host(), ...more });
+    const app = (more: Record<string, unknown>) => ({ type: "self_hosted", domain: host(a), ...more });
     const inline = (more: Record<string, unknown>) => app({ policies: [policyBody(more)] });
     const cases: [unknown, string, RegExp?, number?][] = [
-      [{ domain: host() }, "/type", /self_hosted/],
+      [{ domain: host(a) }, "/type", /self_hosted/],
       [app({ type: "saas" }), "/type", /only self_hosted.*"saas"/],
       [app({ type: "bookmark" }), "/type", /self_hosted/],
       [{ type: "self_hosted" }, "/domain"],
@@ -121,9 +121,9 @@ describe("POST .../access/apps", () => {
       [app({ domain: "a\u0000b.test" }), "/domain"],
       [app({ name: "bad\u0000name" }), "/name"],
       [app({ destinations: [{ type: "private", cidr: "10.0.0.0/8" }] }), "/destinations/0/type", /only "public" destinations.*"private"/],
-      [app({ destinations: [{ type: "public", uri: host() }, { type: "public", uri: "x y" }] }), "/destinations/1/uri"],
-      [app({ destinations: [{ type: "public", uri: host(), overrides: [{ behavior: "public", path_pattern: "/x" }] }] }), "/destinations/0/overrides", /overrides/],
-      [app({ self_hosted_domains: [host(), "*.x.test"] }), "/self_hosted_domains/1", /wildcards/],
+      [app({ destinations: [{ type: "public", uri: host(a) }, { type: "public", uri: "x y" }] }), "/destinations/1/uri"],
+      [app({ destinations: [{ type: "public", uri: host(a), overrides: [{ behavior: "public", path_pattern: "/x" }] }] }), "/destinations/0/overrides", /overrides/],
+      [app({ self_hosted_domains: [host(a), "*.x.test"] }), "/self_hosted_domains/1", /wildcards/],
       [app({ session_duration: "forever" }), "/session_duration", /session duration/, 10003],
       [app({ session_duration: "1y" }), "/session_duration", /not a valid duration/, 10003],
       [app({ app_launcher_visible: "yes" }), "/app_launcher_visible"],
@@ -153,29 +153,50 @@ describe("POST .../access/apps", () => {
     expect((await cf("GET", `${a.policies}/${reusable.id}`, { token: a.key })).body.result.app_count).toBe(0);
   });
 
-  it("answers 409 when another application, in this account or another, claims a host and path", async () => {
+  it("refuses a host and path another application of the account claims (400: retrying cannot fix it)", async () => {
     const a = await accessAccount();
-    const b = await accessAccount();
-    const domain = host();
+    const domain = host(a);
     await createApp(a, { domain: `${domain}/admin` });
-    for (const [who, body] of [
-      [a, { domain: `${domain.toUpperCase()}/Admin/` }],
-      [b, { domain: `${domain}/admin` }],
-      [b, { domain: host(), destinations: [{ type: "public", uri: `${domain}//admin` }] }],
-    ] as const) {
-      const res = await cf("POST", who.apps, { token: who.key, body: { type: "self_hosted", ...body } });
-      expect(res.status, JSON.stringify(body)).toBe(409);
-      expect(res.body.errors[0]).toMatchObject({ code: 10008, message: expect.stringContaining(`${domain}/admin`) });
+    for (const body of [{ domain: `${domain.toUpperCase()}/Admin/` }, { domain: host(a), destinations: [{ type: "public", uri: `${domain}//admin` }] }]) {
+      const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", ...body } });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors[0].message).toContain(`${domain}/admin is already claimed by another Access application`);
     }
-    // The host is a's: another account may claim no other path of it, nor the whole of it...
-    for (const path of ["/other", "", "/admin/deeper"]) {
-      const res = await cf("POST", b.apps, { token: b.key, body: { type: "self_hosted", domain: `${domain}${path}` } });
-      expect(res.status, path).toBe(409);
-    }
-    // ...while a may: another path of the host, or the whole host, is another route.
+    // Another path of the host, or the whole host, is another route.
     await createApp(a, { domain: `${domain}/other` });
     await createApp(a, { domain });
     expect((await cf("GET", a.apps, { token: a.key })).body.result_info.total_count).toBe(3);
-    expect((await cf("GET", b.apps, { token: b.key })).body.result_info.total_count).toBe(0);
+  });
+
+  it("puts applications only on hosts the operator gave the account: another account's host answers as a host given to nobody", async () => {
+    const a = await accessAccount();
+    const b = await accessAccount();
+    const domain = host(a);
+    await createApp(a, { domain: `${domain}/admin` });
+    const nobodys = `${domain.split(".")[0]}-nobody.example.test`;
+    const refusal = (name: string) => `${name} is not a host of this account: the operator of this edgekeys assigns hosts to accounts (ORIGINS' account_id, or GATEWAY_ACCOUNT_ID with ORIGIN_URL)`;
+    for (const [path, body] of [
+      ["/domain", { domain: `${domain}/admin` }],
+      ["/domain", { domain: `${domain}/other` }],
+      ["/domain", { domain: `${domain.toUpperCase()}.` }],
+      ["/destinations/0/uri", { domain: host(b), destinations: [{ type: "public", uri: `${domain}/admin/x` }] }],
+      ["/self_hosted_domains/1", { domain: host(b), self_hosted_domains: [host(b), domain] }],
+    ] as const) {
+      const theirs = await cf("POST", b.apps, { token: b.key, body: { type: "self_hosted", ...body } });
+      const none = await cf("POST", b.apps, { token: b.key, body: JSON.parse(JSON.stringify({ type: "self_hosted", ...body }).replaceAll(domain.toUpperCase(), nobodys).replaceAll(domain, nobodys)) });
+      expect(theirs.status, JSON.stringify(body)).toBe(400);
+      expect(theirs.body.errors[0]).toMatchObject({ code: 10001, source: { pointer: path }, message: expect.stringContaining(refusal(domain)) });
+      expect(theirs.text.replaceAll(domain, nobodys)).toBe(none.text);
+    }
+    // Moving b's own application onto a's host is refused the same way.
+    const own = await createApp(b, { domain: host(b) });
+    const moved = await cf("PUT", `${b.apps}/${own.id}`, { token: b.key, body: { type: "self_hosted", domain: `${domain}/admin/x` } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.errors[0].message).toContain(refusal(domain));
+    expect((await cf("GET", b.apps, { token: b.key })).body.result_info.total_count).toBe(1);
+    // A port never names another host: it is refused as a port.
+    const port = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain: `${domain}:8443/admin` } });
+    expect(port.status).toBe(400);
+    expect(port.body.errors[0]).toMatchObject({ source: { pointer: "/domain" }, message: expect.stringMatching(/must not have a port/) });
   });
 });

@@ -31,8 +31,8 @@ describe("GET .../access/apps", () => {
 
   it("filters by name, domain (substrings, or exact), aud and search", async () => {
     const a = await accessAccount();
-    const d1 = host("billing");
-    const d2 = host("reports");
+    const d1 = host(a, "billing");
+    const d2 = host(a, "reports");
     const billing = await createApp(a, { name: "Billing API", domain: d1 });
     await createApp(a, { name: "Reports", domain: `${d2}/admin` });
     const names = async (q: string) => {
