@@ -27,6 +27,12 @@ const FETCH_TIMEOUT_MS = 5_000;
 
 const cache = new Map<string, PublishedKeys>();
 const inFlight = new Map<string, Promise<PublishedKeys>>();
+/**
+ * When the last fetch of each URL failed: while it keeps failing, reports are
+ * answered 503 without asking again for a minute, so unauthenticated callers
+ * cannot turn an outage into one outbound fetch per report.
+ */
+const failedAt = new Map<string, number>();
 
 /**
  * WebCrypto wants an ECDSA signature as r‖s (32 bytes each); GitHub sends DER
@@ -75,13 +81,21 @@ async function fetchKeys(url: string, previous: PublishedKeys | undefined, now: 
 
 /** One fetch at a time per URL; concurrent reports wait for the same one. A failed fetch is an outage (503). */
 async function refresh(url: string, now: number, miss: boolean): Promise<PublishedKeys> {
+  const failed = failedAt.get(url);
+  if (failed !== undefined && now - failed < REFETCH_COOLDOWN_MS) throw keysUnavailable(Math.ceil((failed + REFETCH_COOLDOWN_MS - now) / 1000));
   try {
-    return await refreshOnce(url, now, miss);
+    const keys = await refreshOnce(url, now, miss);
+    failedAt.delete(url);
+    return keys;
   } catch (err) {
+    failedAt.set(url, now);
     console.error(`secret scanning keys: ${err instanceof Error ? err.message : String(err)}`);
-    throw new DomainError("unavailable", "GitHub's secret scanning keys could not be fetched; retry the report", { retryAfter: 5 });
+    throw keysUnavailable(Math.ceil(REFETCH_COOLDOWN_MS / 1000));
   }
 }
+
+const keysUnavailable = (retryAfter: number) =>
+  new DomainError("unavailable", "GitHub's secret scanning keys could not be fetched; retry the report", { retryAfter: Math.max(1, retryAfter) });
 
 function refreshOnce(url: string, now: number, miss: boolean): Promise<PublishedKeys> {
   let pending = inFlight.get(url);

@@ -89,24 +89,34 @@ export class LeakService {
     const anyHash = hashes.flat().map((h) => h.hash);
     const candidates = ids.length || anyHash.length ? await this.store.findLeakCandidates(ids, anyHash) : [];
     const verdicts: LeakVerdict[] = [];
+    // A secret repeated in one request is judged once; a credential this request already deleted or
+    // disabled is not written again (1,000 copies of one live secret cost like one).
+    const judged = new Map<string, boolean>();
+    const stopped = new Set<string>();
     for (const [i, report] of reports.entries()) {
       const r = recognised[i];
       if (!r) {
         verdicts.push({ token: report.token, format: null, live: false });
         continue;
       }
+      const earlier = judged.get(report.token);
+      if (earlier !== undefined) {
+        verdicts.push({ token: report.token, format: r.format, live: earlier });
+        continue;
+      }
       const found = candidates.filter((c) => c.kind === r.kind && (r.id ? c.id === r.id : hashes[i]!.some((h) => sameHash(h.hash, c.secretHash) || sameHash(h.hash, c.prevSecretHash))));
       let live = false;
       // A secret naming no credential costs the one HMAC a proof would: no timing tells which ids exist.
       if (!found.length) await this.hasher.hash(report.token);
-      for (const credential of found) live = (await this.judge(credential, report, reporter)) || live;
+      for (const credential of found) live = (await this.judge(credential, report, reporter, stopped)) || live;
+      judged.set(report.token, live);
       verdicts.push({ token: report.token, format: r.format, live });
     }
     return verdicts;
   }
 
-  /** Proves the secret against one credential and stops it; whether the secret was live. */
-  private async judge(c: Credential, report: LeakReport, reporter: Reporter): Promise<boolean> {
+  /** Proves the secret against one credential and stops it (unless `stopped` says this request did); whether the secret was live. */
+  private async judge(c: Credential, report: LeakReport, reporter: Reporter, stopped: Set<string>): Promise<boolean> {
     const now = this.now();
     const usable = c.enabled && (c.expiresAt === null || c.expiresAt > now);
     let response: LeakResponse | null = null;
@@ -126,7 +136,8 @@ export class LeakService {
     } else {
       return false;
     }
-    if (!response) return live;
+    if (!response || stopped.has(c.id)) return live;
+    if (response !== "grace_ended") stopped.add(c.id);
     const event = this.audit.event("credential.leaked", c.orgId, c.kind, c.id, {
       reporter,
       response,

@@ -4,6 +4,7 @@
  * with different service tokens, each origin verifies its own audience, a
  * token change is felt by the next request and a policy change within 2 s.
  */
+import { randomUUID } from "node:crypto";
 import { request as httpRequest, createServer, type Server } from "node:http";
 import Cloudflare, { BadRequestError, NotFoundError } from "cloudflare";
 import { createRemoteJWKSet, jwtVerify } from "jose";
@@ -12,6 +13,8 @@ import { ADMIN_TOKEN, type RunningWorker, startWorker } from "../setup/e2e-worke
 
 const H1 = "billing.e2e.test";
 const H2 = "reports.e2e.test";
+/** The account the operator gives both hosts to, named in ORIGINS before its org is bootstrapped. */
+const ACCOUNT = randomUUID().replaceAll("-", "");
 let worker: RunningWorker;
 let origin: Server;
 
@@ -23,7 +26,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
-  worker = await startWorker({ ORIGINS: JSON.stringify({ [H1]: url, [H2]: url }) });
+  worker = await startWorker({ ORIGINS: JSON.stringify({ [H1]: { origin: url, account_id: ACCOUNT }, [H2]: { origin: url, account_id: ACCOUNT } }) });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -48,7 +51,7 @@ async function owner() {
   const res = await fetch(`${worker.baseUrl}/admin/bootstrap`, {
     method: "POST",
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ org_name: `apps-${Date.now()}`, email: `apps-${Date.now()}@example.com` }),
+    body: JSON.stringify({ org_name: "apps-e2e", email: "apps-e2e@example.com", account_id: ACCOUNT }),
   });
   const body = (await res.json()) as { org: { account_id: string }; api_key: { key: string } };
   return { account_id: body.org.account_id, cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }) };

@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
 /**
  * GitHub's secret scanning key endpoint, as the leak-response tests publish it: `PUT /<set>` stores
  * a `{public_keys}` document, `GET /<set>` serves it (with an ETag; `If-None-Match` gets 304) and
- * counts the fetch, `GET /<set>/hits` answers how many fetches that set had. Each test uses its own set.
+ * counts the fetch, `GET /<set>/hits` answers how many fetches that set had (a set stored as `FAIL`
+ * answers 500 to each, still counting). Each test uses its own set.
  */
 async function keyServer() {
   const sets = new Map<string, { body: string; hits: number }>();
@@ -48,6 +49,7 @@ async function keyServer() {
       const set = sets.get(path);
       if (!set) return void res.writeHead(404).end();
       set.hits++;
+      if (set.body === "FAIL") return void res.writeHead(500).end(); // a key endpoint that is down, counting each try
       const etag = `"${Buffer.from(set.body).toString("base64url").slice(-16)}-${set.body.length}"`;
       if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
       res.writeHead(200, { "content-type": "application/json", etag }).end(set.body);

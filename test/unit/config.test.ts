@@ -20,11 +20,13 @@ describe("configOf", () => {
     );
     expect(config.limits.credential.limit).toBe(5);
     expect(config.limits.authFailures.windowSeconds).toBe(30);
-    expect(config.gateway).toEqual({ origins: new Map(), fallback: "https://origin.example/base", accountId: "a".repeat(32) });
-    const mapped = configOf(env({ ORIGINS: '{"App.Example.com": "https://app-origin.example", "b.example.com:8443": "self"}' })).gateway!;
+    const a = "a".repeat(32);
+    expect(config.gateway).toEqual({ origins: new Map(), fallback: { origin: "https://origin.example/base", accountId: a }, accountId: a });
+    // Hosts in their canonical form (lower case, no trailing dot, A-label); a bare origin is GATEWAY_ACCOUNT_ID's.
+    const mapped = configOf(env({ ORIGINS: '{"App.Example.com.": "https://app-origin.example", "Bücher.example": "self"}', GATEWAY_ACCOUNT_ID: "A".repeat(32) })).gateway!;
     expect([...mapped.origins]).toEqual([
-      ["app.example.com", { origin: "https://app-origin.example" }],
-      ["b.example.com:8443", { origin: "self" }],
+      ["app.example.com", { origin: "https://app-origin.example", accountId: a }],
+      ["xn--bcher-kva.example", { origin: "self", accountId: a }],
     ]);
     expect(mapped.fallback).toBeUndefined();
     const pinned = configOf(env({ ORIGINS: JSON.stringify({ "p.example.com": { origin: "self", account_id: "B".repeat(32) } }) })).gateway!;
@@ -43,7 +45,10 @@ describe("configOf", () => {
       [{ ORIGINS: '["https://x.example"]' }, /ORIGINS/],
       [{ ORIGINS: '{"x.example": "ftp://y.example"}' }, /ORIGINS must map each host to an http\(s\) URL or "self"/],
       [{ ORIGINS: '{"x.example": {"origin": "https://y.example", "account_id": "nope"}}' }, /ORIGINS/],
-      [{ ORIGINS: '{"bad host/path": "https://y.example"}' }, /ORIGINS must have host names/],
+      [{ ORIGINS: '{"bad host/path": "https://y.example"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) }, /ORIGINS entry "bad host\/path" must be a host name/],
+      [{ ORIGINS: '{"b.example.com:8443": "self"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) }, /ORIGINS entry "b\.example\.com:8443" must not have a port/],
+      [{ ORIGINS: '{"x.example": "https://y.example"}' }, /ORIGINS entry "x\.example" names no account/],
+      [{ ORIGIN_URL: "https://origin.example" }, /ORIGIN_URL serves every host not in ORIGINS, and a served host needs an owner: set GATEWAY_ACCOUNT_ID/],
       [{ SERVICE_AUTH_HEADER: "Bad Header" }, /SERVICE_AUTH_HEADER must be a header name/],
       [{ BENCH_METRICS: "yes" }, /BENCH_METRICS must be true or false/],
     ];

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { account, createToken, verify } from "../../helpers/cloudflare";
-import { call, callWithEnv, dumpDatabase, MISSING, unique } from "../../helpers/http";
+import { env } from "cloudflare:workers";
+import { call, callWithEnv, countingDb, dumpDatabase, MISSING, unique } from "../../helpers/http";
 
 let addressCounter = 0;
 /** A client address of its own per test, so that the per-address limit is each test's alone. */
@@ -72,6 +73,23 @@ describe("public revocation", () => {
     expect(await authStatus(first)).toBe(401);
     expect(await verify(access.client_id, access.client_secret)).toBe("unknown");
     expect(await authStatus(a.key)).toBe(200);
+  });
+
+  it("costs the same for 1,000 copies of one live secret as for one: judged once, written once", async () => {
+    const a = await account();
+    const mint = async () => (await call("POST", "/v1/api_key", { token: a.key, body: { name: unique("copied") } })).body.key as string;
+    const [once, many] = [await mint(), await mint()];
+    const statementsFor = async (credentials: string[]) => {
+      const counted = countingDb(env.DB);
+      expect((await revoke(credentials, newAddress(), { DB: counted.db } as never)).status).toBe(202);
+      return counted.statements.length;
+    };
+    const single = await statementsFor([once]);
+    expect(await statementsFor(Array.from({ length: 1000 }, () => many))).toBe(single);
+    expect(await authStatus(once)).toBe(401);
+    expect(await authStatus(many)).toBe(401);
+    const leaked = await call("GET", "/v1/audit_events?action=credential.leaked&limit=100", { token: a.key });
+    expect(leaked.body.objects).toHaveLength(2);
   });
 
   it("refuses a body out of bounds with 400 naming the field, and changes nothing", async () => {

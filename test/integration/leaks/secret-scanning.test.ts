@@ -189,6 +189,15 @@ describe("anything not signed by a published GitHub key", () => {
     const down = await report(`${keysUrl}-missing`, "[]", key);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
+    // While the endpoint fails, reports (unauthenticated, each well-formed) cost one outbound fetch a minute, not one each.
+    const failing = `${keysUrl}-failing`;
+    await fetch(failing, { method: "PUT", body: "FAIL" });
+    for (let i = 0; i < 20; i++) {
+      const res = await report(failing, "[]", key);
+      expect(res.status).toBe(503);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(await keyFetches(failing)).toBe(1);
     const many = JSON.stringify(Array.from({ length: 1001 }, (_, i) => ({ token: `t${i}`, type: "x", url: "", source: "commit" })));
     const tooMany = await report(keysUrl, many, key);
     expect(tooMany.status, tooMany.text).toBe(400);
