@@ -195,7 +195,9 @@ function deployedUrl(outputFile, stdout) {
   try {
     for (const line of readFileSync(outputFile, "utf8").split("\n")) {
       const entry = line.trim() ? JSON.parse(line) : null;
-      if (entry?.type === "deploy" && entry.targets?.length) return entry.targets[0];
+      // Its targets also name the cron schedule and the queues; the URL is the one with a scheme.
+      const target = entry?.type === "deploy" ? entry.targets?.find((t) => /^https?:\/\//.test(t)) : undefined;
+      if (target) return target;
     }
   } catch {}
   return /https:\/\/[^\s"'<>]+/.exec(stdout)?.[0];

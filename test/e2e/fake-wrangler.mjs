@@ -140,7 +140,7 @@ if (has("deploy") && argv.length === 1) {
   state.versions += 1;
   state.deploys += 1;
   if (process.env.WRANGLER_OUTPUT_FILE_PATH) {
-    appendFileSync(process.env.WRANGLER_OUTPUT_FILE_PATH, `${JSON.stringify({ type: "deploy", version: 1, worker_name: WORKER, targets: [state.url] })}\n`);
+    appendFileSync(process.env.WRANGLER_OUTPUT_FILE_PATH, `${JSON.stringify({ type: "deploy", version: 1, worker_name: WORKER, targets: ["schedule: */5 * * * *", state.url, "Producer for edgekeys-webhooks"] })}\n`);
   }
   finish(0, [...lines, `Uploaded ${WORKER} (1.00 sec)`, `Deployed ${WORKER} triggers (0.50 sec)`, `  ${state.url}`, "  schedule: */5 * * * *", `Current Version ID: v${state.versions}`].join("\n"));
 }
