@@ -1,9 +1,10 @@
 // A signing key for identity assertions and its self-signed X.509 certificate, as Cloudflare
 // Access publishes them: RS256 by default (ES256 on request), the private key as a JWK with a
-// `kid`, the certificate as PEM. Used by `npm run dev` for local secrets and by the e2e setup;
-// for production, run `node scripts/signing-key.mjs` and store both outputs as secrets
-// (JWT_PRIVATE_KEY and JWT_CERTIFICATE). The certificate is built with @peculiar/x509, in Node:
-// the Worker only publishes it, so no ASN.1 library ships in its bundle.
+// `kid`, the certificate as PEM. Used by `npm run dev` for local secrets, by `npm run deploy` for
+// the Worker's (when it has none) and by the e2e setup. To replace the Worker's pair on purpose,
+// `node scripts/signing-key.mjs --json | npx wrangler secret bulk` sets both at once, never shown or
+// written to disk. The certificate is built with @peculiar/x509, in Node: the Worker only
+// publishes it, so no ASN.1 library ships in its bundle.
 import { randomUUID, webcrypto } from "node:crypto";
 import "reflect-metadata"; // @peculiar/x509 builds on tsyringe, which needs it first
 import * as x509 from "@peculiar/x509";
@@ -39,6 +40,11 @@ export async function signingMaterial({ alg = "RS256", kid = randomUUID(), years
 if (import.meta.url === `file://${process.argv[1]}`) {
   const alg = process.argv.includes("--es256") ? "ES256" : "RS256";
   const { jwk, certificate } = await signingMaterial({ alg });
-  console.log(`JWT_PRIVATE_KEY=${jwk}\n`);
-  console.log(`JWT_CERTIFICATE:\n${certificate}`);
+  if (process.argv.includes("--json")) {
+    // The input `wrangler secret bulk` reads from stdin.
+    console.log(JSON.stringify({ JWT_PRIVATE_KEY: jwk, JWT_CERTIFICATE: certificate.trim() }));
+  } else {
+    console.log(`JWT_PRIVATE_KEY=${jwk}\n`);
+    console.log(`JWT_CERTIFICATE:\n${certificate}`);
+  }
 }
