@@ -230,6 +230,27 @@ describe("gateway with Access applications", () => {
     expect(single.body.headers["cf-access-jwt-assertion"]).toBeTruthy();
   });
 
+  it("fails closed: when the applications cannot be read, 503 and nothing forwarded", async () => {
+    const a = await account();
+    const token = await createToken(a);
+    const h = newHost(a);
+    await createApp(a, h, [policy("bypass", [everyone])]);
+    const down = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") return () => { throw new Error("D1 is down"); };
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const unread = newHost(a); // never read into this isolate's table
+    await createApp(a, unread, [policy("bypass", [everyone])]);
+    const res = await viaGateway([unread], "GET", `${unread}/x`, { headers: as(token) }, { DB: down } as never);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
+    expect(res.headers.get("x-origin")).toBeNull();
+    expect((await viaGateway([h], "GET", `${h}/x`)).headers.get("x-origin")).toBe("echo");
+  });
+
   it("never accepts an assertion minted for another audience", async () => {
     const a = await account();
     const token = await createToken(a);
