@@ -343,6 +343,8 @@ async function main() {
 
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const origin = await startOrigin();
+  // The operator gives the gateway scenario's host to the main org, bootstrapped below with this account id.
+  const mainAccountId = randomUUID().replaceAll("-", "");
   const worker = await startWorker({
     stateDir,
     // Request logging to the console halves wrangler dev's throughput; the bench does not need it.
@@ -357,7 +359,7 @@ async function main() {
       // Counts D1 statements and DO calls, and serves the ceiling route.
       BENCH_METRICS: "1",
       // The gateway scenario's host, protected by an Access application.
-      ORIGINS: JSON.stringify({ [GATEWAY_HOST]: origin.url }),
+      ORIGINS: JSON.stringify({ [GATEWAY_HOST]: { origin: origin.url, account_id: mainAccountId } }),
     },
   });
   const { baseUrl } = worker;
@@ -369,13 +371,13 @@ async function main() {
     const otherPids = processes.filter((p) => p.comm !== "workerd").map((p) => p.pid);
     log(`CPU counters of ${processes.map((p) => `${p.comm}:${p.pid}`).join(", ")} (${CLK_TCK} ticks/s)`);
 
-    const bootstrap = (org_name, email) =>
+    const bootstrap = (org_name, email, account_id) =>
       fetch(`${baseUrl}/admin/bootstrap`, {
         method: "POST",
         headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ org_name, email }),
+        body: JSON.stringify({ org_name, email, ...(account_id ? { account_id } : {}) }),
       }).then(json);
-    const main = await bootstrap("bench-main", "owner@bench.example");
+    const main = await bootstrap("bench-main", "owner@bench.example", mainAccountId);
     const smallKey = (await bootstrap(small.orgName, small.email)).api_key.key;
     const bigKey = (await bootstrap(big.orgName, big.email)).api_key.key;
     const key = main.api_key.key;
