@@ -1,15 +1,16 @@
 /**
  * The configuration, parsed once (per isolate and configuration) from the
- * environment's vars and secrets with one zod schema: defaults in one place,
- * and a bad value is a clear `misconfigured` error naming the variable instead
- * of a silent fallback. Parts that only some routes need (the pepper, the
- * signing key, the gateway) are checked when first used, so that a missing
- * secret does not break `/docs` or a 404.
+ * environment's vars and secrets with one zod schema: every setting and every
+ * secret is read here and nowhere else, defaults in one place, and a bad value
+ * is a clear `misconfigured` error naming the variable instead of a silent
+ * fallback. Secrets whose absence only some routes feel (the pepper, the
+ * signing key, the webhook key) are checked when first used, so that a missing
+ * secret does not break `/docs` or a 404; no message ever carries a secret.
  */
 import { z } from "zod";
 import { canonicalHost } from "./core/app-domain";
 import { DomainError } from "./core/errors";
-import { type PepperConfig, peppersFromEnv } from "./core/hashing";
+import type { PepperConfig } from "./core/hashing";
 import type { Env } from "./env";
 import { type Policy, policyItem } from "./ratelimit/token-bucket";
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, parseNumberList } from "./core/lifecycle";
@@ -87,7 +88,24 @@ const VarsSchema = z.object({
   PUBLIC_REVOKE_WINDOW_SECONDS: positiveInt(3600),
 });
 
+/** Secrets: only ever strings, so parsing cannot fail and no message echoes one; their rules are checked where used. */
+const secret = z.string().optional();
+const SecretsSchema = z.object({
+  ADMIN_TOKEN: secret,
+  TOKEN_PEPPER: secret,
+  TOKEN_PEPPER_PREVIOUS: secret,
+  JWT_PRIVATE_KEY: secret,
+  JWT_PREVIOUS_KEY: secret,
+  JWT_CERTIFICATE: secret,
+  JWT_PREVIOUS_CERTIFICATE: secret,
+  WEBHOOK_ENCRYPTION_KEY: secret,
+  // Not secrets, but free text that the signer validates (and JWT_AUDIENCE's reserved prefix).
+  JWT_ISSUER: secret,
+  JWT_AUDIENCE: secret,
+});
+
 type Vars = z.infer<typeof VarsSchema>;
+type Secrets = z.infer<typeof SecretsSchema>;
 
 /** Where a served host's traffic goes, and the account the operator gave it to. */
 export interface HostRoute {
@@ -116,9 +134,26 @@ export interface Gateway {
 /** The route of a canonical host in gateway mode: its origin and owner, or undefined when the operator gave it to nobody. */
 export const hostRoute = (gateway: Gateway | null, host: string): HostRoute | undefined => gateway?.origins.get(host) ?? gateway?.fallback;
 
+/** The identity signer's settings (`auth/identity-jwt.ts` parses the keys and certificates). */
+export interface JwtSettings {
+  privateKey: string | undefined;
+  previousKey: string | undefined;
+  certificate: string | undefined;
+  previousCertificate: string | undefined;
+  /** JWT_ISSUER, default `edgekeys`: never taken from a request. */
+  issuer: string;
+  /** JWT_AUDIENCE: the single-account gateway's audience (default: ORIGIN_URL's origin). */
+  audience: string | undefined;
+  ttlSeconds: number;
+}
+
 export interface Config {
   limits: { credential: Policy; authFailures: Policy; header: Record<string, string> };
-  jwtTtlSeconds: number;
+  jwt: JwtSettings;
+  /** ADMIN_TOKEN: enables `/admin/*`; unset, those routes answer 404. */
+  adminToken: string | undefined;
+  /** WEBHOOK_ENCRYPTION_KEY: seals webhook signing secrets at rest (checked by `core/secret-box.ts` when used). */
+  webhookKey: string | undefined;
   serviceAuthHeader: string | undefined;
   /** Gateway mode: on when ORIGIN_URL or ORIGINS is set. */
   gateway: Gateway | null;
@@ -157,7 +192,7 @@ export const GITHUB_KEYS_URL = "https://api.github.com/meta/public_keys/secret_s
 // text (the benchmark's instrumentation wraps the env per request).
 const byEnv = new WeakMap<Env, Config>();
 const byText = new Map<string, Config>();
-const NAMES = [...Object.keys(VarsSchema.shape), "TOKEN_PEPPER", "TOKEN_PEPPER_PREVIOUS"] as (keyof Env)[];
+const NAMES = [...Object.keys(VarsSchema.shape), ...Object.keys(SecretsSchema.shape)] as (keyof Env)[];
 
 /** The configuration of `env`. Throws `misconfigured`, naming the variable, for a bad value. */
 export function configOf(env: Env): Config {
@@ -166,7 +201,7 @@ export function configOf(env: Env): Config {
   const key = JSON.stringify(NAMES.map((name) => env[name] ?? null));
   config = byText.get(key);
   if (!config) {
-    config = build(env, parseVars(env));
+    config = build(parseVars(env), SecretsSchema.parse(Object.fromEntries(Object.keys(SecretsSchema.shape).map((name) => [name, given(env[name as keyof Env])]))));
     byText.set(key, config);
   }
   byEnv.set(env, config);
@@ -183,14 +218,26 @@ function parseVars(env: Env): Vars {
 
 /** An empty var is an unset one (`wrangler dev --var NAME:` gives ""). */
 const nonEmpty = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+/** A secret as given (never trimmed: a pepper's every character is part of the hashes), or unset when blank. */
+const given = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
 
-function build(env: Env, vars: Vars): Config {
+function build(vars: Vars, secrets: Secrets): Config {
   const credential = { name: "credential", limit: vars.RATE_LIMIT_REQUESTS, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS };
   const authFailures = { name: "auth-failures", limit: vars.AUTH_FAILURE_LIMIT, windowSeconds: vars.AUTH_FAILURE_WINDOW_SECONDS };
   let peppers: PepperConfig | undefined;
   return {
     limits: { credential, authFailures, header: { "RateLimit-Policy": [credential, authFailures].map(policyItem).join(", ") } },
-    jwtTtlSeconds: vars.JWT_TTL_SECONDS,
+    jwt: {
+      privateKey: secrets.JWT_PRIVATE_KEY,
+      previousKey: secrets.JWT_PREVIOUS_KEY,
+      certificate: secrets.JWT_CERTIFICATE,
+      previousCertificate: secrets.JWT_PREVIOUS_CERTIFICATE,
+      issuer: secrets.JWT_ISSUER ?? "edgekeys",
+      audience: secrets.JWT_AUDIENCE,
+      ttlSeconds: vars.JWT_TTL_SECONDS,
+    },
+    adminToken: secrets.ADMIN_TOKEN,
+    webhookKey: secrets.WEBHOOK_ENCRYPTION_KEY,
     serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
     gateway: gatewayOf(vars),
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
@@ -207,8 +254,7 @@ function build(env: Env, vars: Vars): Config {
       action: vars.LEAKED_CREDENTIAL_ACTION ?? "revoke",
       publicRevoke: { name: "public-revoke", limit: vars.PUBLIC_REVOKE_LIMIT, windowSeconds: vars.PUBLIC_REVOKE_WINDOW_SECONDS },
     },
-    // The pepper's own rules live with the hashing (core/hashing.ts).
-    peppers: () => (peppers ??= peppersFromEnv(env)),
+    peppers: () => (peppers ??= peppersOf(secrets, vars.TOKEN_PEPPER_VERSION)),
   };
 }
 
@@ -245,3 +291,11 @@ function gatewayOf(vars: Vars): Gateway | null {
 }
 
 const misconfigured = (message: string) => new DomainError("misconfigured", message);
+
+/** The peppers; refuses to hash without one of at least 16 characters. */
+function peppersOf(secrets: Secrets, version: number): PepperConfig {
+  const current = secrets.TOKEN_PEPPER;
+  if (!current || current.length < 16) throw misconfigured("TOKEN_PEPPER is not set (or shorter than 16 characters)");
+  const previous = secrets.TOKEN_PEPPER_PREVIOUS;
+  return { current: { version, secret: current }, previous: previous ? { version: version - 1, secret: previous } : undefined };
+}

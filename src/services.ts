@@ -44,19 +44,13 @@ export interface Services {
   signer(): IdentitySigner;
 }
 
-/**
- * Parsed once per isolate and configuration, not per request: the signing
- * keys. Keyed by the configuration's text rather than by the `env` object,
- * which the benchmark's instrumentation wraps per request.
- */
-const signersByConfig = new Map<string, IdentitySigner>();
-const configKey = (...values: (string | undefined)[]) => values.map((v) => v ?? "\u0001").join("\u0000");
+/** The signer of each configuration: its keys parsed and imported once per isolate, not per request. */
+const signers = new WeakMap<Config, IdentitySigner>();
 
-/** The identity signer of this configuration (parsed and imported once per isolate). */
-export function signerOf(env: Env): IdentitySigner {
-  const key = configKey(env.JWT_PRIVATE_KEY, env.JWT_PREVIOUS_KEY, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_TTL_SECONDS, env.JWT_CERTIFICATE, env.JWT_PREVIOUS_CERTIFICATE);
-  let signer = signersByConfig.get(key);
-  if (!signer) signersByConfig.set(key, (signer = new IdentitySigner(env)));
+/** The identity signer of this configuration; throws `misconfigured` without a signing key. */
+export function signerOf(config: Config): IdentitySigner {
+  let signer = signers.get(config);
+  if (!signer) signers.set(config, (signer = new IdentitySigner(config.jwt)));
   return signer;
 }
 
@@ -95,7 +89,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessTokens: new AccessTokenService(repo, hasher, homes, audit),
       accessApps,
       accessPolicies: new AccessPolicyService(appStore, accessApps, forget, audit),
-      webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(env.WEBHOOK_ENCRYPTION_KEY), config.lifecycle.allowInsecure, audit),
+      webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(config.webhookKey), config.lifecycle.allowInsecure, audit),
       leaks: new LeakService(new D1LeakStore(env.DB), hasher, homes, audit, config.leaks.action),
     };
     return core;
@@ -130,6 +124,6 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     get leaks() {
       return build().leaks;
     },
-    signer: () => signerOf(env),
+    signer: () => signerOf(config),
   };
 }

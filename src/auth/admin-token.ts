@@ -6,6 +6,7 @@
  * its length leaks through timing.
  */
 import { createMiddleware } from "hono/factory";
+import { configOf } from "../config";
 import { DomainError, unauthenticated } from "../core/errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
@@ -15,7 +16,7 @@ import { bearerToken } from "./presented";
 const sha256 = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
 
 export const requireAdminToken = createMiddleware<AppEnv>(async (c, next) => {
-  const expected = c.env.ADMIN_TOKEN;
+  const expected = configOf(c.env).adminToken;
   if (!expected) throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
   const { auth } = c.var.services;
   const ipKey = ipLimitKey(clientIp(c));

@@ -11,12 +11,8 @@
 import { encodeBase64Url } from "hono/utils/encode";
 import { DomainError } from "../core/errors";
 import { uuidToHex } from "../core/ids";
+import type { JwtSettings } from "../config";
 import type { ServiceIdentity } from "./service-auth";
-
-export const DEFAULT_TTL_SECONDS = 300;
-
-/** `iss` of every assertion unless JWT_ISSUER names another; never taken from a request. */
-export const DEFAULT_ISSUER = "edgekeys";
 
 const ACCOUNT_AUDIENCE_PREFIX = "edgekeys:account:";
 
@@ -27,17 +23,6 @@ const ACCOUNT_AUDIENCE_PREFIX = "edgekeys:account:";
  * itself did not admit.
  */
 export const accountAudience = (orgId: string) => `${ACCOUNT_AUDIENCE_PREFIX}${uuidToHex(orgId)}`;
-
-export interface JwtConfig {
-  JWT_PRIVATE_KEY?: string;
-  JWT_PREVIOUS_KEY?: string;
-  /** PEM X.509 certificates of the two keys (made by scripts/signing-key.mjs), published as Access publishes them. */
-  JWT_CERTIFICATE?: string;
-  JWT_PREVIOUS_CERTIFICATE?: string;
-  JWT_ISSUER?: string;
-  JWT_AUDIENCE?: string;
-  JWT_TTL_SECONDS?: string;
-}
 
 type Jwk = JsonWebKey & { kid?: string; alg?: string };
 
@@ -94,22 +79,20 @@ export class IdentitySigner {
   private readonly certs: PublishedCert[];
   private cryptoKey: Promise<CryptoKey> | undefined;
 
-  constructor(private readonly config: JwtConfig) {
-    if (!config.JWT_PRIVATE_KEY) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY is not set");
-    this.key = parseKey("JWT_PRIVATE_KEY", config.JWT_PRIVATE_KEY);
+  /** Certificates (PEM X.509, made by scripts/signing-key.mjs) are published as Access publishes them. */
+  constructor(private readonly settings: JwtSettings) {
+    if (!settings.privateKey) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY is not set");
+    this.key = parseKey("JWT_PRIVATE_KEY", settings.privateKey);
     if (!this.key.d) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY must be a private key");
-    if (config.JWT_AUDIENCE?.startsWith(ACCOUNT_AUDIENCE_PREFIX)) {
+    if (settings.audience?.startsWith(ACCOUNT_AUDIENCE_PREFIX)) {
       throw new DomainError("misconfigured", `JWT_AUDIENCE may not start with ${ACCOUNT_AUDIENCE_PREFIX} (reserved for per-account assertions)`);
     }
-    this.previous = config.JWT_PREVIOUS_KEY ? parseKey("JWT_PREVIOUS_KEY", config.JWT_PREVIOUS_KEY) : null;
-    const current = config.JWT_CERTIFICATE ? [{ kid: this.key.kid, cert: pem("JWT_CERTIFICATE", config.JWT_CERTIFICATE) }] : [];
+    this.previous = settings.previousKey ? parseKey("JWT_PREVIOUS_KEY", settings.previousKey) : null;
+    const current = settings.certificate ? [{ kid: this.key.kid, cert: pem("JWT_CERTIFICATE", settings.certificate) }] : [];
     const previous =
-      this.previous && config.JWT_PREVIOUS_CERTIFICATE
-        ? [{ kid: this.previous.kid!, cert: pem("JWT_PREVIOUS_CERTIFICATE", config.JWT_PREVIOUS_CERTIFICATE) }]
-        : [];
+      this.previous && settings.previousCertificate ? [{ kid: this.previous.kid!, cert: pem("JWT_PREVIOUS_CERTIFICATE", settings.previousCertificate) }] : [];
     this.certs = [...current, ...previous];
-    const ttl = Number(config.JWT_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
-    this.ttl = Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
+    this.ttl = settings.ttlSeconds;
   }
 
   /** `{keys: [...]}`: the current key first, then the previous one. */
@@ -129,7 +112,7 @@ export class IdentitySigner {
     const iat = Math.floor(now / 1000);
     return this.signJws(
       {
-        iss: this.config.JWT_ISSUER || DEFAULT_ISSUER,
+        iss: this.settings.issuer,
         aud: [audience],
         iat,
         nbf: iat,
@@ -153,7 +136,7 @@ export class IdentitySigner {
    */
   async signForApplication(clientId: string, aud: string, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
-    const iss = this.config.JWT_ISSUER || DEFAULT_ISSUER;
+    const iss = this.settings.issuer;
     return this.signJws({ aud: [aud], exp: iat + this.ttl, iat, nbf: iat, iss, type: "app", common_name: clientId, sub: "" });
   }
 

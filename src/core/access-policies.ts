@@ -6,7 +6,7 @@
  */
 import type { AccessAppStore, LinkedPolicy, PolicyWithCount } from "./access-app-ports";
 import { type AccessAppService, authorizeAccess, type PolicyInput, policyFrom } from "./access-apps";
-import { AuditContext } from "./audit";
+import type { AuditContext } from "./audit";
 import { DomainError, invalid, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Acting } from "./model";
@@ -17,8 +17,8 @@ export class AccessPolicyService {
   constructor(
     private readonly store: AccessAppStore,
     private readonly apps: AccessAppService,
-    private readonly changed: () => void = () => {},
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly changed: () => void,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

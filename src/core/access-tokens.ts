@@ -12,7 +12,7 @@ import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
 import type { Acting, Credential } from "./model";
 import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintClientId, mintClientSecret } from "./tokens";
-import { guardedWrite, NO_CACHE, refOf, type VerificationCache } from "./verification-cache";
+import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
 
 export interface CreateAccessToken {
   name: string;
@@ -44,8 +44,8 @@ export class AccessTokenService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
-    private readonly homes: VerificationCache = NO_CACHE,
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly homes: VerificationCache,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

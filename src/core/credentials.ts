@@ -3,14 +3,14 @@
  * of every kind. No Hono, no wire formats: surfaces call this and map the results.
  */
 import { DomainError, notFound } from "./errors";
-import { AuditContext } from "./audit";
+import type { AuditContext } from "./audit";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "./ids";
 import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
 import type { Credential, OwnedCredential, Role } from "./model";
 import type { CredentialListQuery, CredentialScope, Repository } from "./ports";
 import { mintToken, type TokenKind } from "./tokens";
-import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
+import { guardedWrite, type VerificationCache } from "./verification-cache";
 
 export interface IssueInput {
   kind: TokenKind;
@@ -30,8 +30,8 @@ export class CredentialService {
   constructor(
     private readonly repo: Repository,
     private readonly hasher: SecretHasher,
-    private readonly homes: VerificationCache = NO_CACHE,
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly homes: VerificationCache,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -72,22 +72,3 @@ export class SecretHasher {
     return crypto.subtle.sign("HMAC", await hmacKey(pepper), new TextEncoder().encode(secret));
   }
 }
-
-/** Reads the pepper configuration from the environment; refuses to run without one. */
-export function peppersFromEnv(env: {
-  TOKEN_PEPPER?: string;
-  TOKEN_PEPPER_VERSION?: string;
-  TOKEN_PEPPER_PREVIOUS?: string;
-}): PepperConfig {
-  if (!env.TOKEN_PEPPER || env.TOKEN_PEPPER.length < 16) {
-    throw new DomainError("misconfigured", "TOKEN_PEPPER is not set (or shorter than 16 characters)");
-  }
-  const version = Number(env.TOKEN_PEPPER_VERSION ?? "1");
-  if (!Number.isInteger(version) || version < 1) {
-    throw new DomainError("misconfigured", "TOKEN_PEPPER_VERSION must be a positive integer");
-  }
-  return {
-    current: { version, secret: env.TOKEN_PEPPER },
-    previous: env.TOKEN_PEPPER_PREVIOUS ? { version: version - 1, secret: env.TOKEN_PEPPER_PREVIOUS } : undefined,
-  };
-}

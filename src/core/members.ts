@@ -9,7 +9,7 @@ import { uuidv7 } from "./ids";
 import type { Org, Principal, Role } from "./model";
 import { normalizeEmail, requireOwner } from "./orgs";
 import type { Member, MembershipChange, Repository } from "./ports";
-import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
+import { guardedWrite, type VerificationCache } from "./verification-cache";
 
 export interface MembershipRequest {
   /** Who asks: users are invited by id only if they already share an org with the inviter. */
@@ -38,8 +38,8 @@ export class MemberService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
-    private readonly homes: VerificationCache = NO_CACHE,
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly homes: VerificationCache,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -1,11 +1,11 @@
 /** Orgs, members and the bootstrap of the first owner. */
 import type { CredentialService, Issued } from "./credentials";
-import { AuditContext } from "./audit";
+import type { AuditContext } from "./audit";
 import { forbidden, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import type { Caller, Org, Principal, Role } from "./model";
 import type { Repository } from "./ports";
-import { guardedWrite, NO_CACHE, type VerificationCache } from "./verification-cache";
+import { guardedWrite, type VerificationCache } from "./verification-cache";
 
 export interface BootstrapRequest {
   orgName: string;
@@ -20,8 +20,8 @@ export class OrgService {
   constructor(
     private readonly repo: Repository,
     private readonly credentials: CredentialService,
-    private readonly homes: VerificationCache = NO_CACHE,
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly homes: VerificationCache,
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

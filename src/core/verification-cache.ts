@@ -33,9 +33,6 @@ export const MAX_HOMES_PER_WRITE = 400;
 /** How long a hold lasts when its release is lost: longer than any D1 write takes. */
 export const HOLD_MS = 60_000;
 
-/** For core services without homes to keep (unit tests on the in-memory repository). */
-export const NO_CACHE: VerificationCache = { hold: async () => "", release: async () => undefined };
-
 /**
  * Runs `write` under a hold of `refs`. `write` may name credentials it touched
  * that were not known before (a concurrent create); their homes are told too.

@@ -2,7 +2,7 @@
  * Webhook endpoints of an org: where lifecycle events are delivered, signed
  * with a secret shown once and kept sealed. Owners only, every change audited.
  */
-import { AuditContext } from "./audit";
+import type { AuditContext } from "./audit";
 import { DomainError, invalid, notFound } from "./errors";
 import { uuidv7 } from "./ids";
 import { requireOwner } from "./kinds";
@@ -32,7 +32,7 @@ export class WebhookService {
     private readonly store: WebhookStore,
     private readonly box: SecretBox,
     private readonly allowInsecure: boolean,
-    private readonly audit: AuditContext = new AuditContext(),
+    private readonly audit: AuditContext,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -57,7 +57,7 @@ export async function ceiling(c: Context<AppEnv>, next: Next) {
   const { hash } = await new SecretHasher(configOf(env).peppers()).hash(SECRET);
   if (hash.byteLength !== 32) throw new Error("HMAC-SHA-256 answered a digest of the wrong size");
   const decision = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(CEILING_OBJECT)).take(CEILING_POLICY);
-  const jwt = await signerOf(env).sign(IDENTITY, accountAudience(IDENTITY.orgId));
+  const jwt = await signerOf(configOf(env)).sign(IDENTITY, accountAudience(IDENTITY.orgId));
   const body = {
     id: IDENTITY.credentialId,
     credential_kind: IDENTITY.credentialKind,

@@ -99,7 +99,7 @@ async function post(env: Env, { event, webhook }: Claimed, now: number, allowIns
   if (webhook.disabledAt !== null) return failed("endpoint disabled");
   const problem = webhookUrlProblem(webhook.url, allowInsecure);
   if (problem) return failed(`url ${problem}`);
-  const box = new SecretBox(env.WEBHOOK_ENCRYPTION_KEY);
+  const box = new SecretBox(configOf(env).webhookKey);
   const secrets = [await box.open(webhook.id, webhook.secretSealed)];
   if (webhook.prevSecretSealed && (webhook.prevExpiresAt ?? 0) > now) secrets.push(await box.open(webhook.id, webhook.prevSecretSealed));
   const body = JSON.stringify({ type: event.type, timestamp: new Date(event.createdAt).toISOString(), data: JSON.parse(event.data) });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { peppersFromEnv, SecretHasher } from "../../src/core/hashing";
+import { configOf } from "../../src/config";
+import { SecretHasher } from "../../src/core/hashing";
 import { D1Repository } from "../../src/db/d1-repository";
 import { account, createToken } from "../helpers/cloudflare";
 import { callWithEnv } from "../helpers/http";
@@ -38,7 +39,7 @@ it("never undoes a rotation that lands between a verification and its deferred r
   const repo = new D1Repository(env.DB);
   // 1. a verification on the new pepper proves the secret against the stored hash...
   const verified = (await repo.findAccessToken(t.client_id))!;
-  const upgraded = await new SecretHasher(peppersFromEnv(rotated)).hash(t.client_secret);
+  const upgraded = await new SecretHasher(configOf(rotated as never).peppers()).hash(t.client_secret);
   // 2. ...meanwhile an isolate still on the old pepper rotates the token...
   const rotation = await callWithEnv({ TOKEN_PEPPER: OLD, TOKEN_PEPPER_VERSION: "1" }, "POST", `${a.base}/${t.id}/rotate`, { token: a.key });
   expect(rotation.status, rotation.text).toBe(200);

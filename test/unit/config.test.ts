@@ -11,7 +11,7 @@ describe("configOf", () => {
     expect(config.limits.credential).toEqual({ name: "credential", limit: 1000, windowSeconds: 60 });
     expect(config.limits.authFailures).toEqual({ name: "auth-failures", limit: 20, windowSeconds: 60 });
     expect(config.limits.header).toEqual({ "RateLimit-Policy": '"credential";q=1000;w=60, "auth-failures";q=20;w=60' });
-    expect(config).toMatchObject({ jwtTtlSeconds: 300, serviceAuthHeader: undefined, gateway: null, benchMetrics: false });
+    expect(config).toMatchObject({ jwt: { ttlSeconds: 300, issuer: "edgekeys" }, serviceAuthHeader: undefined, gateway: null, benchMetrics: false });
   });
 
   it("reads the vars, and takes an empty one as unset", () => {
@@ -31,7 +31,7 @@ describe("configOf", () => {
     expect(mapped.fallback).toBeUndefined();
     const pinned = configOf(env({ ORIGINS: JSON.stringify({ "p.example.com": { origin: "self", account_id: "B".repeat(32) } }) })).gateway!;
     expect(pinned.origins.get("p.example.com")).toEqual({ origin: "self", accountId: "b".repeat(32) });
-    expect(config).toMatchObject({ serviceAuthHeader: "X-Svc", benchMetrics: true, jwtTtlSeconds: 300 });
+    expect(config).toMatchObject({ serviceAuthHeader: "X-Svc", benchMetrics: true, jwt: { ttlSeconds: 300 } });
   });
 
   it("refuses a bad value with a misconfigured error naming the variable and the value", () => {

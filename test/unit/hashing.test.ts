@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors";
-import { SecretHasher, peppersFromEnv } from "../../src/core/hashing";
+import { configOf } from "../../src/config";
+import { SecretHasher } from "../../src/core/hashing";
+import type { Env } from "../../src/env";
+
+const peppersFromEnv = (vars: Partial<Record<keyof Env, string>>) => configOf(vars as unknown as Env).peppers();
 
 const current = { version: 2, secret: "pepper-two-0123456789" };
 const previous = { version: 1, secret: "pepper-one-0123456789" };

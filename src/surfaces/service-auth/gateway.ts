@@ -126,7 +126,7 @@ async function admitToAccount(c: Context<AppEnv>, accountId: string, target: Tar
   await requireServiceAuth(c, async () => {
     const { identity } = c.var;
     if (uuidToHex(identity.orgId) !== accountId) throw forbidden("This credential may not pass this gateway");
-    const jwt = await c.var.services.signer().sign(identity, gatewayAudience(c.env.JWT_AUDIENCE, target.origin));
+    const jwt = await c.var.services.signer().sign(identity, gatewayAudience(configOf(c.env).jwt.audience, target.origin));
     response = await forward(c, target, jwt, identity.clientId);
   });
   return response!;
