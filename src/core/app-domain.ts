@@ -49,8 +49,16 @@ export function canonicalHost(written: string): string | { refused: string } {
   return host;
 }
 
-/** The request's host as applications name it: canonical, without the port. */
-export const requestHost = (url: URL) => url.hostname.toLowerCase().replace(/\.$/, "");
+/**
+ * The request's host as applications name it: canonical, without the port;
+ * null when it is no host name (an empty label: `a.test..`, `.a.test`, or what
+ * the URL parser made of `a.test。。`), which would name no host an operator
+ * could have given anyone.
+ */
+export function requestHost(url: URL): string | null {
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  return HOST_NAME.test(host) ? host : null;
+}
 
 /** How one origin might read a path already held to `readRequestPath`'s rules. */
 interface Reading {
@@ -94,11 +102,12 @@ const decodeLeniently = (text: string) => {
 function readPath(path: string, r: Reading): string {
   let text = path;
   for (let i = 0; i < r.decodes; i++) text = decodeLeniently(text);
+  // An origin that folds Unicode folds the whole path, before it splits: `／` and `＼` become separators.
+  if (r.unicode) text = text.normalize("NFKC").replace(/[\u0130\u0131]/g, "i");
   const segments: string[] = [];
   for (let part of text.replaceAll("\\", "/").split("/")) {
     if (r.matrix) part = part.replace(/;.*$/, "");
     if (r.windows) part = part.replace(/[. ]+$/, "");
-    if (r.unicode) part = part.normalize("NFKC").replace(/[\u0130\u0131]/g, "i");
     if (part === "" || part === ".") continue;
     if (part === "..") segments.pop();
     else segments.push(part.toLowerCase());
@@ -120,21 +129,31 @@ const UNAMBIGUOUS = /^[A-Za-z0-9\-_/~!$&'()*+,=:@]*$/;
  * and `::$` (NTFS streams: IIS serves `/secret::$DATA` as `/secret`).
  */
 export function readRequestPath(pathname: string): { path: string } | { refused: string } {
-  if (UNAMBIGUOUS.test(pathname) && !pathname.includes("::$")) return { path: pathname };
+  if (UNAMBIGUOUS.test(pathname) && !pathname.includes("::$") && !SHORT_NAME.test(pathname)) return { path: pathname };
   if (/%(?![0-9a-f]{2})/i.test(pathname)) return { refused: "a malformed percent-escape (% must be followed by two hex digits)" };
-  if (/%(2f|5c)/i.test(pathname) || pathname.includes("\\")) return { refused: "an escaped or backslash separator (%2F, %5C, \\): origins split segments differently on it" };
-  if (/%2e/i.test(pathname)) return { refused: "an escaped dot (%2E): origins resolve dot segments differently with it" };
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
     return { refused: "percent-escapes that are not UTF-8" };
   }
+  // What an origin that decodes once more would meet: the same refusals hold for `%252F` as for `%2F`.
+  for (const text of [pathname, decoded]) {
+    if (/%(2f|5c)/i.test(text) || decoded.includes("\\")) return { refused: "an escaped or backslash separator (%2F, %5C, \\): origins split segments differently on it" };
+    if (/%2e/i.test(text)) return { refused: "an escaped dot (%2E): origins resolve dot segments differently with it" };
+    // An origin that decodes, then parses the result as a URL, ends the path there.
+    if (/%(3f|23)/i.test(text)) return { refused: "an escaped ? or # (%3F, %23): origins that decode before parsing end the path there" };
+    if (/%(0[0-9a-f]|1[0-9a-f]|7f)/i.test(text)) return { refused: "a control character or NUL" };
+  }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(decoded)) return { refused: "a control character or NUL" };
   if (decoded.includes("::$")) return { refused: "an NTFS stream name (::$): Windows origins read it as the file itself" };
+  if (SHORT_NAME.test(decoded)) return { refused: "an 8.3 short name (ADMINI~1): Windows origins read it as a longer name" };
   return { path: pathname };
 }
+
+/** A segment in DOS 8.3 form (`ADMINI~1`, `PROGRA~2.HTM`): NTFS with short names resolves it to a long one. */
+const SHORT_NAME = /(^|\/)[^/~]{1,6}~[0-9]/;
 
 /**
  * The route of a `domain` (`app.example.com`, `app.example.com/admin`, or

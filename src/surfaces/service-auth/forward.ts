@@ -41,30 +41,47 @@ const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
 
 /**
  * Headers through which a caller could tell the origin another host, path,
- * method or client than the ones the gateway decided on: origins and
- * frameworks honour them (Express' trust proxy, Symfony, IIS' URL Rewrite,
- * Rails' and Spring's method overrides). They never pass; the gateway sets
- * `X-Forwarded-Host`, `-Proto` and `-For` itself. `Host` goes too: the
- * subrequest carries the origin's own.
+ * scheme, method or client than the ones the gateway decided on: origins,
+ * proxies and frameworks honour them (Express' trust proxy, Symfony, IIS' URL
+ * Rewrite, Envoy, Next.js' internal headers, Rails' and Spring's method
+ * overrides). They never pass; the gateway sets `X-Forwarded-Host`, `-Proto`
+ * and `-For` itself. `Host` goes too: the subrequest carries the origin's own.
+ * `CF-Connecting-IP` stays: Cloudflare's edge sets it, whatever a caller sent.
  */
 export const STEERING_HEADERS = [
   "host",
   "forwarded",
-  "x-original-url",
-  "x-original-uri",
-  "x-rewrite-url",
-  "x-original-host",
+  "forwarded-for",
+  "forwarded-host",
+  "forwarded-proto",
   "x-host",
   "x-http-host-override",
   "x-http-method-override",
   "x-http-method",
   "x-method-override",
-  "x-original-method",
+  "x-request-uri",
+  "x-script-name",
+  "script-name",
+  "x-matched-path",
+  "x-scheme",
+  "x-url-scheme",
+  "front-end-https",
   "x-real-ip",
   "x-client-ip",
+  "client-ip",
+  "true-client-ip",
+  "x-cluster-client-ip",
+  "fastly-client-ip",
+  "x-proxyuser-ip",
+  "cf-connecting-ipv6",
+  "cf-pseudo-ipv4",
+  "cf-visitor",
 ];
-/** Every header with this prefix is a proxy's to set (`X-Forwarded-Host`, `-Prefix`, `-Port`, `-Path`, `-Uri`, …). */
-const FORWARDED_PREFIX = "x-forwarded-";
+/**
+ * Whole families that are a proxy's to set: `X-Forwarded` and `X-Forwarded-*`, `X-Original-*`
+ * (URL, URI, Host, Method, Path, Forwarded-For), `X-Rewrite-*`, Envoy's and Next.js' internals.
+ */
+const STEERING_PREFIXES = ["x-forwarded", "x-original-", "x-rewrite-", "x-envoy-", "x-middleware-", "x-invoke-", "x-now-"];
 
 /**
  * The incoming headers less the hop-by-hop ones, the steering ones, those in
@@ -82,14 +99,15 @@ export function forwardHeaders(incoming: Headers, strip: string[], set: Record<s
   for (const name of [...incoming.keys()]) {
     const n = same(name);
     // A name that is not a token cannot be set on the subrequest either; Headers refused it already.
-    if (TOKEN.test(name) && (dropped.has(n) || n.startsWith("cf-access-") || n.startsWith(FORWARDED_PREFIX))) headers.delete(name);
+    if (TOKEN.test(name) && (dropped.has(n) || n.startsWith("cf-access-") || STEERING_PREFIXES.some((p) => n.startsWith(p)))) headers.delete(name);
   }
   const cookie = incoming.get("cookie");
   if (cookie !== null) {
     // Two Cookie headers arrive joined with ", ", which some parsers split on: a comma before
     // `CF_Authorization=` ends a pair too (other commas stay, inside the values that hold them).
     const pairs = cookie.split(";").flatMap((pair) => pair.split(/,(?=\s*cf_authorization\s*=)/i));
-    const kept = pairs.filter((pair) => pair.trim().split("=")[0]!.trim().toLowerCase() !== "cf_authorization");
+    // PHP reads `CF.Authorization`, `CF Authorization` and `CF[Authorization` as `CF_Authorization`: names are compared as it would.
+    const kept = pairs.filter((pair) => pair.trim().split("=")[0]!.trim().toLowerCase().replace(/[. []/g, "_") !== "cf_authorization");
     if (kept.some((pair) => pair.trim())) headers.set("cookie", kept.join(";").trim());
     else headers.delete("cookie");
   }

@@ -40,7 +40,8 @@ export function isGatewayHost(c: Context<AppEnv>): boolean {
     return false; // a bad value is answered, naming it, by whatever reads the configuration next; /healthz and /docs stay up
   }
   if (!origins?.size || c.req.path.startsWith("/cdn-cgi/access/")) return false;
-  return origins.has(requestHost(new URL(c.req.url)));
+  const host = requestHost(new URL(c.req.url));
+  return host !== null && origins.has(host);
 }
 
 /** Where a host's traffic goes ("self": the host itself, reached from a Worker on its route). */
@@ -52,6 +53,8 @@ export async function gateway(c: Context<AppEnv>): Promise<Response> {
   if (!mode) return c.notFound();
   const url = new URL(c.req.url);
   const host = requestHost(url);
+  // `a.test..` or `.a.test` would fall to ORIGIN_URL's owner, past every application of `a.test`.
+  if (host === null) throw new DomainError("invalid_request", "The Host is not a host name (an empty label, or characters a host cannot have)");
   const route = hostRoute(mode, host);
   if (!route) return c.notFound(); // the operator gave this host to nobody: no read at all
   const selected = selectApp(await appsOf(c, host, route), url.pathname);
@@ -142,6 +145,11 @@ export const gatewayAudience = (configured: string | undefined, originUrl: strin
 const SECRET_HEADERS = ["cf-access-client-secret", "authorization", "x-auth-key"];
 
 async function forward(c: Context<AppEnv>, target: Target, jwt: string | null, clientId: string | null): Promise<Response> {
+  const { method } = c.req.raw;
+  if ((method === "GET" || method === "HEAD") && c.req.raw.body !== null && c.req.header("content-length") !== "0") {
+    // fetch cannot send one; forwarding without it would hand the origin another request than the caller's.
+    throw new DomainError("invalid_request", `A ${method} request with a body cannot be forwarded; send the body with POST`);
+  }
   const url = forwardUrl(new URL(target.origin), new URL(c.req.url));
   const { serviceAuthHeader } = configOf(c.env);
   const strip = serviceAuthHeader ? [...SECRET_HEADERS, serviceAuthHeader] : SECRET_HEADERS;

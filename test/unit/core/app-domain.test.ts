@@ -1,7 +1,7 @@
 /** Where Access applications live: parsing a `domain`, the normal form of paths, and which application claims a request. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, selectApp } from "../../../src/core/app-domain";
+import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, requestHost, selectApp } from "../../../src/core/app-domain";
 
 /** The entry `selectApp` picks, or "ambiguous" when it refuses the path. */
 function mostSpecific<T extends { path: string }>(entries: readonly T[], requestPath: string): T | undefined | "ambiguous" {
@@ -105,6 +105,16 @@ describe("parseDomain", () => {
   });
 });
 
+describe("requestHost", () => {
+  it("is the canonical host without port, or null when the URL's host is no host name", () => {
+    expect(requestHost(new URL("https://Victim.Test.:8443/x"))).toBe("victim.test");
+    expect(requestHost(new URL("https://bücher.example/"))).toBe("xn--bcher-kva.example");
+    for (const url of ["https://victim.test../x", "https://.victim.test/x", "https://victim.test\u3002\u3002/x", "https://[::1]/x"]) {
+      expect(requestHost(new URL(url)), url).toBeNull();
+    }
+  });
+});
+
 describe("readRequestPath", () => {
   it("refuses what origins read differently, before any application is looked for, saying what", () => {
     const refused: [string, RegExp][] = [
@@ -126,6 +136,14 @@ describe("readRequestPath", () => {
       ["/secret::$DATA", /NTFS stream/],
       ["/secret::$INDEX_ALLOCATION/x", /NTFS stream/],
       ["/secret%3a%3a$DATA", /NTFS stream/],
+      // Found by the attack on the fixed gateway:
+      ["/secret%3Fx/y", /escaped \? or #/],
+      ["/secret%23/y", /escaped \? or #/],
+      ["/secret%252fx", /escaped or backslash separator/],
+      ["/secret%2500/x", /control character/],
+      ["/x/%252e%252e/secret", /escaped dot/],
+      ["/ADMINI~1/x", /8\.3 short name/],
+      ["/x/progra~2.htm", /8\.3 short name/],
     ];
     for (const [path, why] of refused) {
       const read = readRequestPath(path);
@@ -135,7 +153,7 @@ describe("readRequestPath", () => {
   });
 
   it("takes plain paths and valid escapes as they are", () => {
-    for (const path of ["/", "/secret/x", "/%73ecret", "/caf%C3%A9", "/a;b=c", "/v1.2/x", "/a:b", "/100%25"]) {
+    for (const path of ["/", "/secret/x", "/%73ecret", "/caf%C3%A9", "/a;b=c", "/v1.2/x", "/a:b", "/100%25", "/~user/x", "/a~b"]) {
       expect(readRequestPath(path), path).toEqual({ path });
     }
   });
@@ -283,6 +301,11 @@ describe("mostSpecific", () => {
       "/public/../admin",
       "/public/%2e%2e/admin",
       "/%2561dmin;x", // decoded twice and ;params dropped, by one origin: /admin
+      // An origin that folds Unicode folds the whole path before splitting and trimming (found by the attack):
+      "/public%EF%BC%8F..%EF%BC%8Fadmin", // fullwidth solidus: /public/../admin
+      "/public%EF%BC%BC..%EF%BC%BCadmin", // fullwidth reverse solidus
+      "/admin%C2%A0/x", // no-break space, folded to a space, then trimmed as Windows trims
+      "/admin%EF%BC%8E/x", // fullwidth full stop
     ]) {
       expect(pick(spelling), spelling).toBe("ambiguous");
     }

@@ -4,8 +4,10 @@
  * forward, each of three origin readers — Node's URL (escapes kept, as Express
  * routes), a lenient decoder (decode what decodes, keep the rest, as WSGI's
  * `unquote`) and a strict RFC 3986 decoder (refuses a malformed escape or
- * non-UTF-8) — selects the same application the gateway chose, or refuses the
- * request itself. Applications overlap on one host, as in the red team's setup.
+ * non-UTF-8) — and a fourth found by an attack (Unicode folded over the whole
+ * path, then segments trimmed as Windows does) selects the same application the
+ * gateway chose, or refuses the request itself. Applications overlap on one
+ * host, as in the red team's setup.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -24,14 +26,25 @@ function route(decoded: string): string {
   return out.length ? `/${out.join("/")}` : "";
 }
 
-const utf8 = new TextDecoder("utf-8");
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// A BOM is a character of the path like any other (Python's unquote keeps it).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The bytes of `%XX` escapes in `run`. */
 const bytesOf = (run: string) => Uint8Array.from(run.match(/%[0-9a-f]{2}/gi)!.map((e) => parseInt(e.slice(1), 16)));
 
 /** Each reader: the path an origin routes on, or null when it refuses the request. */
 const READERS: Record<string, (path: string) => string | null> = {
+  // Beyond the three: an origin that folds Unicode over the whole decoded path, then trims segments as Windows does.
+  foldingWindows: (path) =>
+    route(
+      path
+        .replace(/(?:%[0-9a-f]{2})+/gi, (run) => utf8.decode(bytesOf(run)))
+        .normalize("NFKC")
+        .split("/")
+        .map((segment) => segment.replace(/[. ]+$/, ""))
+        .join("/"),
+    ),
   nodeUrl: (path) => route(new URL(`http://origin.test${path}`).pathname),
   lenient: (path) => route(path.replace(/(?:%[0-9a-f]{2})+/gi, (run) => utf8.decode(bytesOf(run)))),
   strict: (path) => {
@@ -55,6 +68,7 @@ function claimedBy<T extends { path: string }>(apps: readonly T[], path: string)
 const piece = fc.constantFrom(
   ...["/", ".", "..", "%", "2", "5", "e", "f", "F", "s", ":", "$", ";", "\\", "secret", "admin", "x"],
   ...["%2f", "%2F", "%5c", "%2e", "%2E", "%25", "%73", "%65", "%53", "%zz", "%f", "%ff", "%c3%a9", "%C3", "%00", "%0a", "::$DATA", ";x=1", "%3b"],
+  ...["%EF%BC%8F", "%EF%BC%BC", "%C2%A0", "%EF%BC%8E", "%EF%BD%93", "%3f", "%23", "~1", "%EF%BB%BF"],
 );
 const rawPath = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => `/${pieces.join("")}`);
 
