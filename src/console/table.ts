@@ -1,7 +1,10 @@
 /**
- * Lists as real tables (caption, column headers, a row header per row), inside
- * a box that scrolls sideways on its own: a wide table never makes the page
- * scroll at 375 px. The box is focusable so that keyboard users can scroll it.
+ * Lists as real tables (caption, column headers, a row header per row). On a
+ * wide screen the actions wrap inside their cell and long ids break, so a
+ * table fits 1440 px; on a narrow one each row stacks into a card whose cells
+ * name their column (`data-label`), so its actions show without any sideways
+ * scroll. The roles are explicit because a table laid out as blocks loses
+ * them in some browsers. The box stays focusable and scrollable as a last resort.
  */
 import { type Child, h, uid } from "./dom";
 
@@ -15,20 +18,32 @@ export interface Row {
 export function dataTable(caption: string, columns: string[], rows: Row[], empty: string): HTMLElement {
   const captionId = uid("caption");
   const withActions = rows.some((r) => r.actions?.length);
-  const head = h("tr", {}, ...columns.map((c) => h("th", { scope: "col" }, c)), withActions ? h("th", { scope: "col" }, "Actions") : null);
+  const head = h(
+    "tr",
+    { role: "row" },
+    ...columns.map((c) => h("th", { scope: "col", role: "columnheader" }, c)),
+    withActions ? h("th", { scope: "col", role: "columnheader" }, "Actions") : null,
+  );
   const body = rows.map((row) => {
     const headId = uid("row");
     // Each action button is described by its row's name: "Delete" is then "Delete, ci-key" to a screen reader.
     for (const b of row.actions ?? []) b.setAttribute("aria-describedby", headId);
     return h(
       "tr",
-      {},
-      h("th", { scope: "row", id: headId }, ...[row.head].flat()),
-      ...row.cells.map((c) => h("td", {}, c)),
-      withActions ? h("td", {}, h("div", { class: "actions" }, ...(row.actions ?? []))) : null,
+      { role: "row" },
+      h("th", { scope: "row", role: "rowheader", id: headId }, ...[row.head].flat()),
+      // The first column is the row header; each cell names the column it sits in.
+      ...row.cells.map((c, i) => h("td", { role: "cell", "data-label": columns[i + 1] ?? "" }, c)),
+      withActions ? h("td", { role: "cell", "data-label": "Actions" }, h("div", { class: "actions" }, ...(row.actions ?? []))) : null,
     );
   });
-  const table = h("table", {}, h("caption", { id: captionId }, caption), h("thead", {}, head), h("tbody", {}, ...body));
+  const table = h(
+    "table",
+    { role: "table" },
+    h("caption", { id: captionId }, caption),
+    h("thead", { role: "rowgroup" }, head),
+    h("tbody", { role: "rowgroup" }, ...body),
+  );
   const box = h("div", { class: "table-box", role: "region", "aria-labelledby": captionId, tabindex: 0 }, table);
   return rows.length ? box : h("div", {}, box, h("p", { class: "empty" }, empty));
 }

@@ -2,14 +2,38 @@
 import { requireOwner } from "./kinds";
 import type { Acting } from "./model";
 import type { AuditEvent } from "./audit";
-import type { AuditLog, AuditQuery } from "./ports";
+import type { AuditLog, AuditQuery, StoredAuditEvent } from "./ports";
+
+/**
+ * Who made a change, as the event itself says: a principal (by email), the
+ * operator's admin token (a bootstrap), a leak report (anyone holding the
+ * secret, or GitHub's secret scanning), or edgekeys itself (scheduled and
+ * delivery work, acting on no request's behalf).
+ */
+export type AuditActor =
+  | { type: "principal"; principalId: string; email: string | null }
+  | { type: "admin_token" | "public_revocation" | "github_secret_scanning" | "edgekeys" };
+
+export type AuditEventRead = AuditEvent & { actor: AuditActor };
+
+export function actorOf(event: StoredAuditEvent): AuditActor {
+  if (event.actorPrincipalId) return { type: "principal", principalId: event.actorPrincipalId, email: event.actorEmail };
+  const reporter = event.changes.reporter;
+  if (reporter === "public_revocation" || reporter === "github_secret_scanning") return { type: reporter };
+  if (event.action === "org.bootstrap") return { type: "admin_token" };
+  return { type: "edgekeys" };
+}
 
 export class AuditLogService {
   constructor(private readonly log: AuditLog) {}
 
   /** The org's events, newest first, filtered and paged as `query` says. */
-  list(acting: Acting, query: Omit<AuditQuery, "orgId">): Promise<AuditEvent[]> {
+  async list(acting: Acting, query: Omit<AuditQuery, "orgId">): Promise<AuditEventRead[]> {
     requireOwner(acting.role, "Reading the audit log");
-    return this.log.listAuditEvents({ ...query, orgId: acting.orgId });
+    const events = await this.log.listAuditEvents({ ...query, orgId: acting.orgId });
+    return events.map((stored) => {
+      const { actorEmail: _email, ...event } = stored;
+      return { ...event, actor: actorOf(stored) };
+    });
   }
 }

@@ -198,10 +198,13 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** An event as read back, with the email of the principal who acted (null when none, or gone since). */
+export type StoredAuditEvent = AuditEvent & { actorEmail: string | null };
+
 /** Reads of the audit log; its writes ride in the batches of the changes they record. */
 export interface AuditLog {
   /** An org's audit events, newest first. */
-  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
+  listAuditEvents(query: AuditQuery): Promise<StoredAuditEvent[]>;
 }
 
 // ─── Bootstrap ──────────────────────────────────────────────────────────────

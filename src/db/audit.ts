@@ -4,7 +4,7 @@
  * from the row the change touches); this file reads them back.
  */
 import type { AuditEvent } from "../core/audit";
-import type { AuditLog, AuditQuery } from "../core/ports";
+import type { AuditLog, AuditQuery, StoredAuditEvent } from "../core/ports";
 import { AUDIT_COLUMNS, type Row, auditFrom, auditRow } from "./rows";
 import { insertSelect, prepare } from "./sql";
 
@@ -16,7 +16,7 @@ export const insertEvent = (db: D1Database, event: AuditEvent, condition = "1"):
 export class D1AuditLog implements AuditLog {
   constructor(private readonly db: D1Database) {}
 
-  async listAuditEvents(q: AuditQuery): Promise<AuditEvent[]> {
+  async listAuditEvents(q: AuditQuery): Promise<StoredAuditEvent[]> {
     // Walking backwards reads the events just above the cursor, oldest first, then flips them.
     const backwards = q.endingBefore !== undefined;
     const { results } = await prepare(this.db, (p) => {
@@ -27,10 +27,12 @@ export class D1AuditLog implements AuditLog {
       if (q.until !== undefined) where.push(`at < ${p.add(q.until)}`);
       if (q.startingAfter !== undefined) where.push(`id < ${p.add(q.startingAfter)}`);
       if (q.endingBefore !== undefined) where.push(`id > ${p.add(q.endingBefore)}`);
-      return `SELECT ${AUDIT_COLUMNS.join(", ")} FROM audit_events WHERE ${where.join(" AND ")}
+      // The actor's email by primary key, per event of the page (at most a page's worth of lookups).
+      const email = "(SELECT email FROM principals WHERE id = audit_events.actor_principal_id) AS actor_email";
+      return `SELECT ${AUDIT_COLUMNS.join(", ")}, ${email} FROM audit_events WHERE ${where.join(" AND ")}
         ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
     }).all<Row>();
-    const page = results.map(auditFrom);
+    const page = results.map((row) => ({ ...auditFrom(row), actorEmail: row.actor_email === null || row.actor_email === undefined ? null : String(row.actor_email) }));
     return backwards ? page.reverse() : page;
   }
 }

@@ -14,6 +14,8 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>edgekeys API</title>
+    <!-- No favicon request (a 404 in the browser's console): the page loads its own files and the document. -->
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${DOCS_ASSETS}/swagger-ui.css" />
   </head>
   <body>

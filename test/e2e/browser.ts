@@ -68,3 +68,22 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 
 /** Whether the page itself scrolls sideways (a table scrolling inside its own box does not count). */
 export const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+/** The tables (by caption) that do not fit their box: each must fit, wide or stacked, with no sideways scroll of its own. */
+export const tablesOverflowing = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>(".table-box")]
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => box.querySelector("caption")?.textContent ?? "a table"),
+  );
+
+/** Buttons inside tables that lie (partly) outside the viewport's width. */
+export const actionsOffScreen = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>(".table-box button")]
+      .filter((b) => {
+        const r = b.getBoundingClientRect();
+        return r.left < 0 || r.right > window.innerWidth;
+      })
+      .map((b) => b.textContent ?? ""),
+  );

@@ -6,8 +6,9 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, scrollsSideways, seriousViolations } from "./browser";
+import { ARTIFACTS, actionsOffScreen, scrollsSideways, seriousViolations, tablesOverflowing } from "./browser";
 import { type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
+import { baseUrl } from "./helpers";
 
 const PAGES = ["API keys", "Service tokens", "Access tokens", "Audit log", "Webhooks", "Access applications"];
 const slug = (title: string) => title.toLowerCase().replaceAll(" ", "-");
@@ -49,6 +50,9 @@ describe.skipIf(skipBrowser)("the console in Chromium: every page at 1440 px and
       for (const title of PAGES) {
         await goTo(page, title);
         expect(await scrollsSideways(page), `${title} at ${width} px`).toBe(false);
+        // Every table fits: at 1440 px as a table, at 375 px as stacked rows whose actions show.
+        expect(await tablesOverflowing(page), `${title} at ${width} px`).toEqual([]);
+        expect(await actionsOffScreen(page), `${title} at ${width} px`).toEqual([]);
         expect(await seriousViolations(page), `${title} at ${width} px`).toEqual([]);
         await page.screenshot({ path: join(ARTIFACTS, `${slug(title)}-${width}.png`), fullPage: true });
       }
@@ -62,6 +66,12 @@ describe.skipIf(skipBrowser)("the console in Chromium: every page at 1440 px and
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, "sign-in-375.png"), fullPage: true });
+  });
+
+  it("shows /docs without a console error (no favicon 404)", async () => {
+    const { page } = s;
+    await page.goto(`${baseUrl()}/docs`);
+    await page.locator(".swagger-ui .info").waitFor();
   });
 
   it("saw no console error, no page error and no request to another host", () => {

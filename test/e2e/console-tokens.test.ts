@@ -5,8 +5,8 @@
  * rotated with a grace period (both secrets work, then only the new one),
  * disabled and enabled, refreshed, filtered as expiring soon, deleted.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, unique } from "./helpers";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { baseUrl, bootstrap, unique } from "./helpers";
 import { apiStatus, bearer, confirmDelete, type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
 
 /** Authenticates with an Access token's client id and secret: the status, and whether the previous secret was used. */
@@ -130,16 +130,44 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
     expect(await rows.count()).toBe(2);
   });
 
-  it("creates and deletes an Access application", async () => {
+  it("creates Access applications with a first policy, says when one refuses everything, and deletes them", async () => {
     const { page } = s;
+    // Applications go only on hosts the operator gave the account: sign in as the owner of the account the Worker's ORIGINS names.
+    const apps = await bootstrap("console-apps", `${unique("apps")}@example.com`, inject("appsAccountId"));
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await signIn(page, apps.api_key.key);
     await goTo(page, "Access applications");
-    const domain = `${unique("app")}.example.com/admin`;
-    await page.getByLabel("Domain").fill(domain);
+    const guarded = `${inject("appsHost")}/${unique("admin")}`;
+    await page.getByLabel("Domain").fill(guarded);
     await page.getByLabel("Application name").fill("Admin");
+    await page.getByLabel("Who may pass").selectOption({ label: "Any valid Access token of this account" });
     await page.getByRole("button", { name: "Create application", exact: true }).click();
-    const row = rowOf(page, domain);
+    const row = rowOf(page, guarded);
     expect(await row.textContent()).toMatch(/[0-9a-f]{64}/); // its AUD tag
+    expect(await row.textContent()).not.toMatch(/refuses every request/);
+    const shut = `${inject("appsHost")}/${unique("shut")}`;
+    await page.getByLabel("Domain").fill(shut);
+    await page.getByLabel("Who may pass").selectOption({ label: "No policy yet (refuses every request)" });
+    await page.getByRole("button", { name: "Create application", exact: true }).click();
+    await page.getByText(/It refuses every request until a policy is linked/).waitFor();
+    expect(await rowOf(page, shut).textContent()).toMatch(/none: refuses every request/);
+    await confirmDelete(page, rowOf(page, shut));
     await confirmDelete(page, row);
+    // A host the operator did not give the account is refused with the API's message (Chromium logs that 400: expected).
+    const before = s.problems.length;
+    await page.getByLabel("Domain").fill(`${unique("elsewhere")}.example.com`);
+    await page.getByRole("button", { name: "Create application", exact: true }).click();
+    await page.getByText(/is not a host of this account/).waitFor();
+    const logged = s.problems.splice(before);
+    expect(logged.every((line) => /status of 400/.test(line)), logged.join("\n")).toBe(true);
+  });
+
+  it("names who acted in the audit log as the event says", async () => {
+    const { page } = s;
+    await goTo(page, "Audit log");
+    // This org was bootstrapped with the admin token; its applications were made by its owner, shown by email.
+    await page.getByRole("row", { name: /org\.bootstrap.*admin token/ }).first().waitFor();
+    await page.getByRole("row", { name: /access_app\.create.*@example\.com/ }).first().waitFor();
   });
 
   it("saw no console error, no page error and no request to another host", () => {

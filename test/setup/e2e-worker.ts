@@ -2,6 +2,7 @@
  * Global setup of the e2e project: the Worker started for real, the way a user
  * starts it (`npm run dev`), on a free loopback port with throw-away state.
  */
+import { randomUUID } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { type LocalWorker, startWorker as startLocalWorker } from "../../scripts/local-worker.mjs";
 import { signingMaterial } from "../../scripts/signing-key.mjs";
@@ -10,6 +11,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     adminToken: string;
+    /** A host the operator gave to `appsAccountId` (ORIGINS), for tests that put Access applications on it. */
+    appsHost: string;
+    appsAccountId: string;
   }
 }
 
@@ -27,7 +31,12 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
 }
 
 export default async function setup(project: TestProject) {
-  const worker = await startWorker();
+  // One host is given to an account named before its org exists: bootstrap it with this account_id.
+  const appsAccountId = randomUUID().replaceAll("-", "");
+  const appsHost = "apps.console.e2e.test";
+  const worker = await startWorker({ ORIGINS: JSON.stringify({ [appsHost]: { origin: "http://127.0.0.1:9", account_id: appsAccountId } }) });
+  project.provide("appsHost", appsHost);
+  project.provide("appsAccountId", appsAccountId);
   project.provide("baseUrl", worker.baseUrl);
   project.provide("adminToken", ADMIN_TOKEN);
   return () => worker.stop();

@@ -14,6 +14,7 @@ interface AuditEvent {
   id: string;
   created: string;
   actor_principal_id: string | null;
+  actor: { type: "principal"; principal_id: string; email: string | null } | { type: "admin_token" | "public_revocation" | "github_secret_scanning" | "edgekeys" };
   action: string;
   target_type: string;
   target_id: string;
@@ -36,9 +37,21 @@ const ACTIONS = [
 /** A `datetime-local` value (local time) as RFC 3339, or undefined when empty. */
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
+/** Who acted, as the event says (never "admin token" for a change the admin token did not make). */
+const ACTORS = {
+  admin_token: "admin token",
+  public_revocation: "public revocation (anyone holding the secret)",
+  github_secret_scanning: "GitHub secret scanning report",
+  edgekeys: "edgekeys (scheduled work)",
+};
+const actorOf = (a: AuditEvent["actor"]) => (a.type === "principal" ? (a.email ?? code(a.principal_id)) : ACTORS[a.type]);
+
+/** A value of the changes, times (`…_at`, in ms or RFC 3339) as ISO dates like every other time here. */
+const valueOf = (key: string, v: unknown) => (key.endsWith("_at") && typeof v === "number" ? new Date(v).toISOString() : JSON.stringify(v));
+
 const changesOf = (changes: Record<string, unknown>) => {
   const entries = Object.entries(changes);
-  return entries.length ? h("span", { class: "changes" }, entries.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")) : "—";
+  return entries.length ? h("span", { class: "changes" }, entries.map(([k, v]) => `${k}: ${valueOf(k, v)}`).join(", ")) : "—";
 };
 
 export const auditLogPage: Page = async (root) => {
@@ -54,7 +67,7 @@ export const auditLogPage: Page = async (root) => {
     rows = rows.concat(
       objects.map((e) => ({
         head: when(e.created),
-        cells: [e.action, h("span", {}, `${e.target_type} `, code(e.target_id)), code(e.actor_principal_id ?? "admin token"), e.client_ip ?? "—", code(e.request_id), changesOf(e.changes)],
+        cells: [e.action, h("span", {}, `${e.target_type} `, code(e.target_id)), actorOf(e.actor), e.client_ip ?? "—", code(e.request_id), changesOf(e.changes)],
       })),
     );
     last = objects.at(-1)?.id ?? last;

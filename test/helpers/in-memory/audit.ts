@@ -1,13 +1,13 @@
 /** The audit log in memory, after `src/db/audit.ts`: an org's events, newest first, with the same filters and cursors. */
 import type { AuditEvent } from "../../../src/core/audit";
-import type { AuditLog, AuditQuery } from "../../../src/core/ports";
+import type { AuditLog, AuditQuery, StoredAuditEvent } from "../../../src/core/ports";
 import { type Tables, copy } from "./tables";
 
 /** `AuditLog` on the in-memory tables. */
 export class MemoryAuditLog implements AuditLog {
   constructor(private readonly t: Tables) {}
 
-  async listAuditEvents(q: AuditQuery): Promise<AuditEvent[]> {
+  async listAuditEvents(q: AuditQuery): Promise<StoredAuditEvent[]> {
     // Walking backwards reads the events just above the cursor, oldest first, then flips them.
     const backwards = q.endingBefore !== undefined;
     const matching = this.t.events.filter(
@@ -22,7 +22,7 @@ export class MemoryAuditLog implements AuditLog {
     );
     matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (!backwards) matching.reverse();
-    const page = matching.slice(0, q.limit).map(copy);
+    const page = matching.slice(0, q.limit).map((e) => ({ ...copy(e), actorEmail: e.actorPrincipalId ? (this.t.principals.get(e.actorPrincipalId)?.email ?? null) : null }));
     return backwards ? page.reverse() : page;
   }
 }

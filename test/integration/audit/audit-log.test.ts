@@ -11,6 +11,7 @@ interface Event {
   target_id: string;
   actor_principal_id: string | null;
   actor_credential_id: string | null;
+  actor: { type: string; principal_id?: string; email?: string | null };
   client_ip: string | null;
   request_id: string | null;
   changes: Record<string, unknown>;
@@ -71,8 +72,10 @@ describe("the audit log", () => {
       "member.invite",
       "member.remove",
     ]);
-    expect(log[0]).toMatchObject({ target_type: "org", target_id: b.org.id, actor_principal_id: null, changes: { org_name: b.org.name, email: b.user.email } });
+    expect(log[0]).toMatchObject({ target_type: "org", target_id: b.org.id, actor_principal_id: null, actor: { type: "admin_token" }, changes: { org_name: b.org.name, email: b.user.email } });
     expect(log[1]).toMatchObject({ ...actor, target_type: "api_key", target_id: created.body.id, client_ip: "203.0.113.7", changes: { name: "ci" } });
+    // Who acted, as the event says: the principal by email.
+    expect(log[1]!.actor).toEqual({ type: "principal", principal_id: b.user.id, email: b.user.email });
     expect(log[1]!.request_id).toBe(created.headers.get("x-request-id"));
     expect(log[2]).toMatchObject({ target_id: created.body.id, changes: { name: "ci" } });
     expect(log[6]).toMatchObject({ target_id: put2.body.id, changes: { name: "deploy", replaced: 1, service_account_id: sa.id } });

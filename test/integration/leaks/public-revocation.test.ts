@@ -43,6 +43,8 @@ describe("public revocation", () => {
       ["service_token", "public_revocation", "deleted", address],
       ["api_key", "public_revocation", "deleted", address],
     ]);
+    // The log names the actor as the event says: anyone holding the secret, not the admin token.
+    expect(new Set(events.body.objects.map((e: { actor: unknown }) => JSON.stringify(e.actor)))).toEqual(new Set([JSON.stringify({ type: "public_revocation" })]));
   });
 
   it("changes nothing for a forged secret of a real credential, or when sent again", async () => {

@@ -27,7 +27,7 @@ function route(decoded: string): string {
 }
 
 // A BOM is a character of the path like any other (Python's unquote keeps it).
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The bytes of `%XX` escapes in `run`. */

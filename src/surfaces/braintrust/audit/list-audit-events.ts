@@ -13,6 +13,16 @@ const AuditEventSchema = z
     org_id: z.string(),
     actor_principal_id: z.string().nullable().openapi({ description: "Who made it (null: the admin token)" }),
     actor_credential_id: z.string().nullable().openapi({ description: "With which credential" }),
+    actor: z
+      .object({
+        type: z.enum(["principal", "admin_token", "public_revocation", "github_secret_scanning", "edgekeys"]),
+        principal_id: z.string().optional(),
+        email: z.string().nullable().optional(),
+      })
+      .openapi({
+        description:
+          "Who made the change, as the event says: a principal (with its email), the admin token (a bootstrap), anyone holding a leaked secret (public revocation), GitHub's secret scanning, or edgekeys itself (scheduled and delivery work)",
+      }),
     action: z.enum(AUDIT_ACTIONS),
     target_type: z.enum(AUDIT_TARGETS),
     target_id: z.string(),
@@ -76,6 +86,7 @@ export const registerListAuditEvents = (app: BraintrustApp) =>
           org_id: e.orgId,
           actor_principal_id: e.actorPrincipalId,
           actor_credential_id: e.actorCredentialId,
+          actor: e.actor.type === "principal" ? { type: e.actor.type, principal_id: e.actor.principalId, email: e.actor.email } : { type: e.actor.type },
           action: e.action,
           target_type: e.targetType,
           target_id: e.targetId,
