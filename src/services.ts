@@ -9,6 +9,8 @@ import { AccessAppService, type HostOwners } from "./core/access-apps";
 import { hexToUuid } from "./core/ids";
 import { AccessPolicyService } from "./core/access-policies";
 import { AccessTokenService } from "./core/access-tokens";
+import { AccessOrganizationService } from "./core/access-organization";
+import { D1AccessOrganizations } from "./db/access-organizations";
 import { routeTable } from "./auth/route-table";
 import { AuditContext } from "./core/audit";
 import { AuditLogService } from "./core/audit-log";
@@ -35,6 +37,8 @@ export interface Services {
   accessTokens: AccessTokenService;
   accessApps: AccessAppService;
   accessPolicies: AccessPolicyService;
+  /** The account's Access organization (strict service-token auth, inactive-token cleanup, and Access's other settings). */
+  accessOrganization: AccessOrganizationService;
   webhooks: WebhookService;
   /** Leak response: reported secrets stopped (GitHub's secret scanning, public revocation). */
   leaks: LeakService;
@@ -89,6 +93,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessTokens: new AccessTokenService(repo, hasher, homes, audit),
       accessApps,
       accessPolicies: new AccessPolicyService(appStore, accessApps, forget, audit),
+      accessOrganization: new AccessOrganizationService(new D1AccessOrganizations(env.DB), audit),
       webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(config.webhookKey), config.lifecycle.allowInsecure, audit),
       leaks: new LeakService(new D1LeakStore(env.DB), hasher, homes, audit, config.leaks.action),
     };
@@ -117,6 +122,9 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     },
     get accessPolicies() {
       return build().accessPolicies;
+    },
+    get accessOrganization() {
+      return build().accessOrganization;
     },
     get webhooks() {
       return build().webhooks;

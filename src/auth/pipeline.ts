@@ -18,6 +18,8 @@ import { CLIENT_ID_PATTERN, isClientSecret, parseToken } from "../core/tokens";
 import { type CredentialRef, refKey } from "../core/verification-cache";
 import type { Env } from "../env";
 import type { Config } from "../config";
+import type { StrictOf } from "../core/access-organization";
+import { D1AccessOrganizations } from "../db/access-organizations";
 import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
 import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
@@ -83,6 +85,8 @@ export class Authenticator {
     private readonly env: Env,
     private readonly config: Config,
     private readonly now: () => number = Date.now,
+    /** The account's strict service-token auth; read (one D1 read) only for an ambiguous request. */
+    private readonly strictOf: StrictOf = (orgId) => new D1AccessOrganizations(env.DB).strict(orgId),
   ) {}
 
   /**
@@ -109,6 +113,9 @@ export class Authenticator {
     try {
       presented = extract();
       const result = await this.verify(locate(presented));
+      // Strict mode decides only ambiguous requests, so a well-formed one never reads it. Read from D1 when
+      // needed, never cached: turning strict mode on is felt by the next request. Counted as a guess.
+      if (presented.ambiguous && (await this.isStrict(result.record.credential.orgId))) throw unauthenticated("malformed", presented.ambiguous);
       admit(result);
       if (advance) await limiter.refund(ipKey!, failurePolicy);
       return result;
@@ -122,6 +129,16 @@ export class Authenticator {
       }
       if (presented?.guessMessage) err = unauthenticated((err as DomainError).details.authFailure!, presented.guessMessage);
       throw await this.countGuess(ipKey, err as DomainError, advance);
+    }
+  }
+
+  /** The account's strict mode; when it cannot be read, the request is not decided (503), never let through. */
+  private async isStrict(orgId: string): Promise<boolean> {
+    try {
+      return await this.strictOf(orgId);
+    } catch (err) {
+      console.error("reading strict service-token auth failed:", err instanceof Error ? err.message : String(err));
+      throw new DomainError("unavailable", "Authentication is unavailable right now; retry the request", { retryAfter: 1 });
     }
   }
 

@@ -71,6 +71,8 @@ export interface HostApp {
   appId: string;
   orgId: string;
   aud: string;
+  /** `read_service_tokens_from_header`: one more header that carries a service token, as JSON; null when none. */
+  tokenHeader?: string | null;
   /** In ascending precedence. */
   policies: EnforcedPolicy[];
 }

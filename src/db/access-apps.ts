@@ -229,6 +229,7 @@ export class D1AccessAppStore implements AccessAppStore {
 
   async routeTable(host: string): Promise<HostApp[]> {
     const { results } = await prepare(this.db, (p) => `SELECT r.path, a.id AS app_id, a.org_id, a.aud,
+        json_extract(a.settings, '$.read_service_tokens_from_header') AS token_header,
         (SELECT json_group_array(json_object('id', p.id, 'decision', p.decision, 'rules', json(p.rules)))
            FROM (SELECT p.id, p.decision, p.rules FROM access_app_policies l JOIN access_policies p ON p.id = l.policy_id
                  WHERE l.app_id = a.id ORDER BY l.precedence) p) AS policies
@@ -238,6 +239,7 @@ export class D1AccessAppStore implements AccessAppStore {
       appId: r.app_id as string,
       orgId: r.org_id as string,
       aud: r.aud as string,
+      tokenHeader: typeof r.token_header === "string" ? r.token_header : null,
       policies: JSON.parse(r.policies as string) as EnforcedPolicy[],
     }));
   }

@@ -77,7 +77,13 @@ const storedShape = {
   auto_redirect_to_identity: z.boolean().optional(),
   app_launcher_visible: z.boolean().optional(),
   service_auth_401_redirect: z.boolean().optional(),
-  read_service_tokens_from_header: z.string().max(256).optional(),
+  read_service_tokens_from_header: z
+    .string()
+    .max(256)
+    .regex(/^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/, "must be a header name")
+    .refine((name) => !/^cf[-_]access[-_]/i.test(name), "must not be one of Access's own headers (CF-Access-*)")
+    .optional()
+    .openapi({ description: "A header that may carry a service token as JSON, {\"cf-access-client-id\", \"cf-access-client-secret\"}, besides CF-Access-Client-Id/-Secret; it never reaches the origin" }),
   options_preflight_bypass: z.boolean().optional(),
   cors_headers: z
     .looseObject({

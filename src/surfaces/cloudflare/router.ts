@@ -1,6 +1,6 @@
 /**
- * The Cloudflare-compatible surface: Access service tokens, applications and
- * policies under `/accounts/{account_id}/access/...`, mounted both at `/` and
+ * The Cloudflare-compatible surface: Access service tokens, applications,
+ * policies and the organization under `/accounts/{account_id}/access/...`, mounted both at `/` and
  * at `/client/v4` (where the official SDK's `baseURL` points).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -25,6 +25,10 @@ import { registerDeleteAppPolicy } from "./app-policy/delete-app-policy";
 import { registerGetAppPolicy } from "./app-policy/get-app-policy";
 import { registerListAppPolicies } from "./app-policy/list-app-policies";
 import { registerUpdateAppPolicy } from "./app-policy/update-app-policy";
+import { registerCreateAccessOrganization } from "./access-organization/create-access-organization";
+import { registerGetAccessOrganization } from "./access-organization/get-access-organization";
+import { registerPatchAccessOrganization } from "./access-organization/patch-access-organization";
+import { registerUpdateAccessOrganization } from "./access-organization/update-access-organization";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
 import { registerDeleteServiceToken } from "./service-token/delete-service-token";
 import { registerGetServiceToken } from "./service-token/get-service-token";
@@ -67,6 +71,10 @@ export function cloudflareRouter(): CloudflareApp {
   registerGetAppPolicy(app);
   registerUpdateAppPolicy(app);
   registerDeleteAppPolicy(app);
+  registerGetAccessOrganization(app);
+  registerCreateAccessOrganization(app);
+  registerUpdateAccessOrganization(app);
+  registerPatchAccessOrganization(app);
   return app;
 }
 

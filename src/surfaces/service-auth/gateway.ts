@@ -28,7 +28,7 @@ import { DomainError, forbidden } from "../../core/errors";
 import { hexToUuid, uuidToHex } from "../../core/ids";
 import type { AppEnv } from "../../http/app-env";
 import { clientIp } from "../../http/client-ip";
-import { requireServiceAuth } from "./authenticate";
+import { requireServiceAuth, serviceAuthDoor } from "./authenticate";
 import { forwardHeaders, forwardUrl } from "./forward";
 
 /** Whether this request is wholly the gateway's: a host named in ORIGINS, outside Access's own `/cdn-cgi/access/`. */
@@ -94,6 +94,8 @@ interface Target {
   /** The canonical host the decision was made on. */
   host: string;
   proto: string;
+  /** Headers that stop here besides the secret ones (an application's token header). */
+  strip?: string[];
 }
 
 /**
@@ -106,19 +108,21 @@ interface Target {
  */
 async function admitToApplication(c: Context<AppEnv>, app: HostApp, target: Target): Promise<Response> {
   const ip = clientIp(c);
-  if (decide(app.policies, { ip, tokenId: null }).admit === "bypass") return forward(c, target, null, null);
+  // The application's single header never reaches the origin, whoever is admitted.
+  const appTarget = { ...target, strip: app.tokenHeader ? [app.tokenHeader] : [] };
+  if (decide(app.policies, { ip, tokenId: null }).admit === "bypass") return forward(c, appTarget, null, null);
   let response: Response | undefined;
-  await requireServiceAuth(c, async () => {
+  await serviceAuthDoor(app.tokenHeader ?? null)(c, async () => {
     const { identity } = c.var;
     const ours = identity.credentialKind === "access_token" && identity.orgId === app.orgId;
     const verdict = decide(app.policies, { ip, tokenId: ours ? identity.credentialId : null });
     if (verdict.admit === false) throw forbidden("No policy of this application admits this credential");
     if (verdict.admit === "bypass") {
-      response = await forward(c, target, null, null);
+      response = await forward(c, appTarget, null, null);
       return;
     }
     const jwt = await c.var.services.signer().signForApplication(identity.clientId!, app.aud);
-    response = await forward(c, target, jwt, identity.clientId);
+    response = await forward(c, appTarget, jwt, identity.clientId);
   });
   return response!;
 }
@@ -152,7 +156,7 @@ async function forward(c: Context<AppEnv>, target: Target, jwt: string | null, c
   }
   const url = forwardUrl(new URL(target.origin), new URL(c.req.url));
   const { serviceAuthHeader } = configOf(c.env);
-  const strip = serviceAuthHeader ? [...SECRET_HEADERS, serviceAuthHeader] : SECRET_HEADERS;
+  const strip = [...SECRET_HEADERS, ...(serviceAuthHeader ? [serviceAuthHeader] : []), ...(target.strip ?? [])];
   const headers = forwardHeaders(c.req.raw.headers, strip, {
     "cf-access-jwt-assertion": jwt,
     "cf-access-client-id": clientId,

@@ -47,8 +47,10 @@ beforeAll(async () => {
 /** Counts of every table: a refused request must leave them as they were. */
 async function fingerprint(): Promise<string> {
   const tables = ["orgs", "principals", "memberships", "credentials", "audit_events", "access_apps", "access_app_routes", "access_policies", "access_app_policies", "webhooks", "webhook_events", "webhook_deliveries"];
+  // The organization's row is always there: what a refused request must not change is its content.
+  const org = await env.DB.prepare("SELECT strict_service_token_auth, inactivity_enabled, settings, updated_at FROM access_organizations WHERE org_id = ?").bind(owner.org.id).first();
   const counts = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t}`)));
-  return counts.map((r) => (r.results[0] as { n: number }).n).join(",");
+  return `${counts.map((r) => (r.results[0] as { n: number }).n).join(",")} ${JSON.stringify(org)}`;
 }
 
 const injection = fc.constantFrom(
@@ -71,7 +73,7 @@ const text = fc.oneof(
 );
 const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at", "type", "domain", "destinations", "self_hosted_domains", "policies", "decision", "include", "require", "exclude", "precedence", "session_duration", "url", "events", "description", "grace_period_seconds"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
+  fc.dictionary(fc.constantFrom("name", "org_name", "email", "duration", "id", "ids", "service_account_id", "enabled", "invite_users", "remove_users", "client_secret_version", "previous_client_secret_expires_at", "expires_at", "type", "domain", "destinations", "self_hosted_domains", "policies", "decision", "include", "require", "exclude", "precedence", "session_duration", "url", "events", "description", "grace_period_seconds", "strict_service_token_auth", "service_token_inactivity", "read_service_tokens_from_header"), fc.oneof(fc.jsonValue({ maxDepth: 3 }), text)),
   fc.integer({ min: 2000, max: 20000 }).map((depth) => "[".repeat(depth) + "]".repeat(depth)),
 );
 

@@ -55,6 +55,7 @@ async function snapshotOfB(): Promise<string> {
     ["access_apps", "org_id"],
     ["access_policies", "org_id"],
     ["webhook_events", "org_id"],
+    ["access_organizations", "org_id"],
   ];
   const parts = [];
   for (const [table, column] of tables) {
@@ -200,6 +201,8 @@ describe("tenant isolation", () => {
         "POST /v1/webhook",
         "POST /v1/webhook/{webhook_id}/rotate_secret",
         "GET /v1/webhook/{webhook_id}/deliveries",
+        "PATCH /client/v4/accounts/{account_id}/access/organizations",
+        "PUT /accounts/{account_id}/access/organizations",
       ]),
     );
   });

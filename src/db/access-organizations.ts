@@ -1,0 +1,54 @@
+/** Access organizations on D1 (migration 0011): one row per account, its enforced settings as columns, the rest as JSON. */
+import type { AccessOrganization, AccessOrganizationStore } from "../core/access-organization";
+import type { AuditEvent } from "../core/audit";
+import { insertEvent } from "./audit";
+import { prepare } from "./sql";
+
+type Row = Record<string, unknown>;
+
+export class D1AccessOrganizations implements AccessOrganizationStore {
+  constructor(private readonly db: D1Database) {}
+
+  async getOrganization(orgId: string): Promise<AccessOrganization | null> {
+    const row = await prepare(this.db, (p) => `SELECT * FROM access_organizations WHERE org_id = ${p.add(orgId)}`).first<Row>();
+    if (!row) return null;
+    return {
+      orgId,
+      strict: row.strict_service_token_auth === 1,
+      strictLocked: row.strict_locked === 1,
+      inactivity:
+        row.inactivity_enabled === 1
+          ? { thresholdDays: row.inactivity_days as number, action: row.inactivity_action as "disable" | "delete" }
+          : null,
+      settings: JSON.parse(row.settings as string) as Record<string, unknown>,
+      updatedAt: (row.updated_at as number | null) ?? null,
+    };
+  }
+
+  async saveOrganization(org: AccessOrganization, event: AuditEvent): Promise<void> {
+    // An UPSERT: an org whose row is missing (it cannot be, but a hand edit may) gets one, strict and locked as a new account.
+    await this.db.batch([
+      prepare(this.db, (p) => {
+        const v = {
+          strict: p.add(org.strict ? 1 : 0),
+          enabled: p.add(org.inactivity ? 1 : 0),
+          days: p.add(org.inactivity?.thresholdDays ?? null),
+          action: p.add(org.inactivity?.action ?? null),
+          settings: p.add(JSON.stringify(org.settings)),
+          at: p.add(org.updatedAt),
+        };
+        return `INSERT INTO access_organizations (org_id, strict_service_token_auth, inactivity_enabled, inactivity_days, inactivity_action, settings, updated_at)
+          VALUES (${p.add(org.orgId)}, ${v.strict}, ${v.enabled}, ${v.days}, ${v.action}, ${v.settings}, ${v.at})
+          ON CONFLICT (org_id) DO UPDATE SET strict_service_token_auth = ${v.strict}, inactivity_enabled = ${v.enabled},
+            inactivity_days = ${v.days}, inactivity_action = ${v.action}, settings = ${v.settings}, updated_at = ${v.at}`;
+      }),
+      insertEvent(this.db, event),
+    ]);
+  }
+
+  /** Whether the account refuses ambiguous service-token requests: one primary-key read, made only for such a request. */
+  async strict(orgId: string): Promise<boolean> {
+    const row = await prepare(this.db, (p) => `SELECT strict_service_token_auth AS s FROM access_organizations WHERE org_id = ${p.add(orgId)}`).first<Row>();
+    return row ? row.s === 1 : true;
+  }
+}
