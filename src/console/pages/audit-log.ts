@@ -3,6 +3,7 @@
  * target, time range) and "Load older events" paging by cursor. Owners only:
  * a member sees the API's 403 and its message.
  */
+import { AUDIT_ACTIONS } from "../../core/audit-actions";
 import { query, v1 } from "../api";
 import { field, h, select, when } from "../dom";
 import { pageHeading, text } from "../forms";
@@ -25,14 +26,8 @@ interface AuditEvent {
 
 const PAGE_SIZE = 50;
 
-/** The actions the API knows (core/audit.ts); the console is built apart from the Worker, so it lists them itself. */
-const ACTIONS = [
-  "org.bootstrap", "member.invite", "member.remove", "service_account.create", "api_key.create", "api_key.delete",
-  "service_token.create", "service_token.replace", "service_token.delete", "access_token.create", "access_token.update",
-  "access_token.refresh", "access_token.rotate", "access_token.delete", "access_app.create", "access_app.update",
-  "access_app.delete", "access_app.revoke_tokens", "access_policy.create", "access_policy.update", "access_policy.delete",
-  "access_policy.unlink", "webhook.create", "webhook.delete", "webhook.rotate_secret", "webhook.disable", "credential.leaked",
-];
+/** The actions the API knows: the core's own list, bundled into the console (pure data, no Worker code). */
+const ACTIONS = AUDIT_ACTIONS;
 
 /** A `datetime-local` value (local time) as RFC 3339, or undefined when empty. */
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
