@@ -25,7 +25,7 @@ import { adminSurface } from "./surfaces/admin/router";
 import { braintrustSurface } from "./surfaces/braintrust/router";
 import { cloudflareSurface } from "./surfaces/cloudflare/router";
 import { leakSurface } from "./surfaces/github/router";
-import { isGatewayHost } from "./surfaces/service-auth/gateway";
+import { isGatewayHost, isServedHost } from "./surfaces/service-auth/gateway";
 import { serviceAuthSurface } from "./surfaces/service-auth/router";
 import { surfaceOf } from "./surfaces/surface";
 
@@ -146,8 +146,8 @@ export function createApp() {
   for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
   for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
-  // The root leads to the console (static files, public/console.html), unless it is the origin's (gateway mode).
-  app.get("/", (c, next) => (configOf(c.env).gateway ? next() : c.redirect("/console", 302)));
+  // The root leads to the console (static files, public/console.html), unless it is an origin's (a host the gateway serves).
+  app.get("/", (c, next) => (isServedHost(c) ? next() : c.redirect("/console", 302)));
   // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.
   app.all("*", (c, next) => (fallback && !isOwnPath(c.req.path) ? serveFallback(c, next) : c.notFound()));
 

@@ -8,9 +8,9 @@
  * secret does not break `/docs` or a 404; no message ever carries a secret.
  */
 import { z } from "zod";
-import { canonicalHost } from "./core/app-domain";
 import { DomainError } from "./core/errors";
 import type { PepperConfig } from "./core/hashing";
+import { type Gateway, gatewayOf } from "./config-gateway";
 import type { Env } from "./env";
 import { type Policy, policyItem } from "./ratelimit/token-bucket";
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, parseNumberList } from "./core/lifecycle";
@@ -107,32 +107,7 @@ const SecretsSchema = z.object({
 type Vars = z.infer<typeof VarsSchema>;
 type Secrets = z.infer<typeof SecretsSchema>;
 
-/** Where a served host's traffic goes, and the account the operator gave it to. */
-export interface HostRoute {
-  /** An http(s) URL, or "self": the host itself, reached from a Worker on its route. */
-  origin: string;
-  /** 32 hex: the one account whose applications decide on this host, and who alone may put applications on it. */
-  accountId: string;
-}
-
-/**
- * Gateway mode's configuration. Every host it serves has an owner the
- * operator named: an ORIGINS entry's `account_id` (GATEWAY_ACCOUNT_ID when the
- * entry names none), or, for every other host, GATEWAY_ACCOUNT_ID with
- * ORIGIN_URL. Never first come: a host nobody was given is not served, and
- * nobody may put an application on it.
- */
-export interface Gateway {
-  /** ORIGINS: hosts (canonical: lower case, no trailing dot, A-label, no port) whose every path but `/cdn-cgi/access/*` is the gateway's. */
-  origins: ReadonlyMap<string, HostRoute>;
-  /** ORIGIN_URL with GATEWAY_ACCOUNT_ID: every other host, for paths outside edgekeys' own. */
-  fallback: HostRoute | undefined;
-  /** GATEWAY_ACCOUNT_ID: on its own hosts, a path no application claims admits this account's credentials (the mode before applications). */
-  accountId: string | undefined;
-}
-
-/** The route of a canonical host in gateway mode: its origin and owner, or undefined when the operator gave it to nobody. */
-export const hostRoute = (gateway: Gateway | null, host: string): HostRoute | undefined => gateway?.origins.get(host) ?? gateway?.fallback;
+export { type Gateway, type HostRoute, hostRoute } from "./config-gateway";
 
 /** The identity signer's settings (`auth/identity-jwt.ts` parses the keys and certificates). */
 export interface JwtSettings {
@@ -239,7 +214,7 @@ function build(vars: Vars, secrets: Secrets): Config {
     adminToken: secrets.ADMIN_TOKEN,
     webhookKey: secrets.WEBHOOK_ENCRYPTION_KEY,
     serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
-    gateway: gatewayOf(vars),
+    gateway: gatewayOf({ origins: vars.ORIGINS, originUrl: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID }),
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
     lifecycle: {
       warningDays: vars.EXPIRY_WARNING_DAYS ?? DEFAULT_WARNING_DAYS,
@@ -256,38 +231,6 @@ function build(vars: Vars, secrets: Secrets): Config {
     },
     peppers: () => (peppers ??= peppersOf(secrets, vars.TOKEN_PEPPER_VERSION)),
   };
-}
-
-/**
- * Gateway mode from ORIGINS, ORIGIN_URL and GATEWAY_ACCOUNT_ID, refusing (at
- * the first request, naming the entry and the fix) a configuration that would
- * serve a host without an owner, or name a host in a form requests never have.
- */
-function gatewayOf(vars: Vars): Gateway | null {
-  if (!vars.ORIGIN_URL && !vars.ORIGINS) return null;
-  const account = vars.GATEWAY_ACCOUNT_ID;
-  const origins = new Map<string, HostRoute>();
-  for (const [written, value] of Object.entries(vars.ORIGINS ?? {})) {
-    const entry = typeof value === "string" ? { origin: value } : { origin: value.origin, accountId: value.account_id };
-    const host = canonicalHost(written);
-    if (typeof host !== "string") {
-      throw misconfigured(`ORIGINS entry ${JSON.stringify(written)} ${host.refused}; name the host alone (e.g. "app.example.com")`);
-    }
-    const accountId = entry.accountId ?? account;
-    if (!accountId) {
-      throw misconfigured(
-        `ORIGINS entry ${JSON.stringify(written)} names no account: write {"origin": ${JSON.stringify(entry.origin)}, "account_id": "<32 hex>"} (the account whose applications protect it), or set GATEWAY_ACCOUNT_ID to own every entry that names none`,
-      );
-    }
-    if (origins.has(host)) throw misconfigured(`ORIGINS names the host ${host} twice (${JSON.stringify(written)}); keep one entry`);
-    origins.set(host, { origin: entry.origin, accountId });
-  }
-  if (vars.ORIGIN_URL && !account) {
-    throw misconfigured(
-      "ORIGIN_URL serves every host not in ORIGINS, and a served host needs an owner: set GATEWAY_ACCOUNT_ID to the account (32 hex) that owns those hosts, or list each host in ORIGINS with its account_id and unset ORIGIN_URL",
-    );
-  }
-  return { origins, fallback: vars.ORIGIN_URL && account ? { origin: vars.ORIGIN_URL, accountId: account } : undefined, accountId: account };
 }
 
 const misconfigured = (message: string) => new DomainError("misconfigured", message);

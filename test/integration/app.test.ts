@@ -36,7 +36,8 @@ describe("the app around the surfaces", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(refs.sort()).toEqual(["/docs-assets/init.js", "/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"]);
+    // Its own three files, and an empty inline icon (no /favicon.ico request, no 404 in the browser's console).
+    expect(refs.sort()).toEqual(["/docs-assets/init.js", "/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css", "data:,"]);
     expect(res.text).not.toMatch(/https?:\/\//);
     expect(res.text).not.toMatch(/<script>/); // no inline script
     const csp = res.headers.get("content-security-policy")!;

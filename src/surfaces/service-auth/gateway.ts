@@ -44,6 +44,12 @@ export function isGatewayHost(c: Context<AppEnv>): boolean {
   return host !== null && origins.has(host);
 }
 
+/** Whether the gateway serves this request's host (an ORIGINS host, or any host with ORIGIN_URL): its `/` is then the origin's. */
+export function isServedHost(c: Context<AppEnv>): boolean {
+  const host = requestHost(new URL(c.req.url));
+  return host !== null && hostRoute(configOf(c.env).gateway, host) !== undefined;
+}
+
 /** Where a host's traffic goes ("self": the host itself, reached from a Worker on its route). */
 const originOf = (route: HostRoute, host: string) => (route.origin === "self" ? `https://${host}` : route.origin);
 
