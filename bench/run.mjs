@@ -7,7 +7,7 @@
 // Reports per scenario the median over rounds of requests/s, p50 and p99 with their spread
 // (min–max), the server's CPU time per request (utime+stime of the Worker's workerd processes),
 // HTTP errors, and the lines the Worker logged at error level; the ratios against the `ceiling`
-// route (one DO round trip plus the CPU of an authentication: see src/http/bench-route.ts) and
+// route (one DO round trip plus the CPU of an authentication: see src/bench/ceiling-route.ts) and
 // against the no-op route; and D1 statements / DO calls per steady authenticated request. Writes
 // results.json and an SVG chart, prints a markdown table, and stops everything it started.
 // Exits non-zero when the Worker logged any error during the run (after writing the results).

@@ -36,7 +36,7 @@ const childEnv = {
 const LOCAL_SECRETS = {
   ADMIN_TOKEN: () => randomBytes(24).toString("base64url"),
   TOKEN_PEPPER: () => randomBytes(32).toString("base64url"),
-  // Webhook signing secrets are sealed under this key (src/core/secret-box.ts).
+  // Webhook signing secrets are sealed under this key (src/core/webhooks/secret-box.ts).
   WEBHOOK_ENCRYPTION_KEY: () => randomBytes(32).toString("base64url"),
 };
 

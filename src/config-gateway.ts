@@ -4,8 +4,8 @@
  * operator gave each to. Never first come: a host nobody was given is not
  * served, and nobody may put an application on it.
  */
-import { canonicalHost } from "./core/app-domain";
-import { DomainError } from "./core/errors";
+import { canonicalHost } from "./core/access/app-domain";
+import { DomainError } from "./core/shared/errors";
 
 /** Where a served host's traffic goes, and the account the operator gave it to. */
 export interface HostRoute {

@@ -8,12 +8,12 @@
  * secret does not break `/docs` or a 404; no message ever carries a secret.
  */
 import { z } from "zod";
-import { DomainError } from "./core/errors";
-import type { PepperConfig } from "./core/hashing";
+import { DomainError } from "./core/shared/errors";
+import type { PepperConfig } from "./core/credentials/hashing";
 import { type Gateway, gatewayOf } from "./config-gateway";
 import type { Env } from "./env";
 import { type Policy, policyItem } from "./ratelimit/token-bucket";
-import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, parseNumberList } from "./core/lifecycle";
+import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, parseNumberList } from "./core/webhooks/lifecycle";
 
 const positiveInt = (fallback: number) =>
   z
@@ -127,7 +127,7 @@ export interface Config {
   jwt: JwtSettings;
   /** ADMIN_TOKEN: enables `/admin/*`; unset, those routes answer 404. */
   adminToken: string | undefined;
-  /** WEBHOOK_ENCRYPTION_KEY: seals webhook signing secrets at rest (checked by `core/secret-box.ts` when used). */
+  /** WEBHOOK_ENCRYPTION_KEY: seals webhook signing secrets at rest (checked by `core/webhooks/secret-box.ts` when used). */
   webhookKey: string | undefined;
   serviceAuthHeader: string | undefined;
   /** Gateway mode: on when ORIGIN_URL or ORIGINS is set. */

@@ -7,7 +7,7 @@
  */
 import { createMiddleware } from "hono/factory";
 import { configOf } from "../config";
-import { DomainError, unauthenticated } from "../core/errors";
+import { DomainError, unauthenticated } from "../core/shared/errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";

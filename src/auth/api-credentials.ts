@@ -2,8 +2,8 @@
  * Authentication as Cloudflare's API takes it: `Authorization: Bearer <token>`,
  * or `X-Auth-Email` + `X-Auth-Key` (the key's owner's email and the key).
  */
-import { unauthenticated } from "../core/errors";
-import { normalizeEmail } from "../core/orgs";
+import { unauthenticated } from "../core/shared/errors";
+import { normalizeEmail } from "../core/orgs/orgs";
 import { bearerToken } from "./presented";
 import { authenticate } from "./middleware";
 

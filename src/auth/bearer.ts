@@ -2,7 +2,7 @@
  * The door of the Braintrust surface (`/v1`), where every route takes
  * `Authorization: Bearer` with an API key or a Braintrust service token.
  */
-import { unauthenticated } from "../core/errors";
+import { unauthenticated } from "../core/shared/errors";
 import { authenticate } from "./middleware";
 import { bearerToken } from "./presented";
 

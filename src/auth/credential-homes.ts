@@ -3,8 +3,8 @@
  * core, reaching each home (a `CredentialObject`) by the name a request's
  * credential leads to.
  */
-import { DomainError } from "../core/errors";
-import { type CredentialRef, HOLD_MS, refKey, type VerificationCache } from "../core/verification-cache";
+import { DomainError } from "../core/shared/errors";
+import { type CredentialRef, HOLD_MS, refKey, type VerificationCache } from "../core/credentials/verification-cache";
 import type { Env } from "../env";
 
 export class DurableObjectHomes implements VerificationCache {

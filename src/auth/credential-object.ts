@@ -8,18 +8,18 @@
  *
  * Revocation stays immediate because every write that can change validity
  * holds this object before it writes D1 and releases it after (see
- * `core/verification-cache.ts`): a held object caches nothing, and a load that
+ * `core/credentials/verification-cache.ts`): a held object caches nothing, and a load that
  * raced a hold (its generation changed meanwhile) is used once, never kept.
  * Holds are persisted, so an eviction does not forget one. A record is also
  * re-read after RECORD_MAX_AGE_MS, which bounds a stale record left by a write
  * that bypassed the protocol.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { AuthFailure } from "../core/errors";
-import { type SecretHash, SecretHasher } from "../core/hashing";
-import type { Credential } from "../core/model";
-import type { VerificationStore } from "../core/ports";
-import type { CredentialRef } from "../core/verification-cache";
+import type { AuthFailure } from "../core/shared/errors";
+import { type SecretHash, SecretHasher } from "../core/credentials/hashing";
+import type { Credential } from "../core/shared/model";
+import type { VerificationStore } from "../core/credentials/ports";
+import type { CredentialRef } from "../core/credentials/verification-cache";
 import { D1Repository } from "../db/d1-repository";
 import type { Env } from "../env";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";

@@ -9,7 +9,7 @@
  * minute: random key ids from an attacker must not turn into a stream of
  * requests to GitHub, whose unauthenticated rate limit is ours to lose.
  */
-import { DomainError, unauthenticated } from "../core/errors";
+import { DomainError, unauthenticated } from "../core/shared/errors";
 
 interface PublishedKeys {
   keys: Map<string, Promise<CryptoKey>>;

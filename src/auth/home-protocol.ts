@@ -3,10 +3,10 @@
  * RPC protocol between the Worker and the object, apart from either side so
  * that the environment's types can name it without importing the object.
  */
-import type { AuthFailure } from "../core/errors";
-import type { PepperConfig } from "../core/hashing";
-import type { Credential, CredentialKind, Org, Principal, Role } from "../core/model";
-import type { CredentialRef } from "../core/verification-cache";
+import type { AuthFailure } from "../core/shared/errors";
+import type { PepperConfig } from "../core/credentials/hashing";
+import type { Credential, CredentialKind, Org, Principal, Role } from "../core/shared/model";
+import type { CredentialRef } from "../core/credentials/verification-cache";
 import type { Decision, Policy } from "../ratelimit/token-bucket";
 
 /** What verification needs to know about a credential, and what the identity is made of. */

@@ -9,8 +9,8 @@
  * `hono/jwt` and `jose` (see the tests).
  */
 import { encodeBase64Url } from "hono/utils/encode";
-import { DomainError } from "../core/errors";
-import { uuidToHex } from "../core/ids";
+import { DomainError } from "../core/shared/errors";
+import { uuidToHex } from "../core/shared/ids";
 import type { JwtSettings } from "../config";
 import type { ServiceIdentity } from "./service-auth";
 

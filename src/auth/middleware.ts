@@ -8,7 +8,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { DomainError } from "../core/errors";
+import { DomainError } from "../core/shared/errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";

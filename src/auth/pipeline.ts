@@ -12,13 +12,13 @@
  * anything else, and for the rest of the window pays in advance (see
  * ip-blocks.ts). A clean address's success path pays nothing for the limit.
  */
-import { DomainError, type AuthFailure, unauthenticated } from "../core/errors";
-import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/kinds";
-import { CLIENT_ID_PATTERN, isClientSecret, parseToken } from "../core/tokens";
-import { type CredentialRef, refKey } from "../core/verification-cache";
+import { DomainError, type AuthFailure, unauthenticated } from "../core/shared/errors";
+import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/shared/kinds";
+import { CLIENT_ID_PATTERN, isClientSecret, parseToken } from "../core/credentials/tokens";
+import { type CredentialRef, refKey } from "../core/credentials/verification-cache";
 import type { Env } from "../env";
 import type { Config } from "../config";
-import type { StrictOf } from "../core/access-organization";
+import type { StrictOf } from "../core/access/organization";
 import { D1AccessOrganizations } from "../db/access-organizations";
 import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";

@@ -11,7 +11,7 @@
  * A request with the pair *and* a JSON header is `ambiguous`: a strict account
  * refuses it, others take the pair (the behaviour before strict mode).
  */
-import { unauthenticated } from "../core/errors";
+import { unauthenticated } from "../core/shared/errors";
 
 export type PresentedCredential = ({ kind: "client"; clientId: string; secret: string } | { kind: "bearer"; token: string }) & {
   /** The door's one answer to every failed guess, when it must not say which part was wrong. */

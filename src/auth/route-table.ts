@@ -12,7 +12,7 @@
  * request waits for one. Token changes do not go through here: they are felt by
  * the next request, in the token's home.
  */
-import type { HostApp } from "../core/access-app-ports";
+import type { HostApp } from "../core/access/ports";
 
 /** Served as is until this age (ms since its read began)… */
 export const FRESH_MS = 1000;

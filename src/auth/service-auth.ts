@@ -5,9 +5,9 @@
  * Braintrust service token. Strict: never a redirect; 401 when the caller did
  * not prove a secret, 403 when a proven credential is disabled or expired.
  */
-import { DomainError } from "../core/errors";
-import { uuidToHex } from "../core/ids";
-import type { Credential, Principal } from "../core/model";
+import { DomainError } from "../core/shared/errors";
+import { uuidToHex } from "../core/shared/ids";
+import type { Credential, Principal } from "../core/shared/model";
 import type { Authenticated } from "./pipeline";
 
 /** Who authenticated: what every consumer of service auth (JWT, get-identity, RPC, gateway) is told. */

@@ -4,11 +4,11 @@
  * policies in one statement (JSON built by SQLite), and the gateway's view of
  * a host is one statement too.
  */
-import type { AccessApp, AccessAppStore, AppListQuery, AppWithPolicies, AppWrite, HostApp, LinkedPolicy, PolicyWithCount } from "../core/access-app-ports";
-import { routeTaken } from "../core/access-apps";
-import type { AccessPolicy, EnforcedPolicy } from "../core/access-policy";
-import type { AuditEvent } from "../core/audit";
-import { DomainError } from "../core/errors";
+import type { AccessApp, AccessAppStore, AppListQuery, AppWithPolicies, AppWrite, HostApp, LinkedPolicy, PolicyWithCount } from "../core/access/ports";
+import { routeTaken } from "../core/access/apps";
+import type { AccessPolicy, EnforcedPolicy } from "../core/access/decision";
+import type { AuditEvent } from "../core/shared/audit-events";
+import { DomainError } from "../core/shared/errors";
 import { insertEvent } from "./audit";
 import { auditRow } from "./rows";
 import { insertSelect, type Params, prepare } from "./sql";

@@ -1,6 +1,6 @@
 /** Access organizations on D1 (migration 0011): one row per account, its enforced settings as columns, the rest as JSON. */
-import type { AccessOrganization, AccessOrganizationStore } from "../core/access-organization";
-import type { AuditEvent } from "../core/audit";
+import type { AccessOrganization, AccessOrganizationStore } from "../core/access/ports";
+import type { AuditEvent } from "../core/shared/audit-events";
 import { insertEvent } from "./audit";
 import { prepare } from "./sql";
 

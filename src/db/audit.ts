@@ -3,8 +3,8 @@
  * batches (`insertEvent` here, or an `INSERT … SELECT` that takes some columns
  * from the row the change touches); this file reads them back.
  */
-import type { AuditEvent } from "../core/audit";
-import type { AuditLog, AuditQuery, StoredAuditEvent } from "../core/ports";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { AuditLog, AuditQuery, StoredAuditEvent } from "../core/orgs/ports";
 import { AUDIT_COLUMNS, type Row, auditFrom, auditRow } from "./rows";
 import { insertSelect, prepare } from "./sql";
 

@@ -4,9 +4,9 @@
  * stores the key and its event. Rows that may already exist are found by name,
  * never by the ids minted for them, so two bootstraps of one org agree.
  */
-import { DomainError } from "../core/errors";
-import type { Org, Principal } from "../core/model";
-import type { BootstrapInput, BootstrapStore } from "../core/ports";
+import { DomainError } from "../core/shared/errors";
+import type { Org, Principal } from "../core/shared/model";
+import type { BootstrapInput, BootstrapStore } from "../core/orgs/ports";
 import { ORG_SELECT, OWNER_SELECT, type Row, auditRow, credentialRow, orgFrom, principalFrom } from "./rows";
 import { type Params, insertSelect, prepare } from "./sql";
 

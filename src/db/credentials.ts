@@ -2,10 +2,10 @@
  * Credentials in D1: lists, scoped reads, and the writes, each in one batch
  * with its audit event (conditional on the change where it may not happen).
  */
-import type { AuditEvent } from "../core/audit";
-import type { Credential, OwnedCredential } from "../core/model";
-import type { CredentialChanges, CredentialListQuery, CredentialRefQuery, CredentialScope, CredentialStore } from "../core/ports";
-import type { CredentialRef } from "../core/verification-cache";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { Credential, OwnedCredential } from "../core/shared/model";
+import type { CredentialChanges, CredentialListQuery, CredentialRefQuery, CredentialScope, CredentialStore } from "../core/credentials/ports";
+import type { CredentialRef } from "../core/credentials/verification-cache";
 import { insertEvent } from "./audit";
 import {
   CREDENTIAL_RETURNING,

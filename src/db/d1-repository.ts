@@ -4,7 +4,7 @@
  * `bootstrap.ts`). Multi-statement changes go through `batch`, which D1 runs
  * as one transaction: all or nothing.
  */
-import type { Repository } from "../core/ports";
+import type { Repository } from "../core/orgs/ports";
 import { D1AuditLog } from "./audit";
 import { D1BootstrapStore } from "./bootstrap";
 import { D1CredentialStore } from "./credentials";

@@ -4,7 +4,7 @@
  * `credentials_access_idle`), and their retirement in one batch, each
  * statement re-checking what made the token retirable.
  */
-import type { IdleToken, InactiveTokenStore, Retirement } from "../core/inactive-tokens";
+import type { IdleToken, InactiveTokenStore, Retirement } from "../core/credentials/ports";
 import { insertEvent } from "./audit";
 import { auditRow } from "./rows";
 import { insertSelect, type Params, prepare } from "./sql";

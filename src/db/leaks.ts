@@ -2,9 +2,9 @@
  * Leak response in D1 (`LeakStore`): the candidates of a whole report in one
  * batch, and each proven leak's change with its audit event in another.
  */
-import type { AuditEvent } from "../core/audit";
-import type { LeakResponse, LeakStore } from "../core/leaks";
-import type { Credential } from "../core/model";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { LeakResponse, LeakStore } from "../core/leaks/ports";
+import type { Credential } from "../core/shared/model";
 import { auditRow, CREDENTIAL_SELECT, credentialFrom, type Row } from "./rows";
 import { insertSelect, type Params, prepare } from "./sql";
 

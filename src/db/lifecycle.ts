@@ -4,8 +4,8 @@
  * inactivity notice is due. Each scan is an index range (migration 0008), so
  * its cost follows what is due, not how many credentials exist.
  */
-import type { AuditEvent } from "../core/audit";
-import type { Webhook } from "../core/webhook-ports";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { Webhook } from "../core/webhooks/ports";
 import { insertEvent } from "./audit";
 import { prepare } from "./sql";
 import { webhookFrom } from "./webhooks";

@@ -2,10 +2,10 @@
  * Orgs, principals and memberships in D1: the lookups the core makes before a
  * membership change, and the change itself in one batch.
  */
-import { lastOwner } from "../core/errors";
-import type { Org, Principal, Role } from "../core/model";
-import type { Member, MembershipChange, MemberStore } from "../core/ports";
-import type { CredentialRef } from "../core/verification-cache";
+import { lastOwner } from "../core/shared/errors";
+import type { Org, Principal, Role } from "../core/shared/model";
+import type { Member, MembershipChange, MemberStore } from "../core/orgs/ports";
+import type { CredentialRef } from "../core/credentials/verification-cache";
 import { insertEvent } from "./audit";
 import { insertCredentialStatement } from "./credentials";
 import { ORG_SELECT, OWNER_SELECT, type Row, auditRow, orgFrom, principalFrom, refFrom } from "./rows";

@@ -3,11 +3,11 @@
  * both directions: select lists and row → model for reads, model → column
  * values for writes.
  */
-import type { AuditEvent } from "../core/audit";
-import type { Credential, Org, OwnedCredential, Principal } from "../core/model";
-import type { CredentialRef } from "../core/verification-cache";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { Credential, Org, OwnedCredential, Principal } from "../core/shared/model";
+import type { CredentialRef } from "../core/credentials/verification-cache";
 import type { RowValues } from "./sql";
-import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "../core/kinds";
+import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "../core/shared/kinds";
 
 /** A row as D1 hands it back. */
 export type Row = Record<string, unknown>;

@@ -3,9 +3,9 @@
  * one query, and the two writes that are not updates (no revision bump, no
  * event), so they never collide with management writes.
  */
-import type { SecretHash } from "../core/hashing";
-import type { Caller, Credential, Role } from "../core/model";
-import type { VerificationStore } from "../core/ports";
+import type { SecretHash } from "../core/credentials/hashing";
+import type { Caller, Credential, Role } from "../core/shared/model";
+import type { VerificationStore } from "../core/credentials/ports";
 import { CREDENTIAL_SELECT, ORG_SELECT, OWNER_SELECT, type Row, credentialFrom, orgFrom, principalFrom } from "./rows";
 import { prepare } from "./sql";
 

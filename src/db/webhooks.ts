@@ -1,7 +1,7 @@
 /** Webhooks and their deliveries on D1 (migration 0008); each write is one batch with its audit event. */
-import type { AuditEvent } from "../core/audit";
-import type { Delivery, Webhook, WebhookPage, WebhookStore } from "../core/webhook-ports";
-import type { LifecycleEvent } from "../core/lifecycle";
+import type { AuditEvent } from "../core/shared/audit-events";
+import type { Delivery, Webhook, WebhookPage, WebhookStore } from "../core/webhooks/ports";
+import type { LifecycleEvent } from "../core/webhooks/lifecycle";
 import { insertEvent } from "./audit";
 import { auditRow } from "./rows";
 import { insertSelect, type Params, prepare } from "./sql";

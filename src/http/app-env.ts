@@ -1,6 +1,6 @@
 /** The Hono side of the environment: bindings plus the per-request values handlers read from the context. */
 import type { ServiceIdentity } from "../auth/service-auth";
-import type { Acting, Caller } from "../core/model";
+import type { Acting, Caller } from "../core/shared/model";
 import type { Env } from "../env";
 import type { Services } from "../services";
 

@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { DomainError, STATUS_OF } from "../core/errors";
+import { DomainError, STATUS_OF } from "../core/shared/errors";
 import type { AppEnv } from "./app-env";
 
 export type ErrorRenderer = (c: Context<AppEnv>, error: DomainError) => Response;

@@ -1,6 +1,6 @@
 /** Turns a failed zod validation into one domain error naming the field. */
 import type { ZodError } from "zod";
-import { DomainError, type ErrorReason } from "../core/errors";
+import { DomainError, type ErrorReason } from "../core/shared/errors";
 
 const TARGET_LABEL: Record<string, string> = {
   json: "body",

@@ -11,11 +11,11 @@
  * disables the endpoint, telling its owner in the audit log.
  */
 import { configOf } from "../config";
-import { AuditContext } from "../core/audit";
-import { DAY_MS, parseRetryAfter, retryDelay } from "../core/lifecycle";
-import { SecretBox } from "../core/secret-box";
-import { signWebhook } from "../core/webhook-signing";
-import { webhookUrlProblem } from "../core/webhook-url";
+import { AuditContext } from "../core/shared/audit-events";
+import { DAY_MS, parseRetryAfter, retryDelay } from "../core/webhooks/lifecycle";
+import { SecretBox } from "../core/webhooks/secret-box";
+import { signWebhook } from "../core/webhooks/signing";
+import { webhookUrlProblem } from "../core/webhooks/url";
 import { type AttemptOutcome, type Claimed, D1Lifecycle } from "../db/lifecycle";
 import type { Env } from "../env";
 import type { DeliveryMessage } from "./dispatch";

@@ -9,10 +9,10 @@
  * can run the cron at any date.
  */
 import { configOf } from "../config";
-import { AuditContext } from "../core/audit";
-import { DAY_MS, expiryNotice } from "../core/lifecycle";
+import { AuditContext } from "../core/shared/audit-events";
+import { DAY_MS, expiryNotice } from "../core/webhooks/lifecycle";
 import { D1Lifecycle, type NoticeRow } from "../db/lifecycle";
-import { retireInactiveTokens } from "../core/inactive-tokens";
+import { retireInactiveTokens } from "../core/credentials/inactive-tokens";
 import { D1InactiveTokens } from "../db/inactive-tokens";
 import { DurableObjectHomes } from "../auth/credential-homes";
 import type { Env } from "../env";

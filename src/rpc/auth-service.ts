@@ -7,7 +7,7 @@ import { accountAudience } from "../auth/identity-jwt";
 import { presentedCredential } from "../auth/presented";
 import { describeIdentity, type IdentityJson, identityOf, refuseProven } from "../auth/service-auth";
 import { configOf } from "../config";
-import { DomainError, type ErrorCode, STATUS_OF } from "../core/errors";
+import { DomainError, type ErrorCode, STATUS_OF } from "../core/shared/errors";
 import type { Env } from "../env";
 import { ipLimitKey } from "../ratelimit/ip-key";
 import { servicesFor } from "../services";

@@ -50,6 +50,40 @@ describe("the rules of the house", () => {
     }
   });
 
+  it("keeps the core's shared room (errors, ids, model, audit events) beneath its subdomains", () => {
+    const folders = ["shared", "credentials", "orgs", "access", "webhooks", "leaks"];
+    for (const [file, deps] of graph) {
+      if (layer(file) !== "core") continue;
+      // Every core file lives in one subdomain's folder.
+      expect(folders, file).toContain(file.split("/")[1]);
+      if (file.split("/")[1] !== "shared") continue;
+      for (const dep of deps) expect(dep.split("/").slice(0, 2).join("/"), `${file} imports ${dep}`).toBe("core/shared");
+    }
+  });
+
+  it("keeps http/ to the app's plumbing: it imports only http/, the core and env (app-env alone names the services and the identity, as types)", () => {
+    const typesOnly = new Set(["services.ts", "auth/service-auth.ts"]);
+    for (const [file, deps] of graph) {
+      if (layer(file) !== "http") continue;
+      for (const dep of deps) {
+        if (file === "http/app-env.ts" && typesOnly.has(dep)) continue;
+        expect(["http", "core", "env"], `${file} imports ${dep}`).toContain(layer(dep));
+      }
+    }
+  });
+
+  it("keeps env.ts to the bindings: it imports only the Durable Objects' protocols", () => {
+    expect(graph.get("env.ts")).toEqual(expect.arrayContaining([]));
+    for (const dep of graph.get("env.ts") ?? []) expect(["auth/home-protocol.ts", "ratelimit/token-bucket.ts"], `env.ts imports ${dep}`).toContain(dep);
+  });
+
+  it("keeps the benchmark's room (bench/) out of production code: only app.ts mounts it", () => {
+    for (const [file, deps] of graph) {
+      if (layer(file) === "bench" || file === "app.ts") continue;
+      for (const dep of deps) expect(layer(dep), `${file} imports ${dep}`).not.toBe("bench");
+    }
+  });
+
   it("keeps the rate limiter to counting: it imports nothing from the core, auth or storage", () => {
     for (const [file, deps] of graph) {
       if (layer(file) !== "ratelimit") continue;

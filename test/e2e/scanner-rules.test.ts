@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { uuidv7 } from "../../src/core/ids";
-import { mintClientSecret, mintToken, SECRET_PATTERNS } from "../../src/core/tokens";
+import { uuidv7 } from "../../src/core/shared/ids";
+import { mintClientSecret, mintToken, SECRET_PATTERNS } from "../../src/core/credentials/tokens";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "edgekeys-scan-"));

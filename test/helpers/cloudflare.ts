@@ -1,7 +1,7 @@
 /** Cloudflare-surface helpers shared by the integration tests. */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { DomainError } from "../../src/core/errors";
+import { DomainError } from "../../src/core/shared/errors";
 import { servicesFor } from "../../src/services";
 import { bootstrap, call, type CallOptions } from "./http";
 

@@ -3,14 +3,14 @@
  * recording verification cache, an audit context and a clock the test moves.
  * One timeline records holds, writes and releases in the order they happen.
  */
-import { AccessTokenService } from "../../src/core/access-tokens";
-import { AuditContext } from "../../src/core/audit";
-import { CredentialService } from "../../src/core/credentials";
-import { SecretHasher } from "../../src/core/hashing";
-import { uuidv7 } from "../../src/core/ids";
-import { MemberService } from "../../src/core/members";
-import type { Caller, Org, Principal } from "../../src/core/model";
-import { OrgService } from "../../src/core/orgs";
+import { AccessTokenService } from "../../src/core/credentials/access-tokens";
+import { AuditContext } from "../../src/core/shared/audit-events";
+import { CredentialService } from "../../src/core/credentials/credentials";
+import { SecretHasher } from "../../src/core/credentials/hashing";
+import { uuidv7 } from "../../src/core/shared/ids";
+import { MemberService } from "../../src/core/orgs/members";
+import type { Caller, Org, Principal } from "../../src/core/shared/model";
+import { OrgService } from "../../src/core/orgs/orgs";
 import { InMemoryRepository } from "./in-memory-repository";
 import { RecordingCache } from "./recording-cache";
 

@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { DurableObjectHomes } from "../../src/auth/credential-homes";
 import type { CredentialObject } from "../../src/auth/credential-object";
-import { type CredentialRef, refKey } from "../../src/core/verification-cache";
+import { type CredentialRef, refKey } from "../../src/core/credentials/verification-cache";
 
 /** The home of the credential with this id, as stored. */
 export async function refOfId(id: string): Promise<CredentialRef> {

@@ -1,12 +1,13 @@
 /**
  * An in-memory `Repository` for the core's unit tests: faithful to the
- * contracts of `src/core/ports.ts` as the D1 implementation keeps them, with
+ * contracts of `src/core/credentials/ports.ts` as the D1 implementation keeps them, with
  * one store per port under `in-memory/` (the same split as `src/db/`), and
  * what a test needs to stage what D1 cannot be made to do on cue: a write
  * made concurrently by someone else, and a journal of the writes to order
  * them against the verification homes' holds.
  */
-import type { CredentialChanges, CredentialScope, Repository } from "../../src/core/ports";
+import type { CredentialChanges, CredentialScope } from "../../src/core/credentials/ports";
+import type { Repository } from "../../src/core/orgs/ports";
 import { MemoryAuditLog } from "./in-memory/audit";
 import { MemoryBootstrapStore } from "./in-memory/bootstrap";
 import { MemoryCredentialStore } from "./in-memory/credentials";

@@ -4,8 +4,8 @@
  * read the order: hold → write → release. It can also refuse holds, as an
  * unreachable home does.
  */
-import { DomainError } from "../../src/core/errors";
-import { type CredentialRef, refKey, type VerificationCache } from "../../src/core/verification-cache";
+import { DomainError } from "../../src/core/shared/errors";
+import { type CredentialRef, refKey, type VerificationCache } from "../../src/core/credentials/verification-cache";
 
 const keys = (refs: CredentialRef[]) => refs.map(refKey).sort().join(",");
 

@@ -6,11 +6,11 @@
 export const issuedSecrets = new Set<string>();
 export const logLines: string[] = [];
 
-/** Bearer tokens and `ekcs_` Access client secrets: prefix, id, secret, checksum (src/core/tokens.ts). */
+/** Bearer tokens and `ekcs_` Access client secrets: prefix, id, secret, checksum (src/core/credentials/tokens.ts). */
 const BEARER = /(?:sk-|bt-st-|ekcs_)[0-9A-Za-z]{61}/g;
 /** Legacy 64-hex client secrets (none is minted now; tests may still plant one). */
 const CLIENT_SECRET = /"client_secret"\s*:\s*"([0-9a-f]{64})"/g;
-/** Webhook signing secrets: `whsec_` + base64 of 32 bytes (src/core/webhook-signing.ts). */
+/** Webhook signing secrets: `whsec_` + base64 of 32 bytes (src/core/webhooks/signing.ts). */
 const WEBHOOK_SECRET = /whsec_[A-Za-z0-9+/]{43}=/g;
 
 export function rememberSecrets(responseText: string): void {

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CEILING_OBJECT } from "../../src/http/bench-route";
+import { CEILING_OBJECT } from "../../src/bench/ceiling-route";
 import { call, callWithEnv } from "../helpers/http";
 
 const CEILING = "/__bench/ceiling";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, expect, it, vi } from "vitest";
-import { instrumented, newCounts } from "../../src/http/metrics";
+import { instrumented, newCounts } from "../../src/bench/metrics";
 import type { Env } from "../../src/env";
 import { bootstrap, callWithEnv } from "../helpers/http";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { configOf } from "../../src/config";
-import { SecretHasher } from "../../src/core/hashing";
+import { SecretHasher } from "../../src/core/credentials/hashing";
 import { D1Repository } from "../../src/db/d1-repository";
 import { account, createToken } from "../helpers/cloudflare";
 import { callWithEnv } from "../helpers/http";

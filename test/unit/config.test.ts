@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configOf } from "../../src/config";
-import { DomainError } from "../../src/core/errors";
+import { DomainError } from "../../src/core/shared/errors";
 import type { Env } from "../../src/env";
 
 const env = (vars: Partial<Record<keyof Env, string>>) => vars as unknown as Env;

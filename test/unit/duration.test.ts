@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../../src/core/errors";
-import { durationProblem, expiryAfter, parseDuration } from "../../src/core/duration";
+import { DomainError } from "../../src/core/shared/errors";
+import { durationProblem, expiryAfter, parseDuration } from "../../src/core/shared/duration";
 
 /** The DomainError `parseDuration` throws for `value`, or null when it parses. */
 function refusal(value: string): DomainError | null {
@@ -63,7 +63,7 @@ describe("durations", () => {
 });
 
 it("refuses durations that are positive only as floats: Go truncates below a nanosecond to nothing", async () => {
-  const { durationProblem } = await import("../../src/core/duration");
+  const { durationProblem } = await import("../../src/core/shared/duration");
   for (const value of [".5ns", "0.0000000001ns", "0h0.9ns"]) expect(durationProblem(value), value).toMatch(/must be positive/);
   expect(durationProblem("1.5ns")).toBeNull();
 });

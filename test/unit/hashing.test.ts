@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../../src/core/errors";
+import { DomainError } from "../../src/core/shared/errors";
 import { configOf } from "../../src/config";
-import { SecretHasher } from "../../src/core/hashing";
+import { SecretHasher } from "../../src/core/credentials/hashing";
 import type { Env } from "../../src/env";
 
 const peppersFromEnv = (vars: Partial<Record<keyof Env, string>>) => configOf(vars as unknown as Env).peppers();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hexToUuid, isUuid, uuidToHex, uuidv7 } from "../../src/core/ids";
+import { hexToUuid, isUuid, uuidToHex, uuidv7 } from "../../src/core/shared/ids";
 
 describe("ids", () => {
   it("mints RFC 9562 version-7 UUIDs carrying the time", () => {

@@ -1,6 +1,6 @@
 /** The gateway's isolate-held view of Access applications: how fresh it is, when it reads, and what `forget` drops. */
 import { describe, expect, it } from "vitest";
-import type { HostApp } from "../../src/core/access-app-ports";
+import type { HostApp } from "../../src/core/access/ports";
 import { FRESH_MS, MAX_AGE_MS, RouteTable } from "../../src/auth/route-table";
 
 const HOST = "app.example.com";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { uuidv7 } from "../../src/core/ids";
-import { crc32, mintToken, parseToken } from "../../src/core/tokens";
+import { uuidv7 } from "../../src/core/shared/ids";
+import { crc32, mintToken, parseToken } from "../../src/core/credentials/tokens";
 
 describe("tokens", () => {
   it("computes the standard CRC-32 check value", () => {
@@ -75,7 +75,7 @@ it("refuses a token whose secret part is a valid base62 string larger than 192 b
 
 describe("Access client secrets", () => {
   it("carry their token's id under the ekcs_ prefix, with the same checksum rules", async () => {
-    const { CLIENT_SECRET_PREFIX, clientSecretId, isClientSecret, mintClientSecret } = await import("../../src/core/tokens");
+    const { CLIENT_SECRET_PREFIX, clientSecretId, isClientSecret, mintClientSecret } = await import("../../src/core/credentials/tokens");
     const id = uuidv7();
     const secret = mintClientSecret(id);
     expect(secret).toMatch(/^ekcs_[0-9A-Za-z]{61}$/);
@@ -92,7 +92,7 @@ describe("Access client secrets", () => {
   });
 
   it("are never read as Bearer tokens, and Bearer tokens are never client secrets", async () => {
-    const { clientSecretId, mintClientSecret } = await import("../../src/core/tokens");
+    const { clientSecretId, mintClientSecret } = await import("../../src/core/credentials/tokens");
     const secret = mintClientSecret(uuidv7());
     expect(parseToken(secret)).toBeNull();
     expect(parseToken(secret.replace("ekcs_", "sk-"))).toBeNull();

@@ -3,7 +3,7 @@
  * target, time range) and "Load older events" paging by cursor. Owners only:
  * a member sees the API's 403 and its message.
  */
-import { AUDIT_ACTIONS } from "../../core/audit-actions";
+import { AUDIT_ACTIONS } from "../../core/shared/audit-actions";
 import { query, v1 } from "../api";
 import { field, h, select, when } from "../dom";
 import { pageHeading, text } from "../forms";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { hexToUuid, uuidToHex } from "../../core/ids";
+import { hexToUuid, uuidToHex } from "../../core/shared/ids";
 import { ErrorSchema } from "../../http/errors";
 import { plainText } from "../../http/text";
 import { apiKeyToWire, CreateApiKeyOutputSchema, NameSchema } from "../shared/api-key";

@@ -1,5 +1,5 @@
 /** Core objects → Braintrust wire JSON. */
-import type { OwnedCredential } from "../../core/model";
+import type { OwnedCredential } from "../../core/shared/model";
 import { credentialFields } from "../shared/api-key";
 import type { ServiceToken } from "./schemas";
 

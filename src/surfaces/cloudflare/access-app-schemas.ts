@@ -20,7 +20,7 @@ const AppTypeSchema = z
   })
   .openapi({ description: "The application type; edgekeys supports `self_hosted`", example: "self_hosted" });
 
-/** A host and optional path; what it may be is the core's rule (`core/app-domain.ts`), checked there with the field's name. */
+/** A host and optional path; what it may be is the core's rule (`core/access/app-domain.ts`), checked there with the field's name. */
 const HostPathSchema = plainText(z.string().min(1).max(1024));
 
 const DestinationSchema = z.looseObject({

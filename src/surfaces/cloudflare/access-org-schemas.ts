@@ -5,8 +5,8 @@
  * and, like any field, stored and returned as sent.
  */
 import { z } from "@hono/zod-openapi";
-import type { AccessOrganization } from "../../core/access-organization";
-import { INACTIVITY_ACTIONS, MAX_INACTIVITY_DAYS, MIN_INACTIVITY_DAYS } from "../../core/access-organization";
+import { MAX_INACTIVITY_DAYS, MIN_INACTIVITY_DAYS } from "../../core/access/organization";
+import { type AccessOrganization, INACTIVITY_ACTIONS } from "../../core/access/ports";
 import { keepableFields, omit, SessionDurationSchema } from "./access-schema-kit";
 
 const InactivitySchema = z

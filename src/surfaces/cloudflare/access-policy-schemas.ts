@@ -9,7 +9,7 @@
  * refused when written rather than stored and silently never matched.
  */
 import { z } from "@hono/zod-openapi";
-import { type AccessRule, cidrProblem, POLICY_DECISIONS, RULE_KINDS, type RuleKind } from "../../core/access-policy";
+import { type AccessRule, cidrProblem, POLICY_DECISIONS, RULE_KINDS, type RuleKind } from "../../core/access/decision";
 import { plainText } from "../../http/text";
 import { keepableFields, parseInto, PrecedenceSchema, SessionDurationSchema } from "./access-schema-kit";
 

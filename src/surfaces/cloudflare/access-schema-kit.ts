@@ -4,7 +4,7 @@
  * own field path), fields storage keeps as sent, paging, and the path params.
  */
 import { z } from "@hono/zod-openapi";
-import { durationProblem, FOREVER } from "../../core/duration";
+import { durationProblem, FOREVER } from "../../core/shared/duration";
 import { AccountParams, DEFAULT_PER_PAGE, ErrorEnvelopeSchema, errorResponses, MAX_PER_PAGE } from "./schemas";
 
 // Paging is the Cloudflare surface's own; re-exported for the application and policy lists.

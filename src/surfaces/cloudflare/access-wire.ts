@@ -3,10 +3,10 @@
  * validated bodies → the core's inputs, core objects → wire JSON (wrapped by
  * `ok()` from `wire.ts`).
  */
-import type { AppWithPolicies, LinkedPolicy, PolicyWithCount } from "../../core/access-app-ports";
-import type { AppInput, PolicyInput, PolicyRef } from "../../core/access-apps";
-import type { AccessPolicy } from "../../core/access-policy";
-import { uuidToHex } from "../../core/ids";
+import type { AppWithPolicies, LinkedPolicy, PolicyWithCount } from "../../core/access/ports";
+import type { AppInput, PolicyInput, PolicyRef } from "../../core/access/apps";
+import type { AccessPolicy } from "../../core/access/decision";
+import { uuidToHex } from "../../core/shared/ids";
 import { APP_READ_ONLY, type AccessAppWire, type AppBody, type PolicyEntry } from "./access-app-schemas";
 import { type AppPolicyWire, POLICY_READ_ONLY, type PolicyBody, type ReusablePolicyWire } from "./access-policy-schemas";
 import { omit } from "./access-schema-kit";

@@ -2,11 +2,11 @@
  * Resolves `{account_id}` to one of the caller's orgs and the caller's role
  * there. An account the caller is not in answers exactly as one that does not
  * exist (Cloudflare's 7003). Whether the role may manage tokens is the core's
- * decision (`core/kinds.ts`), made in the service for every operation.
+ * decision (`core/shared/kinds.ts`), made in the service for every operation.
  */
 import { createMiddleware } from "hono/factory";
-import { DomainError } from "../../core/errors";
-import { hexToUuid } from "../../core/ids";
+import { DomainError } from "../../core/shared/errors";
+import { hexToUuid } from "../../core/shared/ids";
 import type { AppEnv } from "../../http/app-env";
 
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;

@@ -3,7 +3,7 @@
  * `result: null` and one error `{code, message, source?}`. Every kind of failure
  * has its own integer code; README lists them.
  */
-import { DomainError, STATUS_OF, type ErrorCode, type ErrorReason } from "../../core/errors";
+import { DomainError, STATUS_OF, type ErrorCode, type ErrorReason } from "../../core/shared/errors";
 import { type ErrorRenderer, errorHeaders } from "../../http/errors";
 
 /** Codes by finer reason first, then by domain code. */

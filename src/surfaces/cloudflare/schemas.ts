@@ -3,7 +3,7 @@
  * and SDK, used for validation, types and the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
-import { durationProblem } from "../../core/duration";
+import { durationProblem } from "../../core/shared/duration";
 import { plainText } from "../../http/text";
 
 export const DEFAULT_PER_PAGE = 50;

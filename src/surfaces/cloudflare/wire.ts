@@ -1,5 +1,5 @@
 /** Core objects → Cloudflare wire JSON, inside the v4 envelope. */
-import type { Credential } from "../../core/model";
+import type { Credential } from "../../core/shared/model";
 import type { AccessServiceToken } from "./schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();

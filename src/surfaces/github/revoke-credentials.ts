@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { configOf } from "../../config";
-import { DomainError } from "../../core/errors";
+import { DomainError } from "../../core/shared/errors";
 import type { AppEnv } from "../../http/app-env";
 import { clientIp } from "../../http/client-ip";
 import type { RouteRequest, RouteResponse } from "../../http/route-types";

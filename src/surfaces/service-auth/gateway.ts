@@ -1,7 +1,7 @@
 /**
  * Gateway mode (ORIGINS, or ORIGIN_URL with GATEWAY_ACCOUNT_ID): a request is
  * matched to the most specific Access application claiming its host and path,
- * whose policies decide (src/core/access-policy.ts); an admitted request is
+ * whose policies decide (src/core/access/decision.ts); an admitted request is
  * stripped of its secrets and of every header that could tell the origin
  * another host, path or method, and forwarded to the host's origin with an
  * assertion for the application's AUD tag.
@@ -21,11 +21,11 @@ import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { routeTable } from "../../auth/route-table";
 import { type HostRoute, configOf, hostRoute } from "../../config";
-import type { HostApp } from "../../core/access-app-ports";
-import { decide } from "../../core/access-policy";
-import { requestHost, selectApp } from "../../core/app-domain";
-import { DomainError, forbidden } from "../../core/errors";
-import { hexToUuid, uuidToHex } from "../../core/ids";
+import type { HostApp } from "../../core/access/ports";
+import { decide } from "../../core/access/decision";
+import { requestHost, selectApp } from "../../core/access/app-domain";
+import { DomainError, forbidden } from "../../core/shared/errors";
+import { hexToUuid, uuidToHex } from "../../core/shared/ids";
 import type { AppEnv } from "../../http/app-env";
 import { clientIp } from "../../http/client-ip";
 import { requireServiceAuth, serviceAuthDoor } from "./authenticate";

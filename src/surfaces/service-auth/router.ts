@@ -12,7 +12,7 @@ import type { Surface } from "../surface";
 import { gateway } from "./gateway";
 import { requireServiceAuth } from "./authenticate";
 import type { RouteRequest, RouteResponse } from "../../http/route-types";
-import { CREDENTIAL_KIND_NAMES } from "../../core/kinds";
+import { CREDENTIAL_KIND_NAMES } from "../../core/shared/kinds";
 
 const JwkSchema = z.record(z.string(), z.unknown()).openapi("Jwk");
 

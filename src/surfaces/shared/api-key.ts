@@ -4,7 +4,7 @@
  * imports the other. Also the name rule every surface applies.
  */
 import { z } from "@hono/zod-openapi";
-import type { Credential, OwnedCredential } from "../../core/model";
+import type { Credential, OwnedCredential } from "../../core/shared/model";
 import { plainText } from "../../http/text";
 
 /** Longest name we store; Braintrust sets none, but unbounded strings are an abuse vector. */

@@ -1,6 +1,6 @@
 /** The audit log in memory, after `src/db/audit.ts`: an org's events, newest first, with the same filters and cursors. */
-import type { AuditEvent } from "../../../src/core/audit";
-import type { AuditLog, AuditQuery, StoredAuditEvent } from "../../../src/core/ports";
+import type { AuditEvent } from "../../../src/core/shared/audit-events";
+import type { AuditLog, AuditQuery, StoredAuditEvent } from "../../../src/core/orgs/ports";
 import { type Tables, copy } from "./tables";
 
 /** `AuditLog` on the in-memory tables. */

@@ -4,9 +4,9 @@
  * family name filled in), made an owner, the key and its event stored, all
  * or nothing.
  */
-import { DomainError } from "../../../src/core/errors";
-import type { Org, Principal } from "../../../src/core/model";
-import type { BootstrapInput, BootstrapStore } from "../../../src/core/ports";
+import { DomainError } from "../../../src/core/shared/errors";
+import type { Org, Principal } from "../../../src/core/shared/model";
+import type { BootstrapInput, BootstrapStore } from "../../../src/core/orgs/ports";
 import { type Tables, copy } from "./tables";
 
 /** `BootstrapStore` on the in-memory tables. */

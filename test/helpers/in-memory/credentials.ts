@@ -3,16 +3,16 @@
  * ordering by the (time-ordered) UUIDv7 id, compare-and-swap on `revision`,
  * replace by name, and each write's event stored only with its change.
  */
-import type { AuditEvent } from "../../../src/core/audit";
-import type { Credential, OwnedCredential } from "../../../src/core/model";
+import type { AuditEvent } from "../../../src/core/shared/audit-events";
+import type { Credential, OwnedCredential } from "../../../src/core/shared/model";
 import type {
   CredentialChanges,
   CredentialListQuery,
   CredentialRefQuery,
   CredentialScope,
   CredentialStore,
-} from "../../../src/core/ports";
-import { type CredentialRef, refOf } from "../../../src/core/verification-cache";
+} from "../../../src/core/credentials/ports";
+import { type CredentialRef, refOf } from "../../../src/core/credentials/verification-cache";
 import { type Tables, copy } from "./tables";
 
 /** SQLite's `LIKE` folds ASCII letters only. */

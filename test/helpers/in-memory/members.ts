@@ -4,9 +4,9 @@
  * transaction, and fails whole with `lastOwner()` when the org would be left
  * without an owner.
  */
-import type { Org, Principal, Role } from "../../../src/core/model";
-import type { Member, MembershipChange, MemberStore } from "../../../src/core/ports";
-import { type CredentialRef, refOf } from "../../../src/core/verification-cache";
+import type { Org, Principal, Role } from "../../../src/core/shared/model";
+import type { Member, MembershipChange, MemberStore } from "../../../src/core/orgs/ports";
+import { type CredentialRef, refOf } from "../../../src/core/credentials/verification-cache";
 import { type Tables, copy } from "./tables";
 
 /** Inviting never demotes an owner; inviting into Owners promotes. */

@@ -4,9 +4,9 @@
  * foreign keys with their cascades, and the keep-an-owner triggers of
  * 0004_keep_an_owner.sql. Test code only: pure TypeScript, no Cloudflare API.
  */
-import type { AuditEvent } from "../../../src/core/audit";
-import { lastOwner } from "../../../src/core/errors";
-import type { Credential, Org, Principal, Role } from "../../../src/core/model";
+import type { AuditEvent } from "../../../src/core/shared/audit-events";
+import { lastOwner } from "../../../src/core/shared/errors";
+import type { Credential, Org, Principal, Role } from "../../../src/core/shared/model";
 
 /** One row of `memberships`. */
 export interface MembershipRow {

@@ -1,7 +1,7 @@
 /** What a credential's home reads and writes, in memory, after `src/db/verification.ts`. */
-import type { SecretHash } from "../../../src/core/hashing";
-import type { Caller, Credential } from "../../../src/core/model";
-import type { VerificationStore } from "../../../src/core/ports";
+import type { SecretHash } from "../../../src/core/credentials/hashing";
+import type { Caller, Credential } from "../../../src/core/shared/model";
+import type { VerificationStore } from "../../../src/core/credentials/ports";
 import { type Tables, copy } from "./tables";
 
 const sameBytes = (a: ArrayBuffer | null, b: ArrayBuffer) =>

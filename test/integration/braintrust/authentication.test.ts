@@ -4,8 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { mintToken } from "../../../src/core/tokens";
-import { uuidv7 } from "../../../src/core/ids";
+import { mintToken } from "../../../src/core/credentials/tokens";
+import { uuidv7 } from "../../../src/core/shared/ids";
 import { authStatus, orgWithServiceAccount as org, sendServiceToken as create } from "../../helpers/braintrust";
 import { bootstrap, call, callWithEnv, countingDb } from "../../helpers/http";
 import { updateCredentialRow, writeThrough } from "../../helpers/homes";

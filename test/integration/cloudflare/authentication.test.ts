@@ -6,8 +6,8 @@
  * the client's address.
  */
 import { describe, expect, it } from "vitest";
-import { uuidv7 } from "../../../src/core/ids";
-import { mintToken } from "../../../src/core/tokens";
+import { uuidv7 } from "../../../src/core/shared/ids";
+import { mintToken } from "../../../src/core/credentials/tokens";
 import { account, cf } from "../../helpers/cloudflare";
 import { call } from "../../helpers/http";
 import { updateCredentialRow } from "../../helpers/homes";

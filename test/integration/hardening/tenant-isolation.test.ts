@@ -14,7 +14,7 @@ import { call, MISSING } from "../../helpers/http";
 import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
 import { createWebhook, newBox } from "../../helpers/lifecycle";
 import { newGithubKey, publishKeys, report } from "../../helpers/secret-scanning";
-import { mintClientSecret, mintToken } from "../../../src/core/tokens";
+import { mintClientSecret, mintToken } from "../../../src/core/credentials/tokens";
 
 interface Operation {
   method: string;

@@ -24,7 +24,7 @@ describe("public revocation", () => {
     const access = await createToken(a);
     const address = newAddress();
     const live = await revoke([key.key, robot, access.client_secret], address);
-    const { mintToken } = await import("../../../src/core/tokens");
+    const { mintToken } = await import("../../../src/core/credentials/tokens");
     const nothing = await revoke([mintToken("api_key", MISSING).token, "not a secret", "f".repeat(64)], address);
     for (const res of [live, nothing]) {
       expect(res.status).toBe(202);
@@ -49,7 +49,7 @@ describe("public revocation", () => {
 
   it("changes nothing for a forged secret of a real credential, or when sent again", async () => {
     const a = await account();
-    const { mintToken } = await import("../../../src/core/tokens");
+    const { mintToken } = await import("../../../src/core/credentials/tokens");
     const address = newAddress();
     const before = await dumpDatabase();
     expect((await revoke([mintToken("api_key", a.api_key.id).token], address)).status).toBe(202);
@@ -64,8 +64,8 @@ describe("public revocation", () => {
 
   it("reads a large batch in chunks: live secrets at either end of 1,000 are found", async () => {
     const a = await account();
-    const { mintToken } = await import("../../../src/core/tokens");
-    const { uuidv7 } = await import("../../../src/core/ids");
+    const { mintToken } = await import("../../../src/core/credentials/tokens");
+    const { uuidv7 } = await import("../../../src/core/shared/ids");
     const first = (await call("POST", "/v1/api_key", { token: a.key, body: { name: "first" } })).body.key;
     const access = await createToken(a);
     // 998 well-formed secrets of ids that exist nowhere, and legacy-looking hex: every chunk of the candidate read is exercised.

@@ -83,7 +83,7 @@ describe("a signed report", () => {
     const a = await account();
     // Same prefix and credential id, another secret, a valid checksum: only the keyed hash tells.
     const forged = (await call("POST", "/v1/api_key", { token: a.key, body: { name: "victim" } })).body.key as string;
-    const { mintToken } = await import("../../../src/core/tokens");
+    const { mintToken } = await import("../../../src/core/credentials/tokens");
     const twin = mintToken("api_key", a.api_key.id).token;
     expect(twin).not.toBe(a.key);
     const res = await report(keysUrl, [{ token: twin, ...seen() }, { token: forged.slice(0, -1) + (forged.endsWith("A") ? "B" : "A"), ...seen() }], key);
@@ -117,7 +117,7 @@ describe("a signed report", () => {
     const a = await account();
     const token = await createToken(a);
     const legacy = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const { SecretHasher } = await import("../../../src/core/hashing");
+    const { SecretHasher } = await import("../../../src/core/credentials/hashing");
     const { hash } = await new SecretHasher({ current: { version: 1, secret: env.TOKEN_PEPPER! } }).hash(legacy);
     const { writeThrough } = await import("../../helpers/homes");
     await writeThrough([token.id], "UPDATE credentials SET secret_hash = ? WHERE id = ?", hash, token.id);

@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CredentialRef, MAX_HOMES_PER_WRITE } from "../../../src/core/verification-cache";
+import { type CredentialRef, MAX_HOMES_PER_WRITE } from "../../../src/core/credentials/verification-cache";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes } from "../../helpers/cloudflare";
 import { homeState, unreachableHomes } from "../../helpers/homes";

@@ -12,7 +12,7 @@ import {
   type PolicyRules,
   type RequestFacts,
   rulesMatch,
-} from "../../../src/core/access-policy";
+} from "../../../src/core/access/decision";
 
 const TOKEN = "0190f3a0-3c6e-7b8a-9d41-2f5e8c1a7b90";
 const OTHER_TOKEN = "0190f3a0-3c6e-7b8a-9d41-2f5e8c1a7b91";

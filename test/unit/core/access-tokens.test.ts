@@ -1,7 +1,7 @@
 /** AccessTokenService on the in-memory repository: create, update, refresh, rotate with grace, compare-and-swap, and the token's home around every update. */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Credential } from "../../../src/core/model";
-import { CLIENT_ID_PATTERN, clientSecretId } from "../../../src/core/tokens";
+import type { Credential } from "../../../src/core/shared/model";
+import { CLIENT_ID_PATTERN, clientSecretId } from "../../../src/core/credentials/tokens";
 import { coreServices, HOUR } from "../../helpers/core-services";
 
 /** Acting as an owner of `orgId`: what the Cloudflare surface resolves for an owner's credential. */

@@ -1,7 +1,7 @@
 /** Where Access applications live: parsing a `domain`, the normal form of paths, and which application claims a request. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, requestHost, selectApp } from "../../../src/core/app-domain";
+import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, requestHost, selectApp } from "../../../src/core/access/app-domain";
 
 /** The entry `selectApp` picks, or "ambiguous" when it refuses the path. */
 function mostSpecific<T extends { path: string }>(entries: readonly T[], requestPath: string): T | undefined | "ambiguous" {

@@ -1,9 +1,9 @@
 /** CredentialService on the in-memory repository: issue, replace by name, list, get, delete, and the homes around each revoking write. */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { IssueInput } from "../../../src/core/credentials";
-import { uuidv7 } from "../../../src/core/ids";
-import type { Principal } from "../../../src/core/model";
-import { parseToken } from "../../../src/core/tokens";
+import type { IssueInput } from "../../../src/core/credentials/credentials";
+import { uuidv7 } from "../../../src/core/shared/ids";
+import type { Principal } from "../../../src/core/shared/model";
+import { parseToken } from "../../../src/core/credentials/tokens";
 import { coreServices } from "../../helpers/core-services";
 
 let s: ReturnType<typeof coreServices>;

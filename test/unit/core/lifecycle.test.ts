@@ -1,7 +1,7 @@
 /** The time rules of credential lifecycle events: expiry notices, delivery retries, and the settings they read. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DAY_MS, DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, expiryNotice, parseNumberList, parseRetryAfter, retryDelay } from "../../../src/core/lifecycle";
+import { DAY_MS, DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, expiryNotice, parseNumberList, parseRetryAfter, retryDelay } from "../../../src/core/webhooks/lifecycle";
 
 const EXPIRES = Date.UTC(2030, 0, 31, 12, 0, 0);
 const THRESHOLDS = [30, 7, 1];

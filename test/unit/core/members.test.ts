@@ -1,8 +1,8 @@
 /** MemberService on the in-memory repository: invites, service accounts, removals, the last owner, and the homes a change holds. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { uuidv7 } from "../../../src/core/ids";
-import type { MembershipRequest } from "../../../src/core/members";
-import type { Principal } from "../../../src/core/model";
+import { uuidv7 } from "../../../src/core/shared/ids";
+import type { MembershipRequest } from "../../../src/core/orgs/members";
+import type { Principal } from "../../../src/core/shared/model";
 import { coreServices } from "../../helpers/core-services";
 
 let s: ReturnType<typeof coreServices>;

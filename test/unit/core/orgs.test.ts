@@ -1,6 +1,6 @@
 /** OrgService on the in-memory repository: resolving the org a request acts in, service accounts, roles, and bootstrap. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { uuidv7 } from "../../../src/core/ids";
+import { uuidv7 } from "../../../src/core/shared/ids";
 import { coreServices } from "../../helpers/core-services";
 
 let s: ReturnType<typeof coreServices>;

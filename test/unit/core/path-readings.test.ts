@@ -11,7 +11,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalPath, pathUnder, selectApp } from "../../../src/core/app-domain";
+import { normalPath, pathUnder, selectApp } from "../../../src/core/access/app-domain";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 3000);
 

@@ -1,7 +1,7 @@
 /** Webhook secrets sealed at rest: AES-GCM, bound to the owning row, under WEBHOOK_ENCRYPTION_KEY. */
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../../../src/core/errors";
-import { SecretBox } from "../../../src/core/secret-box";
+import { DomainError } from "../../../src/core/shared/errors";
+import { SecretBox } from "../../../src/core/webhooks/secret-box";
 
 const KEY = "unit-test-key-0123456789abcdef";
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

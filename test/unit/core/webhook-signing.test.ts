@@ -1,7 +1,7 @@
 /** Standard Webhooks signing, checked against the reference verifier (the `standardwebhooks` package). */
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { newWebhookSecret, signWebhook } from "../../../src/core/webhook-signing";
+import { newWebhookSecret, signWebhook } from "../../../src/core/webhooks/signing";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BODY = JSON.stringify({ type: "credential.expiring", data: { id: "key_1", days_left: 7, note: "über ✓" } });

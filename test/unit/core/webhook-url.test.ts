@@ -1,6 +1,6 @@
 /** Where a webhook may be delivered: public https targets only, unless insecure targets are allowed for development. */
 import { describe, expect, it } from "vitest";
-import { webhookUrlProblem } from "../../../src/core/webhook-url";
+import { webhookUrlProblem } from "../../../src/core/webhooks/url";
 
 describe("webhookUrlProblem", () => {
   it("accepts https URLs of public hosts and public addresses", () => {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { expiryFrom } from "../../../core/credentials";
+import { expiryFrom } from "../../../core/credentials/credentials";
 import type { BraintrustApp } from "../app-type";
 import { CreateApiKeyOutputSchema, errorResponses, ExpiresAtSchema, NameSchema, OrgNameSchema } from "../schemas";
 import { apiKeyToWire } from "../wire";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AUDIT_ACTIONS, AUDIT_TARGETS } from "../../../core/audit";
+import { AUDIT_ACTIONS, AUDIT_TARGETS } from "../../../core/shared/audit-events";
 import { listParams, oneCursor, pageSize } from "../pagination";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, listOf } from "../schemas";

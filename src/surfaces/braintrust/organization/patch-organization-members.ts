@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DomainError, invalid } from "../../../core/errors";
-import type { Role } from "../../../core/model";
+import { DomainError, invalid } from "../../../core/shared/errors";
+import type { Role } from "../../../core/shared/model";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, NameSchema, OrgNameSchema } from "../schemas";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";

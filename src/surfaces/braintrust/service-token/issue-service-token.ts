@@ -1,7 +1,7 @@
 /** What POST and PUT /v1/service_token share: checks and the answer; they differ only in create vs replace. */
 import type { Context } from "hono";
 import type { z } from "@hono/zod-openapi";
-import { expiryFrom } from "../../../core/credentials";
+import { expiryFrom } from "../../../core/credentials/credentials";
 import type { AppEnv } from "../../../http/app-env";
 import type { CreateServiceTokenBody } from "../schemas";
 import { serviceTokenToWire } from "../wire";

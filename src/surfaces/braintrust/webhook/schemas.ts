@@ -4,8 +4,8 @@
  * for absent values, `{objects: [...]}` lists.
  */
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_ROTATION_GRACE_SECONDS } from "../../../core/webhooks";
-import { LIFECYCLE_EVENTS } from "../../../core/lifecycle";
+import { DEFAULT_ROTATION_GRACE_SECONDS } from "../../../core/webhooks/webhooks";
+import { LIFECYCLE_EVENTS } from "../../../core/webhooks/lifecycle";
 import { plainText } from "../../../http/text";
 import { dateTime } from "../../shared/api-key";
 import { OrgNameSchema } from "../schemas";

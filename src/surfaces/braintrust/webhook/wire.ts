@@ -1,9 +1,9 @@
 /** Core webhooks and deliveries → the `/v1/webhook` wire JSON, and the org a webhook request acts in. */
 import type { Context } from "hono";
 import type { z } from "@hono/zod-openapi";
-import type { LifecycleEvent } from "../../../core/lifecycle";
-import type { Acting } from "../../../core/model";
-import type { Delivery, Webhook } from "../../../core/webhook-ports";
+import type { LifecycleEvent } from "../../../core/webhooks/lifecycle";
+import type { Acting } from "../../../core/shared/model";
+import type { Delivery, Webhook } from "../../../core/webhooks/ports";
 import type { AppEnv } from "../../../http/app-env";
 import { isoOrNull } from "../wire";
 import type { DeliverySchema, WebhookSchema } from "./schemas";

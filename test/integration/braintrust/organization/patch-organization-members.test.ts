@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AuditContext } from "../../../../src/core/audit";
+import { AuditContext } from "../../../../src/core/shared/audit-events";
 import { D1Repository } from "../../../../src/db/d1-repository";
 import { authStatus, createServiceAccount } from "../../../helpers/braintrust";
 import { bootstrap, call, unique } from "../../../helpers/http";

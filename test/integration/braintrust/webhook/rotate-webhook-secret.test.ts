@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SecretBox } from "../../../../src/core/secret-box";
+import { SecretBox } from "../../../../src/core/webhooks/secret-box";
 import { orgWithServiceAccount as org } from "../../../helpers/braintrust";
 import { call, MISSING } from "../../../helpers/http";
 import { createWebhook, newBox } from "../../../helpers/lifecycle";

@@ -1,5 +1,5 @@
 /**
- * Where a webhook may point (src/core/webhook-url.ts, through POST /v1/webhook), with the
+ * Where a webhook may point (src/core/webhooks/url.ts, through POST /v1/webhook), with the
  * production setting: the test env allows http and private targets (WEBHOOK_ALLOW_INSECURE)
  * for its local receiver, so these requests run with it switched off.
  */

@@ -1,7 +1,7 @@
 /**
  * Who may manage Access applications and policies: only owners of the account
  * (9109 for a member), and another account's objects answer exactly as
- * missing ones (src/surfaces/cloudflare/account.ts, core/access-apps.ts).
+ * missing ones (src/surfaces/cloudflare/account.ts, core/access/apps.ts).
  */
 import { describe, expect, it } from "vitest";
 import { cf } from "../../../helpers/cloudflare";

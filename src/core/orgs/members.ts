@@ -2,14 +2,14 @@
  * Org membership: inviting users, creating service accounts (optionally with a
  * first token) and removing members, as one atomic change.
  */
-import { type AuditAction, AuditContext, type AuditTarget } from "./audit";
-import type { CredentialService } from "./credentials";
-import { invalid, lastOwner } from "./errors";
-import { uuidv7 } from "./ids";
-import type { Org, Principal, Role } from "./model";
+import { type AuditAction, AuditContext, type AuditTarget } from "../shared/audit-events";
+import type { CredentialService } from "../credentials/credentials";
+import { invalid, lastOwner } from "../shared/errors";
+import { uuidv7 } from "../shared/ids";
+import type { Org, Principal, Role } from "../shared/model";
 import { normalizeEmail, requireOwner } from "./orgs";
 import type { Member, MembershipChange, Repository } from "./ports";
-import { guardedWrite, type VerificationCache } from "./verification-cache";
+import { guardedWrite, type VerificationCache } from "../credentials/verification-cache";
 
 export interface MembershipRequest {
   /** Who asks: users are invited by id only if they already share an org with the inviter. */

@@ -2,16 +2,16 @@
  * Webhook endpoints of an org: where lifecycle events are delivered, signed
  * with a secret shown once and kept sealed. Owners only, every change audited.
  */
-import type { AuditContext } from "./audit";
-import { DomainError, invalid, notFound } from "./errors";
-import { uuidv7 } from "./ids";
-import { requireOwner } from "./kinds";
+import type { AuditContext } from "../shared/audit-events";
+import { DomainError, invalid, notFound } from "../shared/errors";
+import { uuidv7 } from "../shared/ids";
+import { requireOwner } from "../shared/kinds";
 import type { LifecycleEvent } from "./lifecycle";
-import type { Acting } from "./model";
+import type { Acting } from "../shared/model";
 import type { SecretBox } from "./secret-box";
-import type { Delivery, Webhook, WebhookPage, WebhookStore } from "./webhook-ports";
-import { webhookUrlProblem } from "./webhook-url";
-import { newWebhookSecret } from "./webhook-signing";
+import type { Delivery, Webhook, WebhookPage, WebhookStore } from "./ports";
+import { webhookUrlProblem } from "./url";
+import { newWebhookSecret } from "./signing";
 
 export interface CreateWebhook {
   url: string;

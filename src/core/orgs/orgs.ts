@@ -1,11 +1,11 @@
 /** Orgs, members and the bootstrap of the first owner. */
-import type { CredentialService, Issued } from "./credentials";
-import type { AuditContext } from "./audit";
-import { forbidden, notFound } from "./errors";
-import { uuidv7 } from "./ids";
-import type { Caller, Org, Principal, Role } from "./model";
+import type { CredentialService, Issued } from "../credentials/credentials";
+import type { AuditContext } from "../shared/audit-events";
+import { forbidden, notFound } from "../shared/errors";
+import { uuidv7 } from "../shared/ids";
+import type { Caller, Org, Principal, Role } from "../shared/model";
 import type { Repository } from "./ports";
-import { guardedWrite, type VerificationCache } from "./verification-cache";
+import { guardedWrite, type VerificationCache } from "../credentials/verification-cache";
 
 export interface BootstrapRequest {
   orgName: string;
@@ -95,6 +95,6 @@ export class OrgService {
   }
 }
 
-export { requireOwner } from "./kinds";
+export { requireOwner } from "../shared/kinds";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -6,13 +6,13 @@
  * starts strict and cannot turn strict mode off (as Access's organizations
  * created from 2026-10-05); one that existed before starts non-strict.
  */
-import type { AuditContext, AuditEvent } from "./audit";
-import { DomainError, invalid } from "./errors";
-import { requireOwner } from "./kinds";
-import type { Acting } from "./model";
+import type { AuditContext, AuditEvent } from "../shared/audit-events";
+import { DomainError, invalid } from "../shared/errors";
+import { requireOwner } from "../shared/kinds";
+import type { Acting } from "../shared/model";
+import type { AccessOrganization, AccessOrganizationStore, InactivityAction, InactivityRule } from "./ports";
 
-export const INACTIVITY_ACTIONS = ["disable", "delete"] as const;
-export type InactivityAction = (typeof INACTIVITY_ACTIONS)[number];
+
 export const MIN_INACTIVITY_DAYS = 30;
 export const MAX_INACTIVITY_DAYS = 365;
 const MAX_SETTINGS_CHARS = 64 * 1024;
@@ -24,23 +24,7 @@ export interface InactivityInput {
   action?: InactivityAction;
 }
 
-/** The inactivity rule the cron enforces, or null when it is off. */
-export interface InactivityRule {
-  thresholdDays: number;
-  action: InactivityAction;
-}
 
-export interface AccessOrganization {
-  orgId: string;
-  strict: boolean;
-  /** Created strict: strict mode cannot be turned off. */
-  strictLocked: boolean;
-  /** Enforced by the cron when on. */
-  inactivity: InactivityRule | null;
-  /** Every field as the client wrote it, `service_token_inactivity` included (merged); never `strict_service_token_auth`, which is `strict`. */
-  settings: Record<string, unknown>;
-  updatedAt: number | null;
-}
 
 /** A change as a client sends it: the wire fields, validated for type and range by the surface. */
 export interface OrganizationChange {
@@ -49,12 +33,6 @@ export interface OrganizationChange {
   [field: string]: unknown;
 }
 
-export interface AccessOrganizationStore {
-  /** The organization of `orgId` (every org has one; null only for an org that does not exist). */
-  getOrganization(orgId: string): Promise<AccessOrganization | null>;
-  /** Writes it whole, with its event, in one batch. */
-  saveOrganization(org: AccessOrganization, event: AuditEvent): Promise<void>;
-}
 
 /** Whether a strict account refuses a request: what the authentication pipeline asks, only for an ambiguous request. */
 export type StrictOf = (orgId: string) => Promise<boolean>;

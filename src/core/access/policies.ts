@@ -4,12 +4,12 @@
  * own (app-scoped) policies and the reusable ones it links, each with its
  * precedence there. Owner-only and audited, as applications are.
  */
-import type { AccessAppStore, LinkedPolicy, PolicyWithCount } from "./access-app-ports";
-import { type AccessAppService, authorizeAccess, type PolicyInput, policyFrom } from "./access-apps";
-import type { AuditContext } from "./audit";
-import { DomainError, invalid, notFound } from "./errors";
-import { uuidv7 } from "./ids";
-import type { Acting } from "./model";
+import type { AccessAppStore, LinkedPolicy, PolicyWithCount } from "./ports";
+import { type AccessAppService, authorizeAccess, type PolicyInput, policyFrom } from "./apps";
+import type { AuditContext } from "../shared/audit-events";
+import { DomainError, invalid, notFound } from "../shared/errors";
+import { uuidv7 } from "../shared/ids";
+import type { Acting } from "../shared/model";
 
 const policyNotFound = (id: string) => notFound("Access policy", id);
 

@@ -5,7 +5,7 @@
  * owning row's id as associated data, so a sealed value copied onto another
  * row does not open. Stored as IV ‖ ciphertext ‖ tag.
  */
-import { DomainError } from "./errors";
+import { DomainError } from "../shared/errors";
 
 const INFO = new TextEncoder().encode("edgekeys/webhook-secret/v1");
 

@@ -4,7 +4,7 @@
  * itself is written by the database with each change (migration 0008); the
  * queue consumer and the cron reach it through `src/db/lifecycle.ts`.
  */
-import type { AuditEvent } from "./audit";
+import type { AuditEvent } from "../shared/audit-events";
 import type { LifecycleEvent } from "./lifecycle";
 
 export interface Webhook {

@@ -1,7 +1,7 @@
 /** Reading an org's audit log: owners only, decided here like every other owner-only operation. */
-import { requireOwner } from "./kinds";
-import type { Acting } from "./model";
-import type { AuditEvent } from "./audit";
+import { requireOwner } from "../shared/kinds";
+import type { Acting } from "../shared/model";
+import type { AuditEvent } from "../shared/audit-events";
 import type { AuditLog, AuditQuery, StoredAuditEvent } from "./ports";
 
 /**

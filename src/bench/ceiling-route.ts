@@ -17,11 +17,11 @@ import type { Context, Next } from "hono";
 import { accountAudience } from "../auth/identity-jwt";
 import type { ServiceIdentity } from "../auth/service-auth";
 import { configOf } from "../config";
-import { SecretHasher } from "../core/hashing";
+import { SecretHasher } from "../core/credentials/hashing";
 import { signerOf } from "../services";
-import { DomainError } from "../core/errors";
-import { uuidToHex } from "../core/ids";
-import type { AppEnv } from "./app-env";
+import { DomainError } from "../core/shared/errors";
+import { uuidToHex } from "../core/shared/ids";
+import type { AppEnv } from "../http/app-env";
 import { type Policy, remainingItem } from "../ratelimit/token-bucket";
 import { instrumented, metricsHeaders, newCounts } from "./metrics";
 

@@ -12,38 +12,11 @@
  * `credential.inactive` webhook event), and the homes are released: the next
  * request of a retired token is refused.
  */
-import { type AuditContext, type AuditEvent } from "./audit";
-import type { InactivityAction } from "./access-organization";
-import { DAY_MS } from "./lifecycle";
+import { type AuditContext, type AuditEvent } from "../shared/audit-events";
+import type { IdleToken, InactiveTokenStore } from "./ports";
+import { DAY_MS } from "../webhooks/lifecycle";
 import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
 
-/** A token the sweep may retire, with its account's rule. */
-export interface IdleToken {
-  id: string;
-  orgId: string;
-  clientId: string;
-  name: string;
-  enabled: boolean;
-  lastUsedAt: number | null;
-  createdAt: number;
-  thresholdDays: number;
-  action: InactivityAction;
-}
-
-/** One retirement, re-checked inside the write. */
-export interface Retirement {
-  token: IdleToken;
-  /** Still idle means unused and created before this time. */
-  cutoff: number;
-  event: AuditEvent;
-}
-
-export interface InactiveTokenStore {
-  /** Up to `limit` retirable tokens at `now`, longest idle first: an index range of what is due. */
-  idleTokens(now: number, limit: number): Promise<IdleToken[]>;
-  /** Applies the retirements still due, in one batch; answers the ids changed. */
-  retire(items: Retirement[], now: number): Promise<string[]>;
-}
 
 export interface SweepReport {
   disabled: number;

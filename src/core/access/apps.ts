@@ -5,14 +5,14 @@
  * audit event in its own batch, and tells the gateway's route table to forget
  * what it holds in this isolate (other isolates re-read within 2 s).
  */
-import type { AccessApp, AccessAppStore, AppWithPolicies, AppWrite, HostApp } from "./access-app-ports";
-import type { AccessPolicy } from "./access-policy";
+import type { AccessApp, AccessAppStore, AppWithPolicies, AppWrite, HostApp } from "./ports";
+import type { AccessPolicy } from "./decision";
 import { type AppRoute, parseDomain } from "./app-domain";
-import { AuditContext } from "./audit";
-import { DomainError, invalid, notFound } from "./errors";
-import { bytesToHex, uuidv7 } from "./ids";
-import { requireOwner } from "./kinds";
-import type { Acting } from "./model";
+import { AuditContext } from "../shared/audit-events";
+import { DomainError, invalid, notFound } from "../shared/errors";
+import { bytesToHex, uuidv7 } from "../shared/ids";
+import { requireOwner } from "../shared/kinds";
+import type { Acting } from "../shared/model";
 
 /** A policy's fields as a client writes them. */
 export interface PolicyInput {

@@ -2,13 +2,14 @@
  * The credential core: issue, list, read and delete credentials
  * of every kind. No Hono, no wire formats: surfaces call this and map the results.
  */
-import { DomainError, notFound } from "./errors";
-import type { AuditContext } from "./audit";
+import { DomainError, notFound } from "../shared/errors";
+import type { AuditContext } from "../shared/audit-events";
 import type { SecretHasher } from "./hashing";
-import { uuidv7 } from "./ids";
-import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
-import type { Credential, OwnedCredential, Role } from "./model";
-import type { CredentialListQuery, CredentialScope, Repository } from "./ports";
+import { uuidv7 } from "../shared/ids";
+import { authorizeChange, CREDENTIAL_KINDS } from "../shared/kinds";
+import type { Credential, OwnedCredential, Role } from "../shared/model";
+import type { CredentialListQuery, CredentialScope } from "./ports";
+import type { Repository } from "../orgs/ports";
 import { mintToken, type TokenKind } from "./tokens";
 import { guardedWrite, type VerificationCache } from "./verification-cache";
 

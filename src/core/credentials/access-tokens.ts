@@ -3,14 +3,15 @@
  * expiry driven by a Go-style duration, rotation with an optional grace period
  * for the previous secret, and an enabled switch.
  */
-import { DEFAULT_DURATION, expiryAfter } from "./duration";
-import { DomainError, invalid, notFound } from "./errors";
-import { type AuditAction, AuditContext } from "./audit";
+import { DEFAULT_DURATION, expiryAfter } from "../shared/duration";
+import { DomainError, invalid, notFound } from "../shared/errors";
+import { type AuditAction, AuditContext } from "../shared/audit-events";
 import type { SecretHasher } from "./hashing";
-import { uuidv7 } from "./ids";
-import { authorizeChange, CREDENTIAL_KINDS } from "./kinds";
-import type { Acting, Credential } from "./model";
-import type { CredentialChanges, CredentialListQuery, CredentialScope, Repository } from "./ports";
+import { uuidv7 } from "../shared/ids";
+import { authorizeChange, CREDENTIAL_KINDS } from "../shared/kinds";
+import type { Acting, Credential } from "../shared/model";
+import type { CredentialChanges, CredentialListQuery, CredentialScope } from "./ports";
+import type { Repository } from "../orgs/ports";
 import { mintClientId, mintClientSecret } from "./tokens";
 import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
 

@@ -3,7 +3,7 @@
  * the pepper's version so the pepper can be rotated without invalidating every
  * credential at once (old hashes verify under the previous pepper).
  */
-import { DomainError } from "./errors";
+import { DomainError } from "../shared/errors";
 
 export interface PepperConfig {
   /** Current pepper and its version; new hashes use these. */

@@ -10,11 +10,11 @@
  * or a forged string be refused before any storage is touched, and lets secret
  * scanners tell our secrets from look-alikes (see `SECRET_PATTERNS`).
  */
-import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "./ids";
+import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "../shared/ids";
 
-import { TOKEN_PREFIXES, type TokenKind } from "./kinds";
+import { TOKEN_PREFIXES, type TokenKind } from "../shared/kinds";
 
-export { TOKEN_PREFIXES, type TokenKind } from "./kinds";
+export { TOKEN_PREFIXES, type TokenKind } from "../shared/kinds";
 
 /** The Bearer kinds by prefix, longest first, so that `bt-st-` is never read as some shorter prefix. */
 const BY_PREFIX = (Object.entries(TOKEN_PREFIXES) as [TokenKind, string][]).sort(([, a], [, b]) => b.length - a.length);

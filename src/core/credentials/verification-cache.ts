@@ -14,8 +14,8 @@
  *   A lost release costs nothing but caching: the hold expires by itself, and
  *   every load made while it lasted was read from D1, not kept.
  */
-import { DomainError } from "./errors";
-import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "./kinds";
+import { DomainError } from "../shared/errors";
+import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "../shared/kinds";
 
 /** Which home: keys and Braintrust service tokens by their id, Access tokens by their client id (what a request presents). */
 export type CredentialRef = { kind: TokenKind; id: string } | { kind: ClientKind; clientId: string };

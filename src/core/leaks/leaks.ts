@@ -14,13 +14,13 @@
  * change and writes nothing. A string that is not a live secret of ours is a
  * false positive and changes nothing at all.
  */
-import { type AuditContext } from "./audit";
-import type { AuditEvent } from "./audit";
-import type { SecretHasher } from "./hashing";
-import type { CredentialKind } from "./kinds";
-import type { Credential } from "./model";
-import { clientSecretId, LEGACY_CLIENT_SECRET_PATTERN, parseToken } from "./tokens";
-import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
+import { type AuditContext } from "../shared/audit-events";
+import type { SecretHasher } from "../credentials/hashing";
+import type { CredentialKind } from "../shared/kinds";
+import type { Credential } from "../shared/model";
+import type { LeakResponse, LeakStore } from "./ports";
+import { clientSecretId, LEGACY_CLIENT_SECRET_PATTERN, parseToken } from "../credentials/tokens";
+import { guardedWrite, refOf, type VerificationCache } from "../credentials/verification-cache";
 
 /** One reported string and where it was seen (GitHub's report fields; public revocation gives only the token). */
 export interface LeakReport {
@@ -33,8 +33,6 @@ export interface LeakReport {
 /** Who reported: GitHub's signed secret scanning reports, or anyone holding the secret. */
 export type Reporter = "github_secret_scanning" | "public_revocation";
 
-/** What a proven leak did to its credential. */
-export type LeakResponse = "deleted" | "disabled" | "grace_ended";
 
 export interface LeakVerdict {
   token: string;
@@ -44,17 +42,6 @@ export interface LeakVerdict {
   live: boolean;
 }
 
-/** Storage for leak response: one read for a whole report, and a write per proven leak. */
-export interface LeakStore {
-  /** Credentials with these ids, and Access tokens whose current or previous secret hash is one of `hashes`; with their hashes. */
-  findLeakCandidates(ids: string[], hashes: ArrayBuffer[]): Promise<Credential[]>;
-  /**
-   * Applies `response` to the credential if it still holds what was proven (the row for a delete,
-   * `enabled` for a disable, the previous hash `proven` for a grace's end), with `event` (whose
-   * changes gain the credential's name and client id) in the same batch; false when nothing changed.
-   */
-  respondToLeak(credential: Credential, response: LeakResponse, event: AuditEvent, now: number, proven: ArrayBuffer): Promise<boolean>;
-}
 
 /** Formats a scanner can tell apart (README lists their patterns); the name is also the GitHub token type registered. */
 type Recognised = { format: string; kind: CredentialKind; id: string | null };

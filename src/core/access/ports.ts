@@ -4,8 +4,8 @@
  * A port of its own, beside `Repository`: nothing else writes these tables,
  * and the gateway reads them through `routeTable` alone.
  */
-import type { AuditEvent } from "./audit";
-import type { AccessPolicy, EnforcedPolicy } from "./access-policy";
+import type { AuditEvent } from "../shared/audit-events";
+import type { AccessPolicy, EnforcedPolicy } from "./decision";
 import type { AppRoute } from "./app-domain";
 
 export interface AccessApp {
@@ -105,4 +105,35 @@ export interface AccessAppStore {
   recordEvent(event: AuditEvent): Promise<void>;
   /** Every application claiming a path on `host`, with its policies: one read. */
   routeTable(host: string): Promise<HostApp[]>;
+}
+
+// ─── The account's Access organization ──────────────────────────────────────
+
+export const INACTIVITY_ACTIONS = ["disable", "delete"] as const;
+export type InactivityAction = (typeof INACTIVITY_ACTIONS)[number];
+
+/** The inactivity rule the cron enforces, or null when it is off. */
+export interface InactivityRule {
+  thresholdDays: number;
+  action: InactivityAction;
+}
+
+
+export interface AccessOrganization {
+  orgId: string;
+  strict: boolean;
+  /** Created strict: strict mode cannot be turned off. */
+  strictLocked: boolean;
+  /** Enforced by the cron when on. */
+  inactivity: InactivityRule | null;
+  /** Every field as the client wrote it, `service_token_inactivity` included (merged); never `strict_service_token_auth`, which is `strict`. */
+  settings: Record<string, unknown>;
+  updatedAt: number | null;
+}
+
+export interface AccessOrganizationStore {
+  /** The organization of `orgId` (every org has one; null only for an org that does not exist). */
+  getOrganization(orgId: string): Promise<AccessOrganization | null>;
+  /** Writes it whole, with its event, in one batch. */
+  saveOrganization(org: AccessOrganization, event: AuditEvent): Promise<void>;
 }
