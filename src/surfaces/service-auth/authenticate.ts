@@ -6,5 +6,6 @@ import { configOf } from "../../config";
 export const requireServiceAuth = authenticate({
   extract: (c) => presentedCredential((name) => c.req.header(name), configOf(c.env).serviceAuthHeader),
   refuseProvenWith403: true,
+  permission: "identity",
   challenge: 'Bearer realm="edgekeys"',
 });
