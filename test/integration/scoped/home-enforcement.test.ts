@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bootstrap, call, callWithEnv } from "../../helpers/http";
+import { newBox } from "../../helpers/lifecycle";
 import { from, releaseHome, scopedKey } from "../../helpers/scoped";
 
 const list = (key: string, ip = "192.0.2.10") => from(ip, "GET", "/v1/api_key?limit=1", { token: key });
@@ -105,7 +106,7 @@ describe("credits", () => {
 
   it("raises credential.credits_exhausted once per exhaustion", async () => {
     const o = await bootstrap();
-    await call("POST", "/v1/webhook", { token: o.api_key.key, body: { url: "https://hooks.example.com/x" } });
+    await call("POST", "/v1/webhook", { token: o.api_key.key, body: { url: newBox() } });
     const k = await scopedKey(o.api_key.key, { credits: { remaining: 2 } });
     for (let i = 0; i < 5; i++) await list(k.key);
     await call("PATCH", `/v1/api_key/${k.id}`, { token: o.api_key.key, body: { credits: { remaining: 1 } } });
