@@ -37,7 +37,6 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 
 const BUCKET = "bucket";
 const HOLDS = "holds";
-const CREDITS = "credits";
 
 export class CredentialObject extends DurableObject<Env> implements CredentialHome {
   private record: VerificationRecord | null | undefined;
@@ -45,10 +44,10 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   /** Bumped by every hold and release: a load that saw it change is not kept. */
   private generation = 0;
   private holds: Record<string, number>;
-  private bucket: (BucketState & { of?: string }) | undefined;
+  private bucket: (BucketState & { of?: string; credits?: CreditsState }) | undefined;
   /** The credits of the credential's policy as counted here; their setting travels in the record. */
   private credits: CreditsState | undefined;
-  private allowlist: { record: VerificationRecord; matches: (ip: string | null) => boolean } | undefined;
+  private allowlist: { record: VerificationRecord; matches: (ip: string | null) => boolean; seen: Map<string, boolean> } | undefined;
   private readonly repo: VerificationStore;
   /** D1 statements prepared so far, by this object. */
   private statements = 0;
@@ -56,8 +55,8 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new D1Repository(countingStatements(env.DB, () => this.statements++));
-    this.bucket = ctx.storage.kv.get<BucketState>(BUCKET);
-    this.credits = ctx.storage.kv.get<CreditsState>(CREDITS);
+    this.bucket = ctx.storage.kv.get<BucketState & { credits?: CreditsState }>(BUCKET);
+    this.credits = this.bucket?.credits;
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 
@@ -87,7 +86,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     if (credits && credits.remaining <= 0) {
       return { ok: false, failure: "credits_exhausted", retryAfterSeconds: secondsToRefill(limits!.credits!, now), d1Statements };
     }
-    const decision = this.take(policy, now);
+    const decision = this.take(policy, now, credits !== undefined);
     if (decision.allowed) {
       if (credits) this.spend(record.credential, credits, now);
       else this.noteUse(record.credential, now);
@@ -95,10 +94,21 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     return { ok: true, record: withoutHashes(record), usedPrevious: outcome.usedPrevious, decision, policy, d1Statements };
   }
 
-  /** Whether `ip` is in the allowlist; the list is compiled once per record, not per request. */
+  /**
+   * Whether `ip` is in the allowlist; the list is compiled once per record, and the answers for the
+   * last few addresses are kept with it (a credential's callers are few: no parse per request).
+   */
   private allowed(record: VerificationRecord, ranges: string[], ip: string | null): boolean {
-    if (this.allowlist?.record !== record) this.allowlist = { record, matches: allowlistMatcher(ranges) };
-    return this.allowlist.matches(ip);
+    if (this.allowlist?.record !== record) this.allowlist = { record, matches: allowlistMatcher(ranges), seen: new Map() };
+    const { matches, seen } = this.allowlist;
+    const key = ip ?? "";
+    let ok = seen.get(key);
+    if (ok === undefined) {
+      ok = matches(ip);
+      if (seen.size >= 16) seen.clear();
+      seen.set(key, ok);
+    }
+    return ok;
   }
 
   /**
@@ -108,7 +118,9 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   private spend(credential: Credential, credits: CreditsState, now: number): void {
     credits.remaining -= 1;
     this.credits = credits;
-    this.ctx.storage.kv.put(CREDITS, credits);
+    // With the bucket just taken: one storage write per request, as without credits.
+    this.bucket = { ...this.bucket!, credits };
+    this.ctx.storage.kv.put(BUCKET, this.bucket);
     if (credits.remaining > 0) return this.noteUse(credential, now, { setAt: credits.setAt, remaining: credits.remaining });
     credential.lastUsedAt = now;
     this.ctx.waitUntil(this.repo.noteCreditsExhausted(credential.id, credits.setAt, now).catch(logFailure("credits-exhausted write")));
@@ -189,12 +201,14 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     return held;
   }
 
-  private take(policy: Policy, now: number): Decision {
+  /** Takes a token; `spending`: a credit follows if it is allowed, and `spend` stores both in one write. */
+  private take(policy: Policy, now: number, spending: boolean): Decision {
     // A changed limit starts a fresh bucket: the next request feels the new limit, not the old one's tokens.
     const of = `${policy.limit}/${policy.windowSeconds}`;
     const { state, decision } = take(this.bucket?.of === of ? this.bucket : undefined, policy, now);
-    this.bucket = { ...state, of };
-    this.ctx.storage.kv.put(BUCKET, this.bucket);
+    // Credits are stored with the bucket (see `spend`), and written again only when spent.
+    this.bucket = { ...state, of, credits: this.credits };
+    if (!spending || !decision.allowed) this.ctx.storage.kv.put(BUCKET, this.bucket);
     return decision;
   }
 
