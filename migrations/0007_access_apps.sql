@@ -16,7 +16,7 @@ CREATE TABLE access_apps (
 CREATE INDEX access_apps_by_org ON access_apps (org_id, id);
 
 -- The hosts and paths an application claims (its domain and destinations), in normal form
--- (src/core/app-domain.ts). One application per host and path across the installation.
+-- (src/core/access/app-domain.ts). One application per host and path across the installation.
 CREATE TABLE access_app_routes (
   host TEXT NOT NULL,
   path TEXT NOT NULL,

@@ -9,7 +9,7 @@ CREATE TABLE webhooks (
   -- JSON array of event types; NULL for every type
   events TEXT,
   description TEXT,
-  -- the signing secret, AES-256-GCM under WEBHOOK_ENCRYPTION_KEY (src/core/secret-box.ts); never in plain text
+  -- the signing secret, AES-256-GCM under WEBHOOK_ENCRYPTION_KEY (src/core/webhooks/secret-box.ts); never in plain text
   secret_enc BLOB NOT NULL,
   -- the secret before the last rotation: it signs too until prev_expires_at
   prev_secret_enc BLOB,

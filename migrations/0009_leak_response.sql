@@ -1,4 +1,4 @@
--- Leak response (src/core/leaks.ts): a leaked legacy 64-hex Access client secret names no token,
+-- Leak response (src/core/leaks/leaks.ts): a leaked legacy 64-hex Access client secret names no token,
 -- so it is found by its keyed hash. These indexes make that a lookup, not a scan.
 CREATE INDEX credentials_by_secret_hash ON credentials (secret_hash) WHERE kind = 'access_token';
 CREATE INDEX credentials_by_prev_secret_hash ON credentials (prev_secret_hash)

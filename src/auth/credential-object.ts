@@ -18,10 +18,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { AuthFailure } from "../core/shared/errors";
 import { type SecretHash, SecretHasher } from "../core/credentials/hashing";
 import type { Credential } from "../core/shared/model";
-import type { VerificationStore } from "../core/credentials/ports";
+import type { CreditsNote, VerificationStore } from "../core/credentials/ports";
 import type { CredentialRef } from "../core/credentials/verification-cache";
+import { allowlistMatcher } from "../core/credentials/ip-allowlist";
 import { D1Repository } from "../db/d1-repository";
 import type { Env } from "../env";
+import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
 import type { CredentialHome, VerificationRecord, VerifyOutcome, VerifyRequest } from "./home-protocol";
 
@@ -42,7 +44,10 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   /** Bumped by every hold and release: a load that saw it change is not kept. */
   private generation = 0;
   private holds: Record<string, number>;
-  private bucket: BucketState | undefined;
+  private bucket: (BucketState & { of?: string; credits?: CreditsState }) | undefined;
+  /** The credits of the credential's policy as counted here; their setting travels in the record. */
+  private credits: CreditsState | undefined;
+  private allowlist: { record: VerificationRecord; matches: (ip: string | null) => boolean; seen: Map<string, boolean> } | undefined;
   private readonly repo: VerificationStore;
   /** D1 statements prepared so far, by this object. */
   private statements = 0;
@@ -50,7 +55,8 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new D1Repository(countingStatements(env.DB, () => this.statements++));
-    this.bucket = ctx.storage.kv.get<BucketState>(BUCKET);
+    this.bucket = ctx.storage.kv.get<BucketState & { credits?: CreditsState }>(BUCKET);
+    this.credits = this.bucket?.credits;
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 
@@ -69,10 +75,55 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     if (!outcome) return { ok: false, failure: "busy", d1Statements: this.statements - before };
     const d1Statements = this.statements - before;
     if (!outcome.ok) return { ...outcome, d1Statements };
+    // The credential's policy, decided here in one synchronous step (no await from the first check to the
+    // last write), so concurrent requests can never share the last credit or token.
+    const { record } = outcome;
+    const limits = record.credential.policy;
+    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip)) return { ok: false, failure: "ip_not_allowed", d1Statements };
     const now = Date.now();
-    const decision = this.take(req.policy, now);
-    if (decision.allowed) this.noteUse(outcome.record.credential, now);
-    return { ok: true, record: withoutHashes(outcome.record), usedPrevious: outcome.usedPrevious, decision, d1Statements };
+    const policy = limits?.rateLimit ? { name: req.policy.name, ...limits.rateLimit } : req.policy;
+    const credits = limits?.credits ? creditsAt(this.credits, limits.credits, now) : undefined;
+    if (credits && credits.remaining <= 0) {
+      return { ok: false, failure: "credits_exhausted", retryAfterSeconds: secondsToRefill(limits!.credits!, now), d1Statements };
+    }
+    const decision = this.take(policy, now, credits !== undefined);
+    if (decision.allowed) {
+      if (credits) this.spend(record.credential, credits, now);
+      else this.noteUse(record.credential, now);
+    }
+    return { ok: true, record: withoutHashes(record), usedPrevious: outcome.usedPrevious, decision, policy, d1Statements };
+  }
+
+  /**
+   * Whether `ip` is in the allowlist; the list is compiled once per record, and the answers for the
+   * last few addresses are kept with it (a credential's callers are few: no parse per request).
+   */
+  private allowed(record: VerificationRecord, ranges: string[], ip: string | null): boolean {
+    if (this.allowlist?.record !== record) this.allowlist = { record, matches: allowlistMatcher(ranges), seen: new Map() };
+    const { matches, seen } = this.allowlist;
+    const key = ip ?? "";
+    let ok = seen.get(key);
+    if (ok === undefined) {
+      ok = matches(ip);
+      if (seen.size >= 16) seen.clear();
+      seen.set(key, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * Spends one credit, persisted in this object's storage (an eviction forgets nothing). D1's copy is
+   * informational: it rides on the last-used write, and the exhaustion is written at once (its event).
+   */
+  private spend(credential: Credential, credits: CreditsState, now: number): void {
+    credits.remaining -= 1;
+    this.credits = credits;
+    // With the bucket just taken: one storage write per request, as without credits.
+    this.bucket = { ...this.bucket!, credits };
+    this.ctx.storage.kv.put(BUCKET, this.bucket);
+    if (credits.remaining > 0) return this.noteUse(credential, now, { setAt: credits.setAt, remaining: credits.remaining });
+    credential.lastUsedAt = now;
+    this.ctx.waitUntil(this.repo.noteCreditsExhausted(credential.id, credits.setAt, now).catch(logFailure("credits-exhausted write")));
   }
 
   /** Checks the secret, state and expiry; takes nothing. */
@@ -150,19 +201,23 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     return held;
   }
 
-  private take(policy: Policy, now: number): Decision {
-    const { state, decision } = take(this.bucket, policy, now);
-    this.bucket = state;
-    this.ctx.storage.kv.put(BUCKET, state);
+  /** Takes a token; `spending`: a credit follows if it is allowed, and `spend` stores both in one write. */
+  private take(policy: Policy, now: number, spending: boolean): Decision {
+    // A changed limit starts a fresh bucket: the next request feels the new limit, not the old one's tokens.
+    const of = `${policy.limit}/${policy.windowSeconds}`;
+    const { state, decision } = take(this.bucket?.of === of ? this.bucket : undefined, policy, now);
+    // Credits are stored with the bucket (see `spend`), and written again only when spent.
+    this.bucket = { ...state, of, credits: this.credits };
+    if (!spending || !decision.allowed) this.ctx.storage.kv.put(BUCKET, this.bucket);
     return decision;
   }
 
   /** Records the use at most once a minute, off the response path. */
-  private noteUse(credential: Credential, now: number): void {
+  private noteUse(credential: Credential, now: number, credits?: CreditsNote): void {
     const staleBefore = now - LAST_USED_RESOLUTION_MS;
     if (credential.lastUsedAt !== null && credential.lastUsedAt >= staleBefore) return;
     credential.lastUsedAt = now;
-    this.ctx.waitUntil(this.repo.touchCredential(credential.id, now, staleBefore).catch(logFailure("last-used write")));
+    this.ctx.waitUntil(this.repo.touchCredential(credential.id, now, staleBefore, credits).catch(logFailure("last-used write")));
   }
 
   /**

@@ -25,11 +25,19 @@ export interface VerifyRequest {
   /** The presented secret (the whole bearer token, or the client secret). */
   secret: string;
   peppers: PepperConfig;
+  /** The default rate limit; a credential's own (its policy's `rateLimit`) replaces it. */
   policy: Policy;
+  /** The client's address as reported (CF-Connecting-IP), for the credential's IP allowlist; null when unknown. */
+  ip: string | null;
 }
 
 export type VerifyOutcome = (
-  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision }
+  /** `policy`: the rate limit that decided (the credential's own, or the default). */
+  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision; policy: Policy }
+  /** A proven credential used from outside its IP allowlist. */
+  | { ok: false; failure: "ip_not_allowed" }
+  /** A proven credential with no credits left; `retryAfterSeconds` until the next refill, null when none is due. */
+  | { ok: false; failure: "credits_exhausted"; retryAfterSeconds: number | null }
   | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
   /** The record changed under three verifications in a row: retry. */
   | { ok: false; failure: "busy" }

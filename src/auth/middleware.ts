@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { DomainError } from "../core/shared/errors";
+import { type Permission, requirePermission } from "../core/credentials/permissions";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";
@@ -26,6 +27,8 @@ export interface Door {
   refuseProvenWith403?: boolean;
   /** The `WWW-Authenticate` challenge of a 401. */
   challenge: string;
+  /** What every request through this door needs, whatever its route (`identity` at the service-auth doors). */
+  permission?: Permission;
 }
 
 export const authenticate = (door: Door) =>
@@ -37,6 +40,7 @@ export const authenticate = (door: Door) =>
         () => door.extract(c),
         ipLimitKey(clientIp(c)),
         door.admit && ((a) => door.admit!(c, a)),
+        clientIp(c),
       );
     } catch (caught) {
       const err = door.refuseProvenWith403 ? refuseProven(caught) : caught;
@@ -47,6 +51,10 @@ export const authenticate = (door: Door) =>
     }
     for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
     const { credential, principal, org, role } = result.record;
+    // What the credential is limited to (null: its owner's rights); each route checks its own permission against it.
+    const permissions = credential.policy?.permissions ?? null;
+    c.set("permissions", permissions);
+    if (door.permission) requirePermission(permissions, door.permission);
     c.set("identity", identityOf(result));
     if (principal && org && role) c.set("caller", { credential, principal, org, role });
     // Whatever this request changes is recorded as done by this credential and its owner.

@@ -12,7 +12,7 @@
  * anything else, and for the rest of the window pays in advance (see
  * ip-blocks.ts). A clean address's success path pays nothing for the limit.
  */
-import { DomainError, type AuthFailure, unauthenticated } from "../core/shared/errors";
+import { DomainError, type AuthFailure, forbidden, unauthenticated } from "../core/shared/errors";
 import { type ClientKind, CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS, type CredentialKind, isTokenKind } from "../core/shared/kinds";
 import { CLIENT_ID_PATTERN, isClientSecret, parseToken } from "../core/credentials/tokens";
 import { type CredentialRef, refKey } from "../core/credentials/verification-cache";
@@ -21,7 +21,7 @@ import type { Config } from "../config";
 import type { StrictOf } from "../core/access/organization";
 import { D1AccessOrganizations } from "../db/access-organizations";
 import { DurableObjectLimiter } from "../ratelimit/limiter";
-import { type Decision, type Policy, remainingItem } from "../ratelimit/token-bucket";
+import { type Decision, type Policy, policyItem, remainingItem } from "../ratelimit/token-bucket";
 import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
 import type { PresentedCredential } from "./presented";
 import { blockedSeconds, isSuspect, noteBlocked, noteSuspect } from "./ip-blocks";
@@ -62,7 +62,8 @@ function locate(presented: PresentedCredential): Target {
   return { ref: { kind: parsed.kind, id: parsed.credentialId }, kind: parsed.kind, secret: presented.token, label: CREDENTIAL_KINDS[parsed.kind].authLabel };
 }
 
-const FAILURE_MESSAGE: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>["failure"], "busy">, (label: string) => string> = {
+type Refusal = Exclude<VerifyOutcome, { ok: true }>["failure"];
+const FAILURE_MESSAGE: Record<Exclude<Refusal, "busy" | "ip_not_allowed" | "credits_exhausted">, (label: string) => string> = {
   unknown: (label) => `Invalid ${label}`,
   invalid_secret: (label) => `Invalid ${label}`,
   disabled: (label) => `${capitalise(label)} is disabled`,
@@ -93,12 +94,14 @@ export class Authenticator {
    * Authenticates what `extract` reads from the request (it throws `missing` or
    * `malformed` failures in its door's own words); `admit` may refuse a verified
    * credential (an X-Auth-Email that does not match). `ipKey` is the client's
-   * rate-limit key (see `ratelimit/ip-key.ts`), null when unknown.
+   * rate-limit key (see `ratelimit/ip-key.ts`), null when unknown; `clientIp` the
+   * address as reported, which a credential's IP allowlist is checked against.
    */
   async authenticate(
     extract: () => PresentedCredential,
     ipKey: string | null,
     admit: (a: Authenticated) => void = () => undefined,
+    clientIp: string | null = null,
   ): Promise<Authenticated> {
     const failurePolicy = this.config.limits.authFailures;
     this.refuseIfBlocked(ipKey);
@@ -112,7 +115,7 @@ export class Authenticator {
     let presented: PresentedCredential | undefined;
     try {
       presented = extract();
-      const result = await this.verify(locate(presented));
+      const result = await this.verify(locate(presented), clientIp);
       // Strict mode decides only ambiguous requests, so a well-formed one never reads it. Read from D1 when
       // needed, never cached: turning strict mode on is felt by the next request. Counted as a guess.
       if (presented.ambiguous && (await this.isStrict(result.record.credential.orgId))) throw unauthenticated("malformed", presented.ambiguous);
@@ -175,12 +178,12 @@ export class Authenticator {
   }
 
   /** One call to the credential's home. */
-  private async verify(target: Target): Promise<Authenticated> {
-    const policy = this.config.limits.credential;
+  private async verify(target: Target, ip: string | null): Promise<Authenticated> {
+    const defaults = this.config.limits.credential;
     const home = this.env.CREDENTIALS.get(this.env.CREDENTIALS.idFromName(refKey(target.ref)));
     let outcome: VerifyOutcome;
     try {
-      outcome = await home.verify({ ref: target.ref, kind: target.kind, secret: target.secret, peppers: this.config.peppers(), policy });
+      outcome = await home.verify({ ref: target.ref, kind: target.kind, secret: target.secret, peppers: this.config.peppers(), policy: defaults, ip });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));
@@ -189,10 +192,24 @@ export class Authenticator {
     if (!outcome.ok && outcome.failure === "busy") {
       throw new DomainError("unavailable", "The credential is being changed; retry the request", { retryAfter: 1 });
     }
-    if (!outcome.ok) throw unauthenticated(outcome.failure, FAILURE_MESSAGE[outcome.failure](target.label));
-    if (!outcome.decision.allowed) {
-      throw limited(policy, outcome.decision, `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded for this credential`);
+    // A proven credential refused by its own policy is no guess: these cost the address's failure budget nothing.
+    if (!outcome.ok && outcome.failure === "ip_not_allowed") throw forbidden(`This ${target.label} may not be used from your address`);
+    if (!outcome.ok && outcome.failure === "credits_exhausted") {
+      const retry = outcome.retryAfterSeconds;
+      const when = retry === null ? "no refill is due" : `the next refill is in ${retry} s`;
+      throw new DomainError("rate_limited", `This ${target.label} has no credits left; ${when}`, retry === null ? {} : { retryAfter: retry });
     }
-    return { record: outcome.record, usedPrevious: outcome.usedPrevious, headers: { RateLimit: remainingItem(policy, outcome.decision) } };
+    if (!outcome.ok) throw unauthenticated(outcome.failure, FAILURE_MESSAGE[outcome.failure](target.label));
+    const { policy, decision } = outcome;
+    // A credential's own limit is announced in place of the default one.
+    const own: Record<string, string> = policy === defaults || (policy.limit === defaults.limit && policy.windowSeconds === defaults.windowSeconds)
+      ? {}
+      : { "RateLimit-Policy": [policy, this.config.limits.authFailures].map(policyItem).join(", ") };
+    if (!decision.allowed) {
+      const err = limited(policy, decision, `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded for this credential`);
+      err.details.headers = { ...err.details.headers, ...own };
+      throw err;
+    }
+    return { record: outcome.record, usedPrevious: outcome.usedPrevious, headers: { RateLimit: remainingItem(policy, decision), ...own } };
   }
 }

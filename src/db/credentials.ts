@@ -19,6 +19,7 @@ import {
   ownedFrom,
   foldName,
   refFrom,
+  policyText,
 } from "./rows";
 import { Params, insertSelect, insertValues, likeSubstring, prepare } from "./sql";
 
@@ -36,7 +37,13 @@ const COLUMN_OF: Record<keyof CredentialChanges, string> = {
   expiresAt: "expires_at",
   updatedAt: "updated_at",
   lastUsedAt: "last_used_at",
+  policy: "policy",
+  creditsRemaining: "credits_remaining",
 };
+
+/** A changed field as its column stores it. */
+const columnValue = (key: keyof CredentialChanges, v: unknown) =>
+  key === "enabled" ? (v ? 1 : 0) : key === "policy" ? policyText(v as Credential["policy"]) : v;
 
 /** The INSERT of a new credential, to put in a batch. */
 export const insertCredentialStatement = (db: D1Database, credential: Credential) =>
@@ -144,7 +151,7 @@ export class D1CredentialStore implements CredentialStore {
     // The event is written only if the compare-and-swap hit: changes() is the UPDATE's row count.
     const [updated] = await this.db.batch<Row>([
       prepare(this.db, (p) => {
-        const sets = entries.map(([key, v]) => `${COLUMN_OF[key]} = ${p.add(key === "enabled" ? (v ? 1 : 0) : v)}`);
+        const sets = entries.map(([key, v]) => `${COLUMN_OF[key]} = ${p.add(columnValue(key, v))}`);
         // A rename refreshes the folded copy that `search` reads.
         if (changes.name !== undefined) sets.push(`name_folded = ${p.add(foldName(changes.name))}`);
         return `UPDATE credentials AS c SET ${[...sets, "revision = revision + 1"].join(", ")}

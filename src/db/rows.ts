@@ -6,6 +6,7 @@
 import type { AuditEvent } from "../core/shared/audit-events";
 import type { Credential, Org, OwnedCredential, Principal } from "../core/shared/model";
 import type { CredentialRef } from "../core/credentials/verification-cache";
+import type { CredentialPolicy } from "../core/credentials/policy";
 import type { RowValues } from "./sql";
 import { type ClientKind, type CredentialKind, isTokenKind, type TokenKind } from "../core/shared/kinds";
 
@@ -35,6 +36,8 @@ export const CREDENTIAL_COLUMNS = [
   "last_used_at",
   "revision",
   "name_folded",
+  "policy",
+  "credits_remaining",
 ] as const;
 /** One column of `credentials`. */
 export type CredentialColumn = (typeof CREDENTIAL_COLUMNS)[number];
@@ -112,6 +115,8 @@ export function credentialFrom(row: Row, p = "c_"): Credential {
     updatedAt: Number(row[`${p}updated_at`]),
     lastUsedAt: num(row[`${p}last_used_at`]),
     revision: Number(row[`${p}revision`] ?? 0),
+    policy: policyFrom(row[`${p}policy`]),
+    creditsRemaining: num(row[`${p}credits_remaining`]),
   };
 }
 
@@ -188,7 +193,14 @@ export const credentialRow = (c: Credential): RowValues<CredentialColumn> => ({
   last_used_at: c.lastUsedAt,
   revision: c.revision,
   name_folded: foldName(c.name),
+  policy: policyText(c.policy),
+  credits_remaining: c.creditsRemaining,
 });
+
+/** The policy column's JSON (NULL for none); the core's own field names. */
+export const policyText = (policy: CredentialPolicy | null) => (policy ? JSON.stringify(policy) : null);
+
+const policyFrom = (value: unknown): CredentialPolicy | null => (value == null ? null : (JSON.parse(String(value)) as CredentialPolicy));
 
 /** An audit event as the values of its row, in table order. */
 export const auditRow = (e: AuditEvent): RowValues<AuditColumn> => ({

@@ -5,9 +5,12 @@
  */
 import type { SecretHash } from "../core/credentials/hashing";
 import type { Caller, Credential, Role } from "../core/shared/model";
-import type { VerificationStore } from "../core/credentials/ports";
+import type { CreditsNote, VerificationStore } from "../core/credentials/ports";
 import { CREDENTIAL_SELECT, ORG_SELECT, OWNER_SELECT, type Row, credentialFrom, orgFrom, principalFrom } from "./rows";
 import { prepare } from "./sql";
+
+/** The stamp of the credits stored with a credential (see `core/credentials/policy.ts`). */
+const SET_AT = "json_extract(policy, '$.credits.setAt')";
 
 /** `VerificationStore` on D1. */
 export class D1VerificationStore implements VerificationStore {
@@ -46,11 +49,24 @@ export class D1VerificationStore implements VerificationStore {
     ).run();
   }
 
-  async touchCredential(id: string, now: number, staleBefore: number): Promise<void> {
+  async touchCredential(id: string, now: number, staleBefore: number, credits?: CreditsNote): Promise<void> {
+    // The credits ride on the last-used write (no statement of their own), and only while the
+    // credits the home counts are still the ones stored: an owner's new setting is never overwritten.
+    await prepare(this.db, (p) => {
+      const sets = [`last_used_at = ${p.add(now)}`];
+      if (credits) {
+        sets.push(`credits_remaining = CASE WHEN ${SET_AT} = ${p.add(credits.setAt)} THEN ${p.add(credits.remaining)} ELSE credits_remaining END`);
+      }
+      return `UPDATE credentials SET ${sets.join(", ")} WHERE id = ${p.add(id)} AND (last_used_at IS NULL OR last_used_at < ${p.add(staleBefore)})`;
+    }).run();
+  }
+
+  async noteCreditsExhausted(id: string, setAt: number, at: number): Promise<void> {
     await prepare(
       this.db,
       (p) =>
-        `UPDATE credentials SET last_used_at = ${p.add(now)} WHERE id = ${p.add(id)} AND (last_used_at IS NULL OR last_used_at < ${p.add(staleBefore)})`,
+        `UPDATE credentials SET last_used_at = ${p.add(at)}, credits_remaining = 0, credits_exhausted_at = ${p.add(at)}
+         WHERE id = ${p.add(id)} AND ${SET_AT} = ${p.add(setAt)}`,
     ).run();
   }
 }

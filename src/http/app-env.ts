@@ -1,6 +1,7 @@
 /** The Hono side of the environment: bindings plus the per-request values handlers read from the context. */
 import type { ServiceIdentity } from "../auth/service-auth";
 import type { Acting, Caller } from "../core/shared/model";
+import type { Permission } from "../core/credentials/permissions";
 import type { Env } from "../env";
 import type { Services } from "../services";
 
@@ -14,6 +15,8 @@ export interface Variables {
   account: Acting;
   /** Service-auth routes: who authenticated. */
   identity: ServiceIdentity;
+  /** Authenticated routes: the permissions the credential is limited to; null for its owner's rights. */
+  permissions: readonly Permission[] | null;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -8,6 +8,7 @@ import { presentedCredential } from "../auth/presented";
 import { describeIdentity, type IdentityJson, identityOf, refuseProven } from "../auth/service-auth";
 import { configOf } from "../config";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/shared/errors";
+import { requirePermission } from "../core/credentials/permissions";
 import type { Env } from "../env";
 import { ipLimitKey } from "../ratelimit/ip-key";
 import { servicesFor } from "../services";
@@ -32,10 +33,11 @@ export class AuthService extends WorkerEntrypoint<Env> {
       const h = new Headers(headers);
       const services = servicesFor(this.env);
       const authenticated = await services.auth
-        .authenticate(() => presentedCredential((name) => h.get(name), configOf(this.env).serviceAuthHeader), ipLimitKey(options.ip))
+        .authenticate(() => presentedCredential((name) => h.get(name), configOf(this.env).serviceAuthHeader), ipLimitKey(options.ip), undefined, options.ip ?? null)
         .catch((err: unknown) => {
           throw refuseProven(err);
         });
+      requirePermission(authenticated.record.credential.policy?.permissions, "identity");
       const identity = identityOf(authenticated);
       // The caller's account is the audience: a caller cannot make it the gateway's.
       const jwt = await services.signer().sign(identity, accountAudience(identity.orgId));

@@ -60,8 +60,10 @@ export class InMemoryRepository implements Repository {
   findAccessToken: Repository["findAccessToken"] = (clientId) => this.verification.findAccessToken(clientId);
   upgradeHash: Repository["upgradeHash"] = (id, which, verified, upgraded) =>
     this.write("upgradeHash", () => this.verification.upgradeHash(id, which, verified, upgraded));
-  touchCredential: Repository["touchCredential"] = (id, now, staleBefore) =>
-    this.write("touchCredential", () => this.verification.touchCredential(id, now, staleBefore));
+  touchCredential: Repository["touchCredential"] = (id, now, staleBefore, credits) =>
+    this.write("touchCredential", () => this.verification.touchCredential(id, now, staleBefore, credits));
+  noteCreditsExhausted: Repository["noteCreditsExhausted"] = (id, setAt, at) =>
+    this.write("noteCreditsExhausted", () => this.verification.noteCreditsExhausted(id, setAt, at));
 
   findMembership: Repository["findMembership"] = (principalId, org) => this.members.findMembership(principalId, org);
   findServiceAccount: Repository["findServiceAccount"] = (orgId, id) => this.members.findServiceAccount(orgId, id);

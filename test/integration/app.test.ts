@@ -58,9 +58,10 @@ describe("the app around the surfaces", () => {
     expect(wrong.headers.get("allow")).toContain("POST");
     expect(wrong.headers.get("allow")).toContain("GET");
     expect(wrong.body.error).toBe("method_not_allowed");
-    const wrongById = await call("PATCH", `/v1/api_key/${api_key.id}`, { token: api_key.key, body: {} });
+    const wrongById = await call("PUT", `/v1/api_key/${api_key.id}`, { token: api_key.key, body: {} });
     expect(wrongById.status).toBe(405);
     expect(wrongById.headers.get("allow")).toContain("DELETE");
+    expect(wrongById.headers.get("allow")).toContain("PATCH");
   });
 
   it("answers CORS preflight on every /v1 path without credentials", async () => {

@@ -12,8 +12,9 @@ import { createForm, pageHeading, text } from "../forms";
 import { attempt, clearNotices, showNotice } from "../notices";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
+import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
 
-interface AccessToken {
+interface AccessToken extends Partial<PolicyJson> {
   id: string;
   client_id: string;
   name: string;
@@ -55,7 +56,7 @@ export const accessTokensPage: Page = async (root) => {
     const tokens = await access<AccessToken[]>("GET", `/service_tokens${query({ per_page: 1000, expires_before: expiresBefore })}`);
     const rows = tokens.map((t) => ({
       head: t.name,
-      cells: [code(t.client_id), status(t), t.duration, when(t.expires_at, "never (forever)"), when(t.last_seen_at), secretState(t)],
+      cells: [code(t.client_id), status(t), t.duration, when(t.expires_at, "never (forever)"), when(t.last_seen_at), secretState(t), policyCell(t), creditsCell(t)],
       actions: [
         button("Rotate", () => rotate(t)),
         button("Refresh", () => refreshExpiry(t)),
@@ -65,7 +66,7 @@ export const accessTokensPage: Page = async (root) => {
     }));
     const caption = soon.checked ? `Access tokens expiring within ${SOON_DAYS} days` : "Access tokens";
     const empty = soon.checked ? `No token expires within ${SOON_DAYS} days.` : "No Access tokens yet.";
-    list.replaceChildren(dataTable(caption, ["Name", "Client ID", "Status", "Duration", "Expires", "Last seen", "Secret"], rows, empty));
+    list.replaceChildren(dataTable(caption, ["Name", "Client ID", "Status", "Duration", "Expires", "Last seen", "Secret", "Limits", "Credits"], rows, empty));
   };
   soon.addEventListener("change", () => void attempt(refresh));
 
@@ -115,10 +116,11 @@ export const accessTokensPage: Page = async (root) => {
     [
       field("Name", h("input", { name: "name", required: true, maxlength: 256, autocomplete: "off" })),
       field("Duration", h("input", { name: "duration", value: "8760h", required: true, maxlength: 64, autocomplete: "off" }), "A Go duration such as 24h, 720h or 8760h (a year), or forever."),
+      policyFields(),
     ],
     ["Create Access token"],
     async (data) => {
-      const t = await access<AccessToken & { client_secret: string }>("POST", "/service_tokens", { name: text(data, "name"), duration: text(data, "duration") });
+      const t = await access<AccessToken & { client_secret: string }>("POST", "/service_tokens", { name: text(data, "name"), duration: text(data, "duration"), ...policyFrom(data) });
       await showSecret(`Access token “${t.name}” created`, "Client secret", t.client_secret, [h("p", {}, "Client ID: ", code(t.client_id))]);
       await attempt(refresh);
     },

@@ -7,8 +7,9 @@ import { attempt, clearNotices, showNotice } from "../notices";
 import { currentIdentity } from "../session";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
+import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
 
-interface ApiKey {
+interface ApiKey extends Partial<PolicyJson> {
   id: string;
   name: string;
   preview_name: string;
@@ -24,10 +25,10 @@ export const apiKeysPage: Page = async (root, ctx) => {
     const mine = currentIdentity().id;
     const rows = objects.map((key) => ({
       head: [key.name, key.id === mine ? h("small", {}, "signed in with this key") : null],
-      cells: [code(key.preview_name), when(key.created), when(key.expires_at), when(key.last_used_at)],
+      cells: [code(key.preview_name), when(key.created), when(key.expires_at), when(key.last_used_at), policyCell(key), creditsCell(key)],
       actions: [button("Delete", () => remove(key), "danger")],
     }));
-    list.replaceChildren(dataTable("Your API keys", ["Name", "Key", "Created", "Expires", "Last used"], rows, "You have no API keys."));
+    list.replaceChildren(dataTable("Your API keys", ["Name", "Key", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "You have no API keys."));
   };
 
   const remove = async (key: ApiKey) => {
@@ -44,8 +45,9 @@ export const apiKeysPage: Page = async (root, ctx) => {
   };
 
   const name = h("input", { name: "name", required: true, maxlength: 256, autocomplete: "off" });
-  const form = createForm("Create an API key", [field("Name", name), field("Expires", expirySelect())], ["Create API key"], async (data) => {
-    const created = await v1<ApiKey & { key: string }>("POST", "/api_key", { name: text(data, "name"), expires_at: expiresAt(text(data, "expires")) });
+  const form = createForm("Create an API key", [field("Name", name), field("Expires", expirySelect()), policyFields()], ["Create API key"], async (data) => {
+    const body = { name: text(data, "name"), expires_at: expiresAt(text(data, "expires")), ...policyFrom(data) };
+    const created = await v1<ApiKey & { key: string }>("POST", "/api_key", body);
     await showSecret(`API key “${created.name}” created`, "New API key", created.key);
     await attempt(refresh);
   });

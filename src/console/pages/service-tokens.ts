@@ -13,8 +13,9 @@ import { createForm, expiresAt, expirySelect, pageHeading, text } from "../forms
 import { attempt, clearNotices, showNotice } from "../notices";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
+import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
 
-interface ServiceToken {
+interface ServiceToken extends Partial<PolicyJson> {
   id: string;
   name: string;
   preview_name: string;
@@ -43,10 +44,10 @@ export const serviceTokensPage: Page = async (root) => {
     for (const t of objects) if (t.service_account_id) known.set(t.service_account_id, t.service_account_name ?? t.service_account_id);
     const rows = objects.map((t) => ({
       head: t.name,
-      cells: [t.service_account_name ?? "—", code(t.preview_name), when(t.created), when(t.expires_at), when(t.last_used_at)],
+      cells: [t.service_account_name ?? "—", code(t.preview_name), when(t.created), when(t.expires_at), when(t.last_used_at), policyCell(t), creditsCell(t)],
       actions: [button("Delete", () => removeToken(t), "danger")],
     }));
-    tokens.replaceChildren(dataTable("Service tokens", ["Name", "Service account", "Token", "Created", "Expires", "Last used"], rows, "No service tokens yet."));
+    tokens.replaceChildren(dataTable("Service tokens", ["Name", "Service account", "Token", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "No service tokens yet."));
     const accountRows = [...known].map(([id, name]) => ({
       head: name,
       cells: [code(id), String(objects.filter((t) => t.service_account_id === id).length)],
@@ -98,10 +99,11 @@ export const serviceTokensPage: Page = async (root) => {
       accountChoice,
       field("Token name", h("input", { name: "token_name", required: true, maxlength: 256, autocomplete: "off" }), "Replace by name deletes every token of this name in the org and creates one new token."),
       field("Expires", expirySelect()),
+      policyFields(),
     ],
     ["Create token", "Replace by name"],
     async (data, submitter) => {
-      const body = { name: text(data, "token_name"), service_account_id: text(data, "service_account_id"), expires_at: expiresAt(text(data, "expires")) };
+      const body = { name: text(data, "token_name"), service_account_id: text(data, "service_account_id"), expires_at: expiresAt(text(data, "expires")), ...policyFrom(data) };
       const replace = submitter === "Replace by name";
       const token = await v1<ServiceToken & { key: string }>(replace ? "PUT" : "POST", "/service_token", body);
       await showSecret(`Service token “${token.name}” ${replace ? "replaced" : "created"}`, "New service token", token.key);

@@ -63,7 +63,7 @@ export interface RequestFacts {
  * looser forms a parser may accept (`0xc0.0.2.5`, `3221226053`, `10.1`) are
  * refused: they would make a rule or a client address mean what it does not say.
  */
-function strictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+export function strictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (!text.includes(":") || text.includes("%") || !ipaddr.IPv6.isValid(text)) return null;
   // ipaddr.js reads the deprecated IPv4-compatible `::192.0.2.1` (::c000:201) as IPv4-mapped: refused, it would name another address.
@@ -75,7 +75,7 @@ function strictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 }
 
 /** An address or CIDR range in one spelling only (see `strictAddress`), as a network and prefix length. */
-function strictRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+export function strictRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
   const [address = "", bits, ...more] = text.split("/");
   const net = strictAddress(address);
   if (!net || more.length) return null;

@@ -12,6 +12,7 @@ import { authorizeChange, CREDENTIAL_KINDS } from "../shared/kinds";
 import type { Acting, Credential } from "../shared/model";
 import type { CredentialChanges, CredentialListQuery, CredentialScope } from "./ports";
 import type { Repository } from "../orgs/ports";
+import { creditsCopy, type CredentialPolicy, describePolicy, newPolicy, type PolicyInput, resolvePolicy, touchesPolicy } from "./policy";
 import { mintClientId, mintClientSecret } from "./tokens";
 import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
 
@@ -20,6 +21,7 @@ export interface CreateAccessToken {
   duration?: string;
   enabled?: boolean;
   clientSecretVersion?: number;
+  policy?: PolicyInput;
 }
 
 export interface UpdateAccessToken {
@@ -30,6 +32,8 @@ export interface UpdateAccessToken {
   clientSecretVersion?: number;
   /** When the previous secret stops working; may move later or into the past. */
   previousSecretExpiresAt?: number;
+  /** Permissions, IP allowlist, rate limit, credits: absent fields stay, null clears. */
+  policy?: PolicyInput;
 }
 
 export interface WithSecret {
@@ -50,9 +54,11 @@ export class AccessTokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(acting: Acting, input: CreateAccessToken): Promise<WithSecret & { secret: string }> {
+  /** `grantedBy`: the policy of the credential that asks (null: not limited); the new token never exceeds it. */
+  async create(acting: Acting, input: CreateAccessToken, grantedBy: CredentialPolicy | null = null): Promise<WithSecret & { secret: string }> {
     const orgId = this.authorize(acting);
     const now = this.now();
+    const policy = newPolicy(input.policy, { role: acting.role, policy: grantedBy }, now);
     const duration = input.duration ?? DEFAULT_DURATION;
     const clientId = mintClientId();
     const id = uuidv7(now);
@@ -79,12 +85,15 @@ export class AccessTokenService {
       updatedAt: now,
       lastUsedAt: null,
       revision: 0,
+      policy,
+      creditsRemaining: creditsCopy(policy),
     };
     const event = this.audit.event("access_token.create", orgId, "access_token", credential.id, {
       name: credential.name,
       duration,
       enabled: credential.enabled,
       client_secret_version: credential.secretVersion,
+      ...(policy ? { policy: describePolicy(policy) } : {}),
     });
     await this.repo.insertCredential(credential, event);
     return { credential, secret };
@@ -161,7 +170,7 @@ export class AccessTokenService {
     });
   }
 
-  async update(acting: Acting, id: string, input: UpdateAccessToken): Promise<WithSecret> {
+  async update(acting: Acting, id: string, input: UpdateAccessToken, grantedBy: CredentialPolicy | null = null): Promise<WithSecret> {
     const orgId = this.authorize(acting);
     return this.mutate(orgId, id, async (current, now) => {
       const changes: CredentialChanges = { updatedAt: now };
@@ -174,6 +183,11 @@ export class AccessTokenService {
         previous_client_secret_expires_at: input.previousSecretExpiresAt,
       };
       const action = "access_token.update" as const;
+      if (input.policy && touchesPolicy(input.policy)) {
+        changes.policy = resolvePolicy(input.policy, current.policy, { role: acting.role, policy: grantedBy }, now);
+        if (input.policy.credits !== undefined) changes.creditsRemaining = creditsCopy(changes.policy);
+        Object.assign(summary, { policy: { before: describePolicy(current.policy), after: describePolicy(changes.policy) } });
+      }
       if (input.name !== undefined) changes.name = input.name;
       if (input.enabled !== undefined) changes.enabled = input.enabled;
       if (input.duration !== undefined) {

@@ -72,6 +72,8 @@ export type CredentialChanges = Partial<
     | "expiresAt"
     | "updatedAt"
     | "lastUsedAt"
+    | "policy"
+    | "creditsRemaining"
   >
 >;
 
@@ -115,6 +117,12 @@ export interface CredentialStore {
 
 // ─── Verification (a credential's home) ────────────────────────────────────
 
+/** Credits left as the home counts them, for the credits set at `setAt`. */
+export interface CreditsNote {
+  setAt: number;
+  remaining: number;
+}
+
 /** What a credential's home reads and writes: one read per record, and writes that are not updates (no revision bump, no event). */
 export interface VerificationStore {
   /** Everything verification needs about a key or Braintrust service token, in one read; null if it or its membership is gone. */
@@ -127,8 +135,13 @@ export interface VerificationStore {
    * the one that was verified: a rotation in between is never undone.
    */
   upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void>;
-  /** Records a use at `now` unless one at or after `staleBefore` is already recorded. */
-  touchCredential(id: string, now: number, staleBefore: number): Promise<void>;
+  /**
+   * Records a use at `now` unless one at or after `staleBefore` is already recorded, and with it
+   * the credits the home counts (only while the credits it counts are still the ones set).
+   */
+  touchCredential(id: string, now: number, staleBefore: number, credits?: CreditsNote): Promise<void>;
+  /** The credits set at `setAt` ran out at `at`: written at once, with the use (raises `credential.credits_exhausted`). */
+  noteCreditsExhausted(id: string, setAt: number, at: number): Promise<void>;
 }
 
 // ─── Inactive Access tokens (the cron's cleanup) ─────────────────────────────

@@ -7,6 +7,7 @@ import type { CredentialService } from "../credentials/credentials";
 import { invalid, lastOwner } from "../shared/errors";
 import { uuidv7 } from "../shared/ids";
 import type { Org, Principal, Role } from "../shared/model";
+import { type CredentialPolicy, describePolicy, type PolicyInput } from "../credentials/policy";
 import { normalizeEmail, requireOwner } from "./orgs";
 import type { Member, MembershipChange, Repository } from "./ports";
 import { guardedWrite, type VerificationCache } from "../credentials/verification-cache";
@@ -16,7 +17,9 @@ export interface MembershipRequest {
   inviter: string;
   inviteEmails: string[];
   inviteIds: string[];
-  serviceAccounts: { name: string; tokenName: string | null }[];
+  serviceAccounts: { name: string; tokenName: string | null; tokenPolicy?: PolicyInput }[];
+  /** The policy of the credential that asks (null: not limited): a first token never exceeds it. */
+  grantedBy?: CredentialPolicy | null;
   /** Role for everyone invited by this request. */
   role: Role;
   removeIds: string[];
@@ -62,7 +65,7 @@ export class MemberService {
 
     const serviceAccounts: MembershipChange["serviceAccounts"] = [];
     const added: AddedMember[] = [];
-    for (const { name, tokenName } of req.serviceAccounts) {
+    for (const { name, tokenName, tokenPolicy } of req.serviceAccounts) {
       const id = uuidv7(now);
       const principal: Principal = {
         id,
@@ -74,7 +77,10 @@ export class MemberService {
         createdAt: now,
       };
       const issued = tokenName
-        ? await this.credentials.mint({ kind: "service_token", orgId: org.id, principalId: id, name: tokenName, expiresAt: null })
+        ? await this.credentials.mint(
+            { kind: "service_token", orgId: org.id, principalId: id, name: tokenName, expiresAt: null, policy: tokenPolicy, grantedBy: req.grantedBy },
+            role,
+          )
         : null;
       serviceAccounts.push({ principal, role: req.role, token: issued?.credential ?? null });
       added.push({ principal, token: issued && tokenName ? { raw: issued.token, name: tokenName } : null });
@@ -88,7 +94,9 @@ export class MemberService {
       ...inviteIds.map((id) => ({ event: event("member.invite", "principal", id, { role: req.role }) })),
       ...serviceAccounts.flatMap(({ principal, token }) => [
         { event: event("service_account.create", "principal", principal.id, { name: principal.name, role: req.role }) },
-        ...(token ? [{ event: event("service_token.create", "service_token", token.id, { name: token.name, service_account_id: principal.id }) }] : []),
+        ...(token
+          ? [{ event: event("service_token.create", "service_token", token.id, { name: token.name, service_account_id: principal.id, ...(token.policy ? { policy: describePolicy(token.policy) } : {}) }) }]
+          : []),
       ]),
       ...remove.map((p) => ({ event: event("member.remove", "principal", p.id, { email: p.email, kind: p.kind }) })),
     ];

@@ -81,7 +81,7 @@ export class OrgService {
       principalId: user.id,
       name: "bootstrap",
       expiresAt: null,
-    });
+    }, "owner");
     // Org and target of the event are the org as stored (found by name), whoever created it.
     const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
     // An existing user made owner: their credentials in that org now may do more, so their homes hear of it.

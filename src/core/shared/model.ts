@@ -1,4 +1,5 @@
 /** The objects the core deals in, independent of storage and of wire formats. */
+import type { CredentialPolicy } from "../credentials/policy";
 import type { CredentialKind, Role } from "./kinds";
 
 // Roles and kinds are defined with the rules about them, in the registry of kinds.
@@ -46,6 +47,10 @@ export interface Credential {
   lastUsedAt: number | null;
   /** Bumped by every update; updates compare-and-swap on it. */
   revision: number;
+  /** Permissions, IP allowlist, rate limit and credits (edgekeys' extension); null: none. */
+  policy: CredentialPolicy | null;
+  /** Credits left as last written back by the credential's home (informational; the home's count decides). */
+  creditsRemaining: number | null;
 }
 
 /** A credential together with the principal that owns it (null for access tokens). */

@@ -13,6 +13,7 @@ export const LIFECYCLE_EVENTS = [
   "credential.expired",
   "credential.inactive",
   "credential.leaked",
+  "credential.credits_exhausted",
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 

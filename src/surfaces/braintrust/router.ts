@@ -13,6 +13,7 @@ import { registerCreateApiKey } from "./api-key/create-api-key";
 import { registerDeleteApiKey } from "./api-key/delete-api-key";
 import { registerGetApiKey } from "./api-key/get-api-key";
 import { registerListApiKeys } from "./api-key/list-api-keys";
+import { registerUpdateApiKey } from "./api-key/update-api-key";
 import { registerListAuditEvents } from "./audit/list-audit-events";
 import { registerPatchOrganizationMembers } from "./organization/patch-organization-members";
 import { registerCreateServiceToken } from "./service-token/create-service-token";
@@ -21,6 +22,7 @@ import { registerDeleteServiceTokenByBody } from "./service-token/delete-service
 import { registerGetServiceToken } from "./service-token/get-service-token";
 import { registerListServiceTokens } from "./service-token/list-service-tokens";
 import { registerReplaceServiceToken } from "./service-token/replace-service-token";
+import { registerUpdateServiceToken } from "./service-token/update-service-token";
 import { registerCreateWebhook } from "./webhook/create-webhook";
 import { registerDeleteWebhook } from "./webhook/delete-webhook";
 import { registerGetWebhook } from "./webhook/get-webhook";
@@ -28,12 +30,13 @@ import { registerListWebhookDeliveries } from "./webhook/list-webhook-deliveries
 import { registerListWebhooks } from "./webhook/list-webhooks";
 import { registerRotateWebhookSecret } from "./webhook/rotate-webhook-secret";
 
+import { withPermissions } from "../shared/route-permissions";
 import { renderBraintrustError } from "./errors";
 import type { BraintrustApp } from "./app-type";
 import type { Surface } from "../surface";
 
 export function braintrustRouter(): BraintrustApp {
-  const app: BraintrustApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  const app: BraintrustApp = withPermissions(new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid }));
   // Preflight answers before authentication: browsers send OPTIONS without credentials.
   // Any origin, but never with credentials: the API reads only the Bearer header,
   // which a page must hold to send, so cookies are never needed and never allowed.
@@ -53,11 +56,13 @@ export function braintrustRouter(): BraintrustApp {
   registerCreateApiKey(app);
   registerListApiKeys(app);
   registerGetApiKey(app);
+  registerUpdateApiKey(app);
   registerDeleteApiKey(app);
   registerCreateServiceToken(app);
   registerReplaceServiceToken(app);
   registerListServiceTokens(app);
   registerGetServiceToken(app);
+  registerUpdateServiceToken(app);
   registerDeleteServiceToken(app);
   registerDeleteServiceTokenByBody(app);
   registerPatchOrganizationMembers(app);

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { ErrorSchema } from "../../http/errors";
 import { dateTime, NameSchema } from "../shared/api-key";
+import { PolicyInputFields, PolicyOutputFields } from "../shared/policy";
 
 export { ApiKeySchema, CreateApiKeyOutputSchema, MAX_NAME_LENGTH, NameSchema } from "../shared/api-key";
 export type { ApiKey, CreateApiKeyOutput } from "../shared/api-key";
@@ -57,6 +58,7 @@ export const ServiceTokenSchema = z
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the token stops working; null for never" }),
     last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
+    ...PolicyOutputFields,
   })
   .openapi("ServiceToken");
 
@@ -72,5 +74,6 @@ export const CreateServiceTokenBody = z
     org_name: OrgNameSchema,
     service_account_id: z.uuid().openapi({ description: "The service account this service token belongs to" }),
     expires_at: ExpiresAtSchema,
+    ...PolicyInputFields,
   })
   .openapi("CreateServiceToken");

@@ -39,11 +39,12 @@ import { registerUpdateServiceToken } from "./service-token/update-service-token
 
 import { Hono } from "hono";
 import type { Surface } from "../surface";
+import { withPermissions } from "../shared/route-permissions";
 import type { CloudflareApp } from "./app-type";
 import { renderCloudflareError } from "./errors";
 
 export function cloudflareRouter(): CloudflareApp {
-  const app: CloudflareApp = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  const app: CloudflareApp = withPermissions(new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid }));
   // Paths, not "*": this router is also mounted at "/", where "*" would cover every other surface.
   app.use("/accounts/*", dropEmptyQueryValues);
   app.use("/accounts/*", requireApiCredentials);

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { durationProblem } from "../../core/shared/duration";
 import { plainText } from "../../http/text";
+import { PolicyOutputFields } from "../shared/policy";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
@@ -58,6 +59,7 @@ export const AccessServiceTokenSchema = z
     client_secret_version: z.number().int().openapi({ description: "Version of the current client secret; raising it rotates" }),
     previous_client_secret_expires_at: timestamp.nullable().openapi({ description: "When the previous client secret stops (or stopped) working" }),
     enabled: z.boolean().openapi({ description: "A disabled token authenticates with neither its current nor its previous secret" }),
+    ...PolicyOutputFields,
   })
   .openapi("AccessServiceToken");
 

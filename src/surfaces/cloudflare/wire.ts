@@ -1,4 +1,5 @@
 /** Core objects → Cloudflare wire JSON, inside the v4 envelope. */
+import { describePolicy } from "../../core/credentials/policy";
 import type { Credential } from "../../core/shared/model";
 import type { AccessServiceToken } from "./schemas";
 
@@ -19,6 +20,7 @@ export function accessTokenToWire(c: Credential): AccessServiceToken {
     client_secret_version: c.secretVersion,
     previous_client_secret_expires_at: c.prevExpiresAt === null ? null : iso(c.prevExpiresAt),
     enabled: c.enabled,
+    ...describePolicy(c.policy, c.creditsRemaining),
   };
 }
 

@@ -11,6 +11,7 @@ export function serviceAuthDoor(tokenHeader: string | null) {
   return authenticate({
     extract: (c) => presentedCredential((name) => c.req.header(name), tokenHeader, configOf(c.env).serviceAuthHeader),
     refuseProvenWith403: true,
+    permission: "identity",
     challenge: 'Bearer realm="edgekeys"',
   });
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from "../../http/app-env";
 import { throwOnInvalid } from "../../http/validation";
 import { ErrorSchema, renderPlainError } from "../../http/errors";
 import type { Surface } from "../surface";
+import { withPermissions } from "../shared/route-permissions";
 import { gateway } from "./gateway";
 import { requireServiceAuth } from "./authenticate";
 import type { RouteRequest, RouteResponse } from "../../http/route-types";
@@ -87,7 +88,7 @@ export type GetIdentityRequest = RouteRequest<typeof getIdentityRoute>;
 export type GetIdentityResponse = RouteResponse<typeof getIdentityRoute>;
 
 export function serviceAuthRouter() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+  const app = withPermissions(new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid }));
   app.openapi(certsRoute, (c) => c.json(c.var.services.signer().jwks(), 200, { "Cache-Control": "public, max-age=300" }));
   app.openapi(getIdentityRoute, async (c) => {
     const jwt = await c.var.services.signer().sign(c.var.identity, accountAudience(c.var.identity.orgId));

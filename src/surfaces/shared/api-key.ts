@@ -5,7 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Credential, OwnedCredential } from "../../core/shared/model";
+import { describePolicy } from "../../core/credentials/policy";
 import { plainText } from "../../http/text";
+import { PolicyOutputFields } from "./policy";
 
 /** Longest name we store; Braintrust sets none, but unbounded strings are an abuse vector. */
 export const MAX_NAME_LENGTH = 256;
@@ -24,6 +26,7 @@ export const ApiKeySchema = z
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the key stops working; null for never" }),
     last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
+    ...PolicyOutputFields,
   })
   .openapi("ApiKey");
 
@@ -48,6 +51,7 @@ export const credentialFields = (c: Credential) => ({
   org_id: c.orgId,
   expires_at: isoOrNull(c.expiresAt),
   last_used_at: isoOrNull(c.lastUsedAt),
+  ...describePolicy(c.policy, c.creditsRemaining),
 });
 
 export function apiKeyToWire({ credential, owner }: OwnedCredential): ApiKey {

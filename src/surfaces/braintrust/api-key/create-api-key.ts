@@ -3,6 +3,7 @@ import { expiryFrom } from "../../../core/credentials/credentials";
 import type { BraintrustApp } from "../app-type";
 import { CreateApiKeyOutputSchema, errorResponses, ExpiresAtSchema, NameSchema, OrgNameSchema } from "../schemas";
 import { apiKeyToWire } from "../wire";
+import { PolicyInputFields, policyInput } from "../../shared/policy";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const CreateApiKeyBody = z
@@ -10,6 +11,7 @@ const CreateApiKeyBody = z
     name: NameSchema.openapi({ description: "Name of the api key. Does not have to be unique" }),
     org_name: OrgNameSchema,
     expires_at: ExpiresAtSchema,
+    ...PolicyInputFields,
   })
   .openapi("CreateApiKey");
 
@@ -40,7 +42,15 @@ export const registerCreateApiKey = (app: BraintrustApp) =>
     const body = c.req.valid("json");
     const { caller, services } = c.var;
     const { org, role } = await services.orgs.resolve(caller, body.org_name);
-    const input = { kind: "api_key", orgId: org.id, principalId: caller.principal.id, name: body.name, expiresAt: expiryFrom(body.expires_at, Date.now()) } as const;
+    const input = {
+      kind: "api_key",
+      orgId: org.id,
+      principalId: caller.principal.id,
+      name: body.name,
+      expiresAt: expiryFrom(body.expires_at, Date.now()),
+      policy: policyInput(body),
+      grantedBy: caller.credential.policy,
+    } as const;
     const issued = await services.credentials.issue(input, role);
     return c.json({ ...apiKeyToWire({ credential: issued.credential, owner: caller.principal }), key: issued.token }, 200);
   });

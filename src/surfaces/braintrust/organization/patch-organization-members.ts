@@ -4,6 +4,7 @@ import type { Role } from "../../../core/shared/model";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses, NameSchema, OrgNameSchema } from "../schemas";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
+import { PolicyInputFields, policyInput } from "../../shared/policy";
 
 /** Each list in one request; keeps every statement under D1's bound-parameter limit. */
 export const MAX_PER_LIST = 40;
@@ -20,6 +21,7 @@ const PatchOrganizationMembersBody = z
           z.object({
             name: NameSchema,
             token_name: NameSchema.nullish().openapi({ description: "Name of a first service token to create for it" }),
+            ...PolicyInputFields,
           }),
         ).openapi({ description: "Service accounts to create" }),
         send_invite_emails: z.boolean().nullish().openapi({ description: "Accepted and ignored: edgekeys sends no email" }),
@@ -109,7 +111,8 @@ export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
       inviter: caller.principal.id,
       inviteEmails: invite?.emails ?? [],
       inviteIds: invite?.ids ?? [],
-      serviceAccounts: (invite?.service_accounts ?? []).map((sa) => ({ name: sa.name, tokenName: sa.token_name ?? null })),
+      serviceAccounts: (invite?.service_accounts ?? []).map((sa) => ({ name: sa.name, tokenName: sa.token_name ?? null, tokenPolicy: policyInput(sa) })),
+      grantedBy: caller.credential.policy,
       role: roleFromGroups(invite),
       removeIds: body.remove_users?.ids ?? [],
       removeEmails: body.remove_users?.emails ?? [],

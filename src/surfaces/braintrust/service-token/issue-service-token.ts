@@ -5,6 +5,7 @@ import { expiryFrom } from "../../../core/credentials/credentials";
 import type { AppEnv } from "../../../http/app-env";
 import type { CreateServiceTokenBody } from "../schemas";
 import { serviceTokenToWire } from "../wire";
+import { policyInput } from "../../shared/policy";
 
 export async function issueServiceToken(
   c: Context<AppEnv>,
@@ -20,6 +21,8 @@ export async function issueServiceToken(
     principalId: account.id,
     name: body.name,
     expiresAt: expiryFrom(body.expires_at, Date.now()),
+    policy: policyInput(body),
+    grantedBy: caller.credential.policy,
   } as const;
   const issued = mode === "create" ? await services.credentials.issue(input, role) : await services.credentials.replaceByName(input, role);
   return { ...serviceTokenToWire({ credential: issued.credential, owner: account }), key: issued.token };

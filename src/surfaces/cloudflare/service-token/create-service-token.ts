@@ -12,6 +12,7 @@ import {
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import { PolicyInputFields, policyInput } from "../../shared/policy";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const CreateBody = z
@@ -23,6 +24,7 @@ const CreateBody = z
       description: "Accepted for compatibility; a new token has no previous secret",
     }),
     enabled: z.boolean().optional().openapi({ description: "Defaults to true" }),
+    ...PolicyInputFields,
   })
   .openapi("CreateAccessServiceToken");
 
@@ -56,6 +58,7 @@ export const registerCreateServiceToken = (app: CloudflareApp) =>
       duration: body.duration,
       enabled: body.enabled,
       clientSecretVersion: body.client_secret_version,
-    });
+      policy: policyInput(body),
+    }, c.var.caller.credential.policy);
     return c.json(ok({ ...accessTokenToWire(credential), client_secret: secret }), 201);
   });

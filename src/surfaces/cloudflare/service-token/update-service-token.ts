@@ -12,6 +12,7 @@ import {
   CLOUDFLARE_SECURITY,
 } from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
+import { PolicyInputFields, policyInput } from "../../shared/policy";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 const UpdateBody = z
@@ -21,6 +22,7 @@ const UpdateBody = z
     enabled: z.boolean().optional(),
     client_secret_version: SecretVersionSchema.optional(),
     previous_client_secret_expires_at: PreviousSecretExpiresAtSchema.optional(),
+    ...PolicyInputFields,
   })
   .openapi("UpdateAccessServiceToken");
 
@@ -59,6 +61,7 @@ export const registerUpdateServiceToken = (app: CloudflareApp) =>
       clientSecretVersion: body.client_secret_version,
       previousSecretExpiresAt:
         body.previous_client_secret_expires_at === undefined ? undefined : Date.parse(body.previous_client_secret_expires_at),
-    });
+      policy: policyInput(body),
+    }, c.var.caller.credential.policy);
     return c.json(ok({ ...accessTokenToWire(credential), ...(secret === null ? {} : { client_secret: secret }) }), 200);
   });

@@ -25,6 +25,10 @@ describe("POST /v1/api_key", () => {
       org_id: b.org.id,
       expires_at: null,
       last_used_at: null,
+      permissions: null,
+      ip_allowlist: null,
+      rate_limit: null,
+      credits: null,
       key: expect.stringMatching(/^sk-[0-9A-Za-z]{61}$/),
     });
     expect(Date.parse(key.created)).toBeGreaterThanOrEqual(before - 1000);

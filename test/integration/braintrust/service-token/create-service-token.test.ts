@@ -22,6 +22,10 @@ describe("POST /v1/service_token", () => {
       org_id: o.owner.org.id,
       expires_at: null,
       last_used_at: null,
+      permissions: null,
+      ip_allowlist: null,
+      rate_limit: null,
+      credits: null,
       key: expect.stringMatching(/^bt-st-[0-9A-Za-z]{61}$/),
     });
     // as Bearer, anywhere an API key is accepted: here it creates an API key of the service account's own

@@ -23,6 +23,11 @@ describe("POST .../access/service_tokens", () => {
       client_secret_version: 1,
       previous_client_secret_expires_at: null,
       enabled: true,
+      // edgekeys' policy extension: not limited
+      permissions: null,
+      ip_allowlist: null,
+      rate_limit: null,
+      credits: null,
     });
     expect(t).not.toHaveProperty("last_seen_at"); // never used: absent, never null (Access's schema allows no null)
     expect(Date.parse(t.expires_at) - Date.parse(t.created_at)).toBe(8760 * HOUR);
