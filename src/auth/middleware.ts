@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { DomainError } from "../core/shared/errors";
-import { type Permission, requirePermission } from "../core/credentials/permissions";
+import { type Permission, requirePermission } from "../core/shared/permissions";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { ipLimitKey } from "../ratelimit/ip-key";

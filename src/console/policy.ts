@@ -3,7 +3,7 @@
  * as checkboxes from the published table, IP allowlist, rate limit, credits),
  * what they send, and how the tables show a policy and the credits left.
  */
-import { PERMISSION_NAMES, PERMISSIONS } from "../core/credentials/permissions";
+import { PERMISSION_NAMES, PERMISSIONS } from "../core/shared/permissions";
 import { type Child, field, h, uid } from "./dom";
 
 export interface PolicyJson {

@@ -1,7 +1,7 @@
 /** The Hono side of the environment: bindings plus the per-request values handlers read from the context. */
 import type { ServiceIdentity } from "../auth/service-auth";
 import type { Acting, Caller } from "../core/shared/model";
-import type { Permission } from "../core/credentials/permissions";
+import type { Permission } from "../core/shared/permissions";
 import type { Env } from "../env";
 import type { Services } from "../services";
 

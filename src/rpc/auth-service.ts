@@ -8,7 +8,7 @@ import { presentedCredential } from "../auth/presented";
 import { describeIdentity, type IdentityJson, identityOf, refuseProven } from "../auth/service-auth";
 import { configOf } from "../config";
 import { DomainError, type ErrorCode, STATUS_OF } from "../core/shared/errors";
-import { requirePermission } from "../core/credentials/permissions";
+import { requirePermission } from "../core/shared/permissions";
 import type { Env } from "../env";
 import { ipLimitKey } from "../ratelimit/ip-key";
 import { servicesFor } from "../services";

@@ -12,33 +12,10 @@
 import { forbidden, invalid } from "../shared/errors";
 import { parseAllowlist, rangesWithin } from "./ip-allowlist";
 import type { Role } from "../shared/kinds";
-import { heldPermissions, parsePermissions, type Permission } from "./permissions";
+import { heldPermissions, parsePermissions } from "../shared/permissions";
+import type { CreditRefill, CredentialPolicy, RateLimitOverride } from "../shared/policy";
 
-export interface RateLimitOverride {
-  limit: number;
-  windowSeconds: number;
-}
-
-export interface CreditRefill {
-  amount: number;
-  intervalSeconds: number;
-}
-
-export interface Credits {
-  /** What the owner set; what is left lives in the credential's home (and, informational, in D1). */
-  remaining: number;
-  /** Every `intervalSeconds` after `setAt`, remaining is topped up to `amount`. */
-  refill: CreditRefill | null;
-  /** When the owner set them: a new stamp resets the home's counter to `remaining`. */
-  setAt: number;
-}
-
-export interface CredentialPolicy {
-  permissions: Permission[] | null;
-  ipAllowlist: string[] | null;
-  rateLimit: RateLimitOverride | null;
-  credits: Credits | null;
-}
+export type { CreditRefill, CredentialPolicy, Credits, RateLimitOverride } from "../shared/policy";
 
 /** What a request asks: an absent field stays as it is, null clears it. */
 export interface PolicyInput {

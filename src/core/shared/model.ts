@@ -1,5 +1,5 @@
 /** The objects the core deals in, independent of storage and of wire formats. */
-import type { CredentialPolicy } from "../credentials/policy";
+import type { CredentialPolicy } from "./policy";
 import type { CredentialKind, Role } from "./kinds";
 
 // Roles and kinds are defined with the rules about them, in the registry of kinds.

@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import type { PolicyInput } from "../../core/credentials/policy";
 import { MIN_REFILL_SECONDS } from "../../core/credentials/policy";
 import { MAX_ALLOWLIST } from "../../core/credentials/ip-allowlist";
-import { PERMISSION_NAMES, PERMISSIONS } from "../../core/credentials/permissions";
+import { PERMISSION_NAMES, PERMISSIONS } from "../../core/shared/permissions";
 
 const EXT = "edgekeys extension: ";
 const table = PERMISSION_NAMES.map((p) => `\`${p}\` (${PERMISSIONS[p]})`).join("; ");

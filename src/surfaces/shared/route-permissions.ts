@@ -10,7 +10,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { type Permission, requirePermission } from "../../core/credentials/permissions";
+import { type Permission, requirePermission } from "../../core/shared/permissions";
 import type { AppEnv } from "../../http/app-env";
 
 export const ROUTE_PERMISSIONS: Record<string, Permission> = {

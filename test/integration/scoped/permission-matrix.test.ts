@@ -7,7 +7,7 @@
  * when it is. A new route without a declaration fails at start-up.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { PERMISSION_NAMES } from "../../../src/core/credentials/permissions";
+import { PERMISSION_NAMES } from "../../../src/core/shared/permissions";
 import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken } from "../../helpers/cloudflare";
 import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
