@@ -73,6 +73,28 @@ describe.skipIf(skipBrowser)("the console in Chromium: keys, sign-in, sign-out",
     expect(await apiStatus("/v1/api_key", bearer(shown))).toBe(401);
   });
 
+  it("creates a scoped key from the form: its permission and credits show in the table and hold at the API", async () => {
+    const { page } = s;
+    await goTo(page, "API keys");
+    const name = unique("scoped-key");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByText("Limits (optional)").click();
+    await page.getByRole("checkbox", { name: /^api_keys:read\b/ }).check();
+    await page.getByLabel("Credits", { exact: true }).fill("2");
+    await page.getByRole("button", { name: "Create API key", exact: true }).click();
+    const key = await takeSecret(page);
+    const row = rowOf(page, name);
+    expect(await row.textContent()).toContain("permissions: api_keys:read");
+    expect(await row.textContent()).toContain("2 left");
+    // It reads, may not write (403 naming the permission), and stops when its 2 credits are spent.
+    expect(await apiStatus("/v1/api_key", bearer(key))).toBe(200);
+    const write = await fetch(`${baseUrl()}/v1/api_key`, { method: "POST", headers: { ...bearer(key), "Content-Type": "application/json" }, body: '{"name":"x"}' });
+    expect(write.status).toBe(403);
+    expect(await write.text()).toContain("api_keys:write");
+    expect(await apiStatus("/v1/api_key", bearer(key))).toBe(429);
+    await confirmDelete(page, row);
+  });
+
   it("is usable with the keyboard alone: create a key, close its dialog, delete it", async () => {
     const { page } = s;
     await goTo(page, "API keys");
