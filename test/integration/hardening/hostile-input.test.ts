@@ -13,8 +13,9 @@ import { account, createToken } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, call } from "../../helpers/http";
 import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
 import { createWebhook, newBox } from "../../helpers/lifecycle";
+import { propertyRuns, reportFigures } from "../../helpers/settings";
 
-const RUNS_PER_ROUTE = 40;
+const RUNS_PER_ROUTE = propertyRuns(40);
 
 interface Operation {
   method: string;
@@ -141,6 +142,6 @@ describe("hostile input", () => {
       );
     }
     expect(requestsSent).toBe(operations.length * RUNS_PER_ROUTE);
-    console.info(`[hostile] ${operations.length} operations, ${requestsSent} generated requests`);
+    reportFigures(`[hostile] ${operations.length} operations, ${requestsSent} generated requests`);
   }, 120_000);
 });
