@@ -1,15 +1,21 @@
 /**
  * Global setup of the e2e project: the Worker started for real, the way a user
- * starts it (`npm run dev`), on a free loopback port with throw-away state.
+ * starts it (`npm run dev`), on a free loopback port with throw-away state,
+ * shared by every e2e file that needs no configuration of its own. Beside it,
+ * GitHub's secret scanning key endpoint (test/setup/origin-server.ts), where the
+ * leak-response test publishes GitHub's key.
  */
 import type { TestProject } from "vitest/node";
 import { type LocalWorker, startWorker as startLocalWorker } from "../../scripts/local-worker.mjs";
 import { signingMaterial } from "../../scripts/signing-key.mjs";
+import { keyServer } from "./origin-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     adminToken: string;
+    /** The shared Worker's GITHUB_SECRET_SCANNING_KEYS_URL: `PUT` a `{public_keys}` document there to publish it. */
+    githubKeysUrl: string;
   }
 }
 
@@ -27,8 +33,22 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
 }
 
 export default async function setup(project: TestProject) {
-  const worker = await startWorker();
+  const keys = await keyServer();
+  const githubKeysUrl = `${keys.url}/meta/public_keys/secret_scanning`;
+  const worker = await startWorker({
+    GITHUB_SECRET_SCANNING_KEYS_URL: githubKeysUrl,
+    // Webhook retries after 1 s each (webhooks.test.ts survives a receiver outage within the test).
+    WEBHOOK_RETRY_SCHEDULE: "1,1,1",
+    // Every e2e file calls from 127.0.0.1, two files at a time: one address's budget of failed
+    // authentications (20 a minute) is not what these tests are about (ratelimit/ and
+    // hardening/ integration tests are), and must not make one file fail because of another.
+    AUTH_FAILURE_LIMIT: "1000",
+  });
   project.provide("baseUrl", worker.baseUrl);
   project.provide("adminToken", ADMIN_TOKEN);
-  return () => worker.stop();
+  project.provide("githubKeysUrl", githubKeysUrl);
+  return async () => {
+    await worker.stop();
+    await keys.close();
+  };
 }

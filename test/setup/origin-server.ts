@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
  * a `{public_keys}` document, `GET /<set>` serves it (with an ETag; `If-None-Match` gets 304) and
  * counts the fetch, `GET /<set>/hits` answers how many fetches that set had. Each test uses its own set.
  */
-async function keyServer() {
+export async function keyServer() {
   const sets = new Map<string, { body: string; hits: number }>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://keys").pathname;
