@@ -38,8 +38,10 @@ let faultsInjected = 0;
 /** Runs `method path` with a fault at every position of its write batch; the database must never change. */
 async function atEveryStep(method: string, path: string, opts: CallOptions) {
   let length = Infinity;
+  // The database of this file alone (vitest.config.ts): what it holds before a fault is what it
+  // held after the previous one, which the previous step compared.
+  const before = await dumpDatabase();
   for (let at = 0; at <= length; at++) {
-    const before = await dumpDatabase();
     const { db, seen } = faultyDb(at);
     const res = await callWithEnv({ DB: db }, method, path, opts);
     length = Math.min(length, seen.batchLength);
