@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { experimental_readRawConfig } from "wrangler";
 import { dropIncompleteDependencySourcemaps } from "./test/setup/dependency-sourcemaps.ts";
 import { generateSigningJwk } from "./test/setup/jwk.ts";
@@ -70,6 +71,21 @@ const workerBindings = {
 };
 
 /**
+ * Vitest runs the projects one after another (two files at a time) and, within each, the longest
+ * files first (by the last run's durations). The e2e project goes first: its files wait on
+ * Workers, Chromium and `npm run dev`, and the longest of them is the longest of the suite; then
+ * the files with a database of their own, the unit tests, and the workers project's many short
+ * files last, where they fill both lanes to the end.
+ */
+const PROJECT_ORDER = ["e2e", "workers-own-db", "unit", "workers"];
+class ProjectOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => PROJECT_ORDER.indexOf(spec.project.name);
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
+/**
  * Away from a terminal (CI, a log file) a green run prints its summary only; a failure is printed
  * whole, with what its test logged. At a terminal, vitest's live summary.
  */
@@ -116,6 +132,7 @@ export default defineConfig(async () => {
       // Two files at a time, from any project: the workers project's files on one workerd, the
       // e2e files beside them.
       maxWorkers: 2,
+      sequence: { sequencer: ProjectOrder },
       reporters,
       projects: [
         {
