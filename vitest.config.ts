@@ -120,6 +120,8 @@ export default defineConfig(async () => {
       include: files.include ?? ["test/integration/**/*.test.ts"],
       exclude: files.exclude ?? [],
       isolate: files.isolate,
+      // vitest's 5 s is tight on a busy 2-core machine, with e2e Workers and Chromium beside.
+      testTimeout: 20_000,
       setupFiles: ["./test/helpers/apply-migrations.ts", "./test/helpers/secret-audit.ts", "./test/setup/properties.ts"],
       globalSetup: ["./test/setup/origin-server.ts"],
       // What the Worker under test must see, and nothing else (test/integration/hermetic.test.ts).
