@@ -7,11 +7,10 @@
 import { createServer, type Server } from "node:http";
 import Cloudflare from "cloudflare";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { ADMIN_TOKEN } from "../setup/e2e-worker";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ADMIN_TOKEN, type RunningWorker, startWorker } from "../setup/e2e-worker";
 
-// The shared Worker retries a delivery after 1 s, three times (test/setup/e2e-worker.ts).
-const worker = { baseUrl: inject("baseUrl") };
+let worker: RunningWorker;
 let receiver: Server;
 let receiverUrl: string;
 /** What reached the receiver: raw body and headers, and what it answered. */
@@ -35,8 +34,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  worker = await startWorker({ WEBHOOK_RETRY_SCHEDULE: "1,1,1" });
 });
-afterAll(() => {
+afterAll(async () => {
+  await worker?.stop();
   receiver?.close();
 });
 

@@ -37,8 +37,6 @@ export default async function setup(project: TestProject) {
   const githubKeysUrl = `${keys.url}/meta/public_keys/secret_scanning`;
   const worker = await startWorker({
     GITHUB_SECRET_SCANNING_KEYS_URL: githubKeysUrl,
-    // Webhook retries after 1 s each (webhooks.test.ts survives a receiver outage within the test).
-    WEBHOOK_RETRY_SCHEDULE: "1,1,1",
     // Every e2e file calls from 127.0.0.1, two files at a time: one address's budget of failed
     // authentications (20 a minute) is not what these tests are about (ratelimit/ and
     // hardening/ integration tests are), and must not make one file fail because of another.
