@@ -1,31 +1,11 @@
 /**
- * Load against a Worker started for real: 64 concurrent clients creating, listing,
+ * Load against the running Worker: 64 concurrent clients creating, listing,
  * verifying and deleting API keys for a bounded time. No answer may be a 5xx, and
  * at the end each client's listing equals what it created minus what it deleted.
- * The Worker is this file's own: the load must not starve the other e2e files'
- * Worker (its queue, its cron), which they use meanwhile.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { baseUrl, bootstrap } from "./helpers";
 import { reportFigures } from "../helpers/settings";
-import { ADMIN_TOKEN, type RunningWorker, startWorker } from "../setup/e2e-worker";
-
-let worker: RunningWorker;
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterAll(() => worker?.stop());
-
-const baseUrl = () => worker.baseUrl;
-
-async function bootstrap(orgName: string) {
-  const res = await fetch(`${baseUrl()}/admin/bootstrap`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ org_name: orgName, email: `${orgName}@example.com` }),
-  });
-  if (!res.ok) throw new Error(`bootstrap: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { api_key: { key: string } };
-}
 
 const CLIENTS = 64;
 const SECONDS = 8;
