@@ -9,12 +9,14 @@
 //     `export EDGEKEYS_KEY=…` line; otherwise prints how to get a key. Always prints the admin
 //     token and the bootstrap command for more orgs.
 // EDGEKEYS_DEV_NO_BOOTSTRAP=1 skips the automatic org (scripts/local-worker.mjs sets it for tests).
+// EDGEKEYS_DEV_VARS=<file> keeps the local secrets in that file instead of .dev.vars, and then no
+// .dev.vars or .env is read at all (scripts/local-worker.mjs sets it: tests see nothing local).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signingMaterial } from "./signing-key.mjs";
 import { copyDocsAssets } from "./docs-assets.mjs";
@@ -22,7 +24,9 @@ import { buildConsole } from "./console-assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
-const devVarsPath = join(root, ".dev.vars");
+const ownVars = process.env.EDGEKEYS_DEV_VARS ? resolve(process.env.EDGEKEYS_DEV_VARS) : undefined;
+const devVarsPath = ownVars ?? join(root, ".dev.vars");
+const devVarsName = ownVars ? relative(root, ownVars) : ".dev.vars";
 const args = process.argv.slice(2);
 // node_modules/.bin first on PATH, so that wrangler runs on the Node 22 that the `node` dev
 // dependency installs there, also when this script is started without `npm run`.
@@ -31,6 +35,14 @@ const childEnv = {
   PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
   WRANGLER_SEND_METRICS: "false",
 };
+// With a file of its own, wrangler reads that file (`--env-file`) for the Worker's secrets and
+// for its own environment, in place of .dev.vars, .env and .env.local, and not the shell's
+// environment either.
+// (The file must exist: wrangler hands `--env-file` to Node as well, which refuses a missing one.)
+const envFileArgs = ownVars ? ["--env-file", ownVars] : [];
+if (ownVars) Object.assign(childEnv, { CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true", CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" });
+const DEV_VARS_HEADER = "# Local secrets for `wrangler dev`; never commit this file.\n";
+if (ownVars && !existsSync(ownVars)) writeFileSync(ownVars, DEV_VARS_HEADER, { mode: 0o600 });
 
 /** Local secrets and how to make each one; `npm run dev` adds only the missing ones. */
 const LOCAL_SECRETS = {
@@ -73,11 +85,11 @@ async function ensureDevVars() {
   Object.assign(made, await signingSecrets(vars));
   const missing = Object.keys(made);
   if (missing.length) {
-    const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : "# Local secrets for `wrangler dev`; never commit this file.\n";
+    const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : DEV_VARS_HEADER;
     // Single quotes keep JSON values (the JWK) intact for the dotenv parser.
     const added = missing.map((name) => `${name}='${(vars[name] = made[name])}'`).join("\n");
     writeFileSync(devVarsPath, `${existing.replace(/\n?$/, "\n")}${added}\n`, { mode: 0o600 });
-    console.log(`[dev] wrote ${missing.join(", ")} to .dev.vars`);
+    console.log(`[dev] wrote ${missing.join(", ")} to ${devVarsName}`);
   }
   return vars;
 }
@@ -133,7 +145,7 @@ async function checkPort() {
 
 /** Runs `wrangler d1 …` on the local database quietly; its output is shown only when it fails. */
 function d1(d1Args, what, { fatal = true } = {}) {
-  const result = spawnSync(wrangler, ["d1", ...d1Args, "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])], {
+  const result = spawnSync(wrangler, ["d1", ...d1Args, "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...envFileArgs], {
     cwd: root,
     encoding: "utf8",
     env: { ...childEnv, CI: "true" },
@@ -202,7 +214,7 @@ await quietOffline();
 const localDefaults = [];
 if (!remote && varOverride("WEBHOOK_ALLOW_INSECURE") === undefined) localDefaults.push("--var", "WEBHOOK_ALLOW_INSECURE:true");
 if (!remote && !args.includes("--test-scheduled")) localDefaults.push("--test-scheduled");
-const child = spawn(wrangler, ["dev", ...args, ...localDefaults], { cwd: root, stdio: "inherit", env: childEnv });
+const child = spawn(wrangler, ["dev", ...args, ...localDefaults, ...envFileArgs], { cwd: root, stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

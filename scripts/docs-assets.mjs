@@ -2,7 +2,7 @@
 // public/docs-assets/, which `wrangler.toml`'s [assets] serves beside the Worker: /docs then
 // loads nothing from another host. Run by `npm install` (postinstall), `npm run dev` and
 // `npm run build`; the copies are not committed.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,7 +14,12 @@ const FILES = ["swagger-ui.css", "swagger-ui-bundle.js"];
 export function copyDocsAssets() {
   if (!existsSync(from)) throw new Error("swagger-ui-dist is not installed: run npm install");
   mkdirSync(to, { recursive: true });
-  for (const file of FILES) copyFileSync(join(from, file), join(to, file));
+  // Only what differs: a running `wrangler dev` restarts its Worker on every write to public/.
+  for (const file of FILES) {
+    const target = join(to, file);
+    if (existsSync(target) && readFileSync(target).equals(readFileSync(join(from, file)))) continue;
+    copyFileSync(join(from, file), target);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) copyDocsAssets();

@@ -1,8 +1,10 @@
 // Starts the Worker locally the way `npm run dev` does (scripts/dev.mjs: migrations, then
 // `wrangler dev`) on a free 127.0.0.1 port with its own throw-away state, for the end-to-end
 // tests and the benchmark. `stop()` ends the whole process group and removes the state.
+// Nothing local reaches it: its secrets live in the state directory (`dev.vars`, dev.mjs's
+// EDGEKEYS_DEV_VARS), not in the developer's .dev.vars or .env, and its database there too.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -25,9 +27,16 @@ export function freePort() {
 /** A fresh directory for local D1 and Durable Object state. */
 export const newStateDir = () => mkdtempSync(join(tmpdir(), "edgekeys-local-"));
 
+/** The file that holds a Worker's local secrets, in its state directory (made empty if missing: wrangler needs it). */
+function varsFile(stateDir) {
+  const file = join(stateDir, "dev.vars");
+  if (!existsSync(file)) writeFileSync(file, "", { mode: 0o600 });
+  return file;
+}
+
 /** Runs `wrangler d1 …` against the local database in `stateDir`. */
 export function d1(stateDir, args) {
-  const result = spawnSync(wrangler, ["d1", ...args, "--local", "--persist-to", stateDir], {
+  const result = spawnSync(wrangler, ["d1", ...args, "--local", "--persist-to", stateDir, "--env-file", varsFile(stateDir)], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, CI: "true", WRANGLER_SEND_METRICS: "false" },
@@ -49,7 +58,7 @@ export async function startWorker({ vars = {}, stateDir, args = [], timeoutMs = 
   for (const [name, value] of Object.entries(vars)) all.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), ...all], {
     cwd: root,
-    env: { ...process.env, EDGEKEYS_DEV_NO_BOOTSTRAP: autoBootstrap ? "" : "1" },
+    env: { ...process.env, EDGEKEYS_DEV_NO_BOOTSTRAP: autoBootstrap ? "" : "1", EDGEKEYS_DEV_VARS: varsFile(state) },
     detached: true, // its own process group: stopping it stops wrangler and workerd too
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,35 +1,28 @@
 /**
  * Leak response against the Worker started for real: GitHub's secret scanning
- * protocol as GitHub speaks it (a key endpoint on loopback, reports signed with
+ * protocol as GitHub speaks it (GitHub's key published on the key endpoint the
+ * shared Worker is configured with, test/setup/e2e-worker.ts; reports signed with
  * Node's own ECDSA in ASN.1 DER), keys made and used with the official clients.
  * A reported key stops working at the very next request; its owner sees why.
  */
 import { createSign, generateKeyPairSync } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import Braintrust from "@braintrust/api";
 import Cloudflare from "cloudflare";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_TOKEN, type RunningWorker, startWorker } from "../setup/e2e-worker";
+import { beforeAll, expect, inject, it } from "vitest";
+import { ADMIN_TOKEN } from "../setup/e2e-worker";
 
-let worker: RunningWorker;
-let keyServer: Server;
-let keyFetches = 0;
+const worker = { baseUrl: inject("baseUrl") };
+const keysUrl = inject("githubKeysUrl");
 const github = generateKeyPairSync("ec", { namedCurve: "P-256" });
 const keyId = "e2e0000000000000000000000000000000000000000000000000000000000001";
 
+/** How many times the Worker fetched GitHub's keys. */
+const keyFetches = async () => ((await (await fetch(`${keysUrl}/hits`)).json()) as { hits: number }).hits;
+
 beforeAll(async () => {
-  keyServer = createServer((_req, res) => {
-    keyFetches++;
-    const key = github.publicKey.export({ type: "spki", format: "pem" });
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ public_keys: [{ key_identifier: keyId, key, is_current: true }] }));
-  });
-  await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
-  const keysUrl = `http://127.0.0.1:${(keyServer.address() as { port: number }).port}/meta/public_keys/secret_scanning`;
-  worker = await startWorker({ GITHUB_SECRET_SCANNING_KEYS_URL: keysUrl });
-});
-afterAll(async () => {
-  await worker?.stop();
-  keyServer?.close();
+  const key = github.publicKey.export({ type: "spki", format: "pem" });
+  const published = await fetch(keysUrl, { method: "PUT", body: JSON.stringify({ public_keys: [{ key_identifier: keyId, key, is_current: true }] }) });
+  expect(published.status).toBe(204);
 });
 
 /** Posts a report as GitHub does: the raw body, signed (DER, base64) by GitHub's key. */
@@ -71,7 +64,7 @@ it("stops a reported API key and Access secret within the request, and anyone ho
   ]);
   expect(res.status).toBe(200);
   expect(res.body.map((m) => m.label)).toEqual(["true_positive", "true_positive", "false_positive"]);
-  expect(keyFetches).toBe(1);
+  expect(await keyFetches()).toBe(1);
   // The very next request, through each door.
   await expect(listKeys(leakedClient)).rejects.toBeInstanceOf(Braintrust.AuthenticationError);
   expect((await asToken()).status).toBe(401);

@@ -3,6 +3,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { expect, inject } from "vitest";
+import { expectLog } from "./expected-logs";
 import { call, unique } from "./http";
 
 export interface Received {
@@ -47,6 +48,8 @@ export const eventsOf = (secret: string, deliveries: Received[]) => deliveries.f
 
 /** Runs the Cron Trigger's handler as if it fired at `at` (with env overrides). */
 export async function runCron(at: number, overrides: Record<string, string> = {}) {
+  // The handler logs what each run did, as it does in production; here the test fired it.
+  expectLog(/^lifecycle \*\/5 \* \* \* \*: \{/);
   const { default: worker } = await import("../../src/index");
   const ctx = createExecutionContext();
   await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), { ...env, ...overrides } as never, ctx);

@@ -4,9 +4,8 @@
  * signs them (ECDSA P-256, SHA-256, ASN.1 DER by @peculiar/asn1-ecc), and
  * calls of the Worker with GITHUB_SECRET_SCANNING_KEYS_URL pointing there.
  */
-import { ECDSASigValue } from "@peculiar/asn1-ecc";
-import { AsnConvert } from "@peculiar/asn1-schema";
 import { inject } from "vitest";
+import { toDerBase64 } from "./der";
 import { type CallOptions, callWithEnv, unique } from "./http";
 
 export interface GithubKey {
@@ -36,16 +35,6 @@ export async function publishKeys(keys: GithubKey[], at = `${inject("keysUrl")}/
 
 /** How many times the Worker fetched the key set at `url`. */
 export const keyFetches = async (url: string): Promise<number> => ((await (await fetch(`${url}/hits`)).json()) as { hits: number }).hits;
-
-/** WebCrypto's r‖s signature as GitHub sends it: ASN.1 DER `SEQUENCE { r, s }`, base64. */
-export function toDerBase64(raw: ArrayBuffer): string {
-  const bytes = new Uint8Array(raw);
-  const value = new ECDSASigValue({ r: unsigned(bytes.slice(0, 32)), s: unsigned(bytes.slice(32)) });
-  return base64(AsnConvert.serialize(value));
-}
-
-/** An ASN.1 INTEGER's content for a non-negative number: a 0x00 before a high bit. */
-const unsigned = (b: Uint8Array): ArrayBuffer => (b[0]! & 0x80 ? Uint8Array.of(0, ...b) : b).buffer as ArrayBuffer;
 
 export async function signBody(body: string, key: GithubKey): Promise<string> {
   const raw = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key.privateKey, new TextEncoder().encode(body));

@@ -1,11 +1,15 @@
 /**
  * Global setup of the e2e project: the Worker started for real, the way a user
- * starts it (`npm run dev`), on a free loopback port with throw-away state.
+ * starts it (`npm run dev`), on a free loopback port with throw-away state,
+ * shared by every e2e file that needs no configuration of its own. Beside it,
+ * GitHub's secret scanning key endpoint (test/setup/origin-server.ts), where the
+ * leak-response test publishes GitHub's key.
  */
 import { randomUUID } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { type LocalWorker, startWorker as startLocalWorker } from "../../scripts/local-worker.mjs";
 import { signingMaterial } from "../../scripts/signing-key.mjs";
+import { keyServer } from "./origin-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +18,8 @@ declare module "vitest" {
     /** A host the operator gave to `appsAccountId` (ORIGINS), for tests that put Access applications on it. */
     appsHost: string;
     appsAccountId: string;
+    /** The shared Worker's GITHUB_SECRET_SCANNING_KEYS_URL: `PUT` a `{public_keys}` document there to publish it. */
+    githubKeysUrl: string;
   }
 }
 
@@ -31,13 +37,26 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
 }
 
 export default async function setup(project: TestProject) {
+  const keys = await keyServer();
+  const githubKeysUrl = `${keys.url}/meta/public_keys/secret_scanning`;
   // One host is given to an account named before its org exists: bootstrap it with this account_id.
   const appsAccountId = randomUUID().replaceAll("-", "");
   const appsHost = "apps.console.e2e.test";
-  const worker = await startWorker({ ORIGINS: JSON.stringify({ [appsHost]: { origin: "http://127.0.0.1:9", account_id: appsAccountId } }) });
+  const worker = await startWorker({
+    GITHUB_SECRET_SCANNING_KEYS_URL: githubKeysUrl,
+    ORIGINS: JSON.stringify({ [appsHost]: { origin: "http://127.0.0.1:9", account_id: appsAccountId } }),
+    // Every e2e file calls from 127.0.0.1, two files at a time: one address's budget of failed
+    // authentications (20 a minute) is not what these tests are about (ratelimit/ and
+    // hardening/ integration tests are), and must not make one file fail because of another.
+    AUTH_FAILURE_LIMIT: "1000",
+  });
   project.provide("appsHost", appsHost);
   project.provide("appsAccountId", appsAccountId);
   project.provide("baseUrl", worker.baseUrl);
   project.provide("adminToken", ADMIN_TOKEN);
-  return () => worker.stop();
+  project.provide("githubKeysUrl", githubKeysUrl);
+  return async () => {
+    await worker.stop();
+    await keys.close();
+  };
 }

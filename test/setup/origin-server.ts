@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
  * counts the fetch, `GET /<set>/hits` answers how many fetches that set had (a set stored as `FAIL`
  * answers 500 to each, still counting). Each test uses its own set.
  */
-async function keyServer() {
+export async function keyServer() {
   const sets = new Map<string, { body: string; hits: number }>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://keys").pathname;

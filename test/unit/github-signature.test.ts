@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { derToP1363 } from "../../src/auth/github-signature";
-import { toDerBase64 } from "../helpers/secret-scanning";
+import { toDerBase64 } from "../helpers/der";
+import { propertyRuns } from "../helpers/settings";
 
 const der = (raw: Uint8Array) => Uint8Array.from(atob(toDerBase64(raw.buffer as ArrayBuffer)), (c) => c.charCodeAt(0));
 
@@ -21,7 +22,7 @@ describe("derToP1363", () => {
         const raw = Uint8Array.of(...r, ...s);
         expect(derToP1363(der(raw))).toEqual(raw);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

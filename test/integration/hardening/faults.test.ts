@@ -9,7 +9,9 @@ import { createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes, verify } from "../../helpers/cloudflare";
 import { ADMIN_TOKEN, type CallOptions, callWithEnv, dumpDatabase, unique } from "../../helpers/http";
 import { anyToken, createApp, newHost, policy } from "../../helpers/gateway-apps";
+import { expectLog } from "../../helpers/expected-logs";
 import { newBox } from "../../helpers/lifecycle";
+import { reportFigures } from "../../helpers/settings";
 
 /** A D1 binding whose next batch gets a failing statement at position `at`. */
 function faultyDb(at: number) {
@@ -36,8 +38,10 @@ let faultsInjected = 0;
 /** Runs `method path` with a fault at every position of its write batch; the database must never change. */
 async function atEveryStep(method: string, path: string, opts: CallOptions) {
   let length = Infinity;
+  // The database of this file alone (vitest.config.ts): what it holds before a fault is what it
+  // held after the previous one, which the previous step compared.
+  const before = await dumpDatabase();
   for (let at = 0; at <= length; at++) {
-    const before = await dumpDatabase();
     const { db, seen } = faultyDb(at);
     const res = await callWithEnv({ DB: db }, method, path, opts);
     length = Math.min(length, seen.batchLength);
@@ -59,6 +63,8 @@ async function atEveryStep(method: string, path: string, opts: CallOptions) {
 
 describe("D1 faults at each write step", () => {
   it("leave the database as it was on every write of both surfaces and bootstrap", async () => {
+    // The Worker reports each fault (with the request id), as it would any unhandled error.
+    const logged = expectLog(/^\[[^\]]+\] unhandled error: D1_ERROR: no such table: no_such_table/);
     const a = await account();
     const sa = await createServiceAccount(a.key, { token_name: "first" });
     const t = await createToken(a);
@@ -127,6 +133,7 @@ describe("D1 faults at each write step", () => {
     const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE org_id = ?").bind(a.org.id).first<{ n: number }>())!;
     expect(n).toBe(0); // every write above failed: no event without its change
     expect(Object.values(lengths).every((n) => n >= 2)).toBe(true);
-    console.info(`[faults] ${faultsInjected} faults injected over ${cases.length} writes`);
+    expect(logged.lines).toHaveLength(faultsInjected);
+    reportFigures(`[faults] ${faultsInjected} faults injected over ${cases.length} writes`);
   }, 60_000);
 });

@@ -24,8 +24,9 @@ import { account, cf, createToken } from "../../helpers/cloudflare";
 import { type Answer, call } from "../../helpers/http";
 import { anyToken, appsBase, newHost, policiesBase, policy } from "../../helpers/gateway-apps";
 import { newBox } from "../../helpers/lifecycle";
+import { propertyRuns, reportFigures } from "../../helpers/settings";
 
-const RUNS = 25;
+const RUNS = propertyRuns(25);
 const SEED = 20261124;
 
 /** Strings that have broken a text pipeline somewhere: storage, JSON, normalisation, trimming. */
@@ -102,7 +103,7 @@ async function forAllNames(label: string, check: (name: string) => Promise<Outco
   );
   expect(seen.accepted, `${label}: no name accepted`).toBeGreaterThan(0);
   expect(seen.refused, `${label}: no name refused`).toBeGreaterThan(0);
-  console.info(`[text-round-trip] ${label}: ${seen.accepted} accepted, ${seen.refused} refused`);
+  reportFigures(`[text-round-trip] ${label}: ${seen.accepted} accepted, ${seen.refused} refused`);
 }
 
 /** Accepted (the expected success status) or refused with 400: nothing else, and never a 5xx. */

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { account, createToken, inMinutes, verify } from "../../helpers/cloudflare";
+import { expectLog } from "../../helpers/expected-logs";
 import { call, callWithEnv, dumpDatabase } from "../../helpers/http";
 import { createWebhook, eventsOf, newBox, waitFor } from "../../helpers/lifecycle";
 import { keyFetches, newGithubKey, publishKeys, report, signBody } from "../../helpers/secret-scanning";
@@ -186,8 +187,10 @@ describe("anything not signed by a published GitHub key", () => {
 
   it("answers 503 with a request id when GitHub's keys cannot be fetched, and bounds a signed report", async () => {
     const { key, keysUrl } = await setup();
+    const logged = expectLog(/^secret scanning keys: GitHub's secret scanning keys answered 404$/);
     const down = await report(`${keysUrl}-missing`, "[]", key);
     expect(down.status).toBe(503);
+    expect(logged.lines).toHaveLength(1);
     expect(down.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
     // While the endpoint fails, reports (unauthenticated, each well-formed) cost one outbound fetch a minute, not one each.
     const failing = `${keysUrl}-failing`;

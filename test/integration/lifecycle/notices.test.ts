@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { account, cf, createToken } from "../../helpers/cloudflare";
+import { expectLog } from "../../helpers/expected-logs";
 import { call } from "../../helpers/http";
 import { createWebhook, eventsOf, newBox, received, runCron, waitFor } from "../../helpers/lifecycle";
 
@@ -73,7 +74,10 @@ describe("inactivity", () => {
     const idle = await createToken(a, { name: "idle" });
     const later = Date.now() + 3 * DAY;
 
+    // A dry run says in the log what it would disable.
+    const wouldDisable = expectLog(/^INACTIVE_DISABLE=dry-run: would disable Access service token /);
     await runCron(later, { INACTIVE_AFTER_DAYS: "2", INACTIVE_DISABLE: "dry-run" });
+    expect(wouldDisable.lines.filter((line) => line.includes(idle.id))).toHaveLength(1);
     // The owner's bootstrap key is idle too: wait for the token's own event.
     const eventFor = async (id: string) => {
       for (let i = 0; i < 100; i++) {

@@ -20,7 +20,8 @@ const eventually = async (check: () => Promise<boolean>, what: string) => {
 };
 
 // Retries wait 1 s each (WEBHOOK_RETRY_SCHEDULE in vitest.config.ts), and the queue batches for up to 1 s.
-describe("webhook delivery", { timeout: 30_000 }, () => {
+// The tests wait on those clocks, each with its own account and receiver box: they run side by side.
+describe.concurrent("webhook delivery", { timeout: 30_000 }, () => {
   it("delivers created, rotated and deleted, signed and verifiable, with no secret in the data", async () => {
     const a = await account();
     const box = newBox();

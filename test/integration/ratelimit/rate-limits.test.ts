@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { account, createToken } from "../../helpers/cloudflare";
 import { bootstrap, callWithEnv, countingDb, type CallOptions } from "../../helpers/http";
 import { blockedSeconds, forget, forgetBlocked } from "../../../src/auth/ip-blocks";
+import { expectLog } from "../../helpers/expected-logs";
 import { eventually, homeState, unreachableHomes } from "../../helpers/homes";
 import { countingNamespace, rewind, unreachableLimiter } from "../../helpers/ratelimit";
 import { clientHeaders, IDENTITY, orgWithToken } from "../../helpers/service-auth";
@@ -247,6 +248,7 @@ describe("when the rate limiter cannot be reached", () => {
     const a = await account();
     const t = await createToken(a);
     const down = { CREDENTIALS: unreachableHomes };
+    const logged = expectLog(/^credential object unreachable: Durable Object unreachable \(test\)$/);
     const v1 = await limited("GET", "/v1/api_key", { token: a.key }, down);
     expect(v1.status).toBe(503);
     expect(v1.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
@@ -255,9 +257,11 @@ describe("when the rate limiter cannot be reached", () => {
     expect(cfAnswer.body.errors[0].message).toMatch(/request id/);
     const identityAnswer = await limited("GET", IDENTITY, { headers: clientHeaders(t.client_id, t.client_secret) }, down);
     expect(identityAnswer.status).toBe(503);
+    expect(logged.lines).toHaveLength(3); // each outage is logged
   });
 
   it("fails closed for failed authentications", async () => {
+    const logged = expectLog(/^rate limiter unreachable \(auth failures\): Durable Object unreachable \(test\)$/);
     const res = await limited(
       "GET",
       "/v1/api_key",
@@ -265,5 +269,6 @@ describe("when the rate limiter cannot be reached", () => {
       { RATE_LIMITER: unreachableLimiter },
     );
     expect(res.status).toBe(429);
+    expect(logged.lines).toHaveLength(1);
   });
 });

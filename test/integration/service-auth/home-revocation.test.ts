@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { type CredentialRef, MAX_HOMES_PER_WRITE } from "../../../src/core/credentials/verification-cache";
 import { authStatus, createServiceAccount } from "../../helpers/braintrust";
 import { account, cf, createToken, inMinutes } from "../../helpers/cloudflare";
+import { expectLog } from "../../helpers/expected-logs";
 import { homeState, unreachableHomes } from "../../helpers/homes";
 import { bootstrap, call, callWithEnv } from "../../helpers/http";
 import { clientHeaders, identity } from "../../helpers/service-auth";
@@ -183,9 +184,11 @@ describe("races and outages", () => {
     const t = await createToken(a);
     await cached(atRef(t.client_id), () => tokenStatus(t.client_id, t.client_secret));
     const down = { CREDENTIALS: unreachableHomes };
+    const logged = expectLog(/^credential object unreachable: Durable Object unreachable \(test\)$/);
     const refused = await callWithEnv(down, "DELETE", `${a.base}/${t.id}`, { token: a.key });
     // (the caller's own key is verified by its home too, so the outage answers before the write)
     expect(refused.status).toBe(503);
+    expect(logged.lines).toHaveLength(1);
     expect(refused.body.errors[0].message).toMatch(/request id/);
     expect(await tokenStatus(t.client_id, t.client_secret)).toBe(200);
     expect((await cf("GET", `${a.base}/${t.id}`, { token: a.key })).status).toBe(200);
@@ -204,8 +207,10 @@ describe("races and outages", () => {
         return { verify: (req: never) => real.verify(req), hold: () => Promise.reject(new Error("down")), release: () => Promise.reject(new Error("down")) };
       },
     };
+    const logged = expectLog(/^credential object unreachable \(hold\): down$/);
     const refused = await callWithEnv({ CREDENTIALS: holdDown }, "PUT", `${a.base}/${t.id}`, { token: a.key, body: { enabled: false } });
     expect(refused.status).toBe(503);
+    expect(logged.lines.length).toBeGreaterThan(0);
     expect(refused.body.errors[0].message).toMatch(/nothing was changed; retry the request/);
     expect((await cf("GET", `${a.base}/${t.id}`, { token: a.key })).body.result.enabled).toBe(true);
     expect(await tokenStatus(t.client_id, t.client_secret)).toBe(200);
