@@ -67,6 +67,13 @@ export function giveHost(host: string, accountId: string): string {
   return host;
 }
 
+/**
+ * Forgets every host given so far: each test file starts with an operator that gave none (the
+ * workers project shares modules between files, and a file that gives no host calls the Worker
+ * as before, through its own fetch).
+ */
+export const forgetGivenHosts = () => operatorHosts.clear();
+
 /** Whether the tests' operator gave `host` to some account. */
 export const isGivenHost = (host: string) => operatorHosts.has(host);
 

@@ -15,6 +15,7 @@ import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "..
 import { createWebhook, newBox } from "../../helpers/lifecycle";
 import { newGithubKey, publishKeys, report } from "../../helpers/secret-scanning";
 import { mintClientSecret, mintToken } from "../../../src/core/credentials/tokens";
+import { reportFigures } from "../../helpers/settings";
 
 interface Operation {
   method: string;
@@ -231,7 +232,7 @@ describe("tenant isolation", () => {
       }
     }
     expect(requests).toBe(operations.length * 2);
-    console.info(`[isolation] ${operations.length} operations, ${requests} cross-tenant requests`);
+    reportFigures(`[isolation] ${operations.length} operations, ${requests} cross-tenant requests`);
     expect(await snapshotOfB()).toBe(before);
     // and B's credentials still work
     expect((await call("GET", `/v1/service_token/${B.serviceTokenId}`, { token: B.key })).status).toBe(200);

@@ -14,6 +14,7 @@ import { anyToken, appsBase, createApp, newHost, policiesBase, policy } from "..
 import { call } from "../../helpers/http";
 import { createWebhook, newBox } from "../../helpers/lifecycle";
 import { scopedKey } from "../../helpers/scoped";
+import { reportFigures } from "../../helpers/settings";
 
 interface Operation {
   id: string;
@@ -113,7 +114,7 @@ describe("the permission matrix", () => {
       expect(res.status, `${where} with ${op.permission}: ${res.text}`).toBeGreaterThanOrEqual(200);
       expect(res.status, `${where} with ${op.permission}: ${res.text}`).toBeLessThan(300);
     }
-    console.info(`[permissions] ${operations.length} operations × ${PERMISSION_NAMES.length} permissions, ${requests} requests`);
+    reportFigures(`[permissions] ${operations.length} operations × ${PERMISSION_NAMES.length} permissions, ${requests} requests`);
   }, 120_000);
 
   it("holds under /client/v4 too, and a key without permissions keeps its owner's rights", async () => {

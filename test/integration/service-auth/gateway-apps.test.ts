@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { account, cf, createToken } from "../../helpers/cloudflare";
+import { expectLog } from "../../helpers/expected-logs";
+import { reportFigures } from "../../helpers/settings";
 import {
   anyToken,
   appsBase,
@@ -244,8 +246,10 @@ describe("gateway with Access applications", () => {
     });
     const unread = newHost(a); // never read into this isolate's table
     await createApp(a, unread, [policy("bypass", [everyone])]);
+    const logged = expectLog(/gateway: reading the applications failed/);
     const res = await viaGateway([unread], "GET", `${unread}/x`, { headers: as(token) }, { DB: down } as never);
     expect(res.status).toBe(503);
+    expect(logged.lines).toHaveLength(1); // the failure is logged (an operator sees it), and nothing forwarded
     expect(res.body).toMatchObject({ error: "unavailable", request_id: expect.any(String) });
     expect(res.headers.get("x-origin")).toBeNull();
     expect((await viaGateway([h], "GET", `${h}/x`)).headers.get("x-origin")).toBe("echo");
@@ -282,6 +286,6 @@ describe("gateway with Access applications", () => {
     }
     expect(status).toBe(403);
     // Reported, not asserted: the bound itself is pinned by the route table's unit test on a fake clock.
-    console.log(`policy change felt after ${Date.now() - changedAt} ms (bound ${MAX_AGE_MS} ms)`);
+    reportFigures(`policy change felt after ${Date.now() - changedAt} ms (bound ${MAX_AGE_MS} ms)`);
   });
 });

@@ -12,8 +12,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalPath, pathUnder, selectApp } from "../../../src/core/access/app-domain";
+import { propertyRuns } from "../../helpers/settings";
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 3000);
+/** 3,000 paths a run (PROPERTY_SCALE multiplies it). */
+const RUNS = propertyRuns(3000);
 
 /** Segments of a decoded path, as routers compare them: no empty or `.` segments, `..` resolved, case folded. */
 function route(decoded: string): string {
