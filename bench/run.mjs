@@ -105,11 +105,20 @@ function procStat(pid) {
  * processes that run the Worker, its Durable Objects, local D1 and wrangler's proxy.
  */
 function descendants() {
-  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).map(procStat).filter(Boolean);
+  const all = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .map(procStat)
+    .filter(Boolean);
   const tree = new Set([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (!tree.has(p.pid) && tree.has(p.ppid)) (tree.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
   }
   return all.filter((p) => p.pid !== process.pid && tree.has(p.pid));
 }
@@ -188,7 +197,14 @@ function summarise(runs) {
     p99_ms: round(median(pick("p99_ms")), 3),
     cpu_ms_per_request: round(median(pick("cpu_ms_per_request")), 3),
     // All rounds' CPU over all rounds' requests: a burst of someone else's load weighs as much as it lasted.
-    cpu_ms_per_request_pooled: round(pick("cpu_ms").reduce((a, b) => a + b, 0) / Math.max(1, pick("requests").reduce((a, b) => a + b, 0)), 3),
+    cpu_ms_per_request_pooled: round(
+      pick("cpu_ms").reduce((a, b) => a + b, 0) /
+        Math.max(
+          1,
+          pick("requests").reduce((a, b) => a + b, 0),
+        ),
+      3,
+    ),
     // wrangler's node process, esbuild and dev.mjs: not the Worker, shown to see whether they are on the request path.
     other_cpu_ms_per_request: round(median(pick("other_cpu_ms_per_request")), 3),
     errors: pick("errors").reduce((a, b) => a + b, 0),
@@ -342,7 +358,7 @@ function markdown(results) {
 async function main() {
   if (argv.includes("--chart-only")) {
     // Redraw the chart of an existing results file, without running anything.
-    writeFileSync(out.replace(/\.json$/, "") + ".svg", svgChart(JSON.parse(readFileSync(out, "utf8"))));
+    writeFileSync(`${out.replace(/\.json$/, "")}.svg`, svgChart(JSON.parse(readFileSync(out, "utf8"))));
     return;
   }
   const started = Date.now();
@@ -415,7 +431,12 @@ async function main() {
         name: "bench gateway",
         domain: GATEWAY_HOST,
         policies: [
-          { name: "office bypass", decision: "bypass", include: [{ ip: { ip: "203.0.113.0/24" } }, { ip: { ip: "2001:db8::/32" } }], require: [{ ip: { ip: "203.0.113.0/25" } }] },
+          {
+            name: "office bypass",
+            decision: "bypass",
+            include: [{ ip: { ip: "203.0.113.0/24" } }, { ip: { ip: "2001:db8::/32" } }],
+            require: [{ ip: { ip: "203.0.113.0/25" } }],
+          },
           {
             name: "callers",
             decision: "non_identity",
@@ -488,7 +509,11 @@ async function main() {
     const reads = scenarios.filter(([name]) => !writes.has(name));
     for (let r = 1; r <= settings.rounds; r++) {
       log(`round ${r} of ${settings.rounds}`);
-      const order = [...reads.slice((r - 1) % reads.length), ...reads.slice(0, (r - 1) % reads.length), ...scenarios.filter(([name]) => writes.has(name))];
+      const order = [
+        ...reads.slice((r - 1) % reads.length),
+        ...reads.slice(0, (r - 1) % reads.length),
+        ...scenarios.filter(([name]) => writes.has(name)),
+      ];
       for (const [name, request] of order) runs[name].push(await measure(name, ctx, request));
       await new Promise((resolve) => setTimeout(resolve, settings.settle * 1000));
     }
@@ -517,9 +542,14 @@ async function main() {
       },
       // Server CPU of one authentication beyond the ceiling's, ms per request: pooled over every round
       // (the verdict), and paired round by round with the ceiling's run of the same round (median and spread).
-      cpu_over_ceiling_ms: Object.fromEntries(VERIFY.map((name) => [name, round(s[name].cpu_ms_per_request_pooled - s.ceiling.cpu_ms_per_request_pooled, 3)])),
+      cpu_over_ceiling_ms: Object.fromEntries(
+        VERIFY.map((name) => [name, round(s[name].cpu_ms_per_request_pooled - s.ceiling.cpu_ms_per_request_pooled, 3)]),
+      ),
       // The same ceiling route with an Access token's headers instead of a Bearer key's (a diagnosis, no target).
-      cpu_access_headers_over_ceiling_ms: round(s.ceiling_access_headers.cpu_ms_per_request_pooled - s.ceiling.cpu_ms_per_request_pooled, 3),
+      cpu_access_headers_over_ceiling_ms: round(
+        s.ceiling_access_headers.cpu_ms_per_request_pooled - s.ceiling.cpu_ms_per_request_pooled,
+        3,
+      ),
       cpu_over_ceiling_paired_ms: Object.fromEntries(
         VERIFY.map((name) => {
           const diffs = runs[name].map((run, i) => run.cpu_ms_per_request - runs.ceiling[i].cpu_ms_per_request);
@@ -552,7 +582,7 @@ async function main() {
     });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    const svgPath = out.replace(/\.json$/, "") + ".svg";
+    const svgPath = `${out.replace(/\.json$/, "")}.svg`;
     writeFileSync(svgPath, svgChart(results));
     const table = markdown(results);
     console.log(table);

@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { outputOf, wrangler } from "./wrangler-run.mjs";
 
-const USAGE = "usage: npm run bootstrap -- --url https://edgekeys.<you>.workers.dev --org my-org --email you@example.com [--given-name A --family-name B]";
+const USAGE =
+  "usage: npm run bootstrap -- --url https://edgekeys.<you>.workers.dev --org my-org --email you@example.com [--given-name A --family-name B]";
 const log = (line) => console.log(`[bootstrap] ${line}`);
 function fail(message, result) {
   if (result) console.error(outputOf(result));
@@ -21,7 +22,13 @@ function fail(message, result) {
 let options;
 try {
   ({ values: options } = parseArgs({
-    options: { url: { type: "string" }, org: { type: "string" }, email: { type: "string" }, "given-name": { type: "string" }, "family-name": { type: "string" } },
+    options: {
+      url: { type: "string" },
+      org: { type: "string" },
+      email: { type: "string" },
+      "given-name": { type: "string" },
+      "family-name": { type: "string" },
+    },
   }));
 } catch (error) {
   fail(`${error.message}\n${USAGE}`);
@@ -60,7 +67,10 @@ try {
   if (!ownToken) {
     const removed = wrangler(["secret", "delete", "ADMIN_TOKEN"]);
     if (removed.ok) log("one-time ADMIN_TOKEN deleted: /admin/* answers 404 again");
-    else console.error(`${outputOf(removed)}\n[bootstrap] could not delete the one-time ADMIN_TOKEN: run npx wrangler secret delete ADMIN_TOKEN`);
+    else
+      console.error(
+        `${outputOf(removed)}\n[bootstrap] could not delete the one-time ADMIN_TOKEN: run npx wrangler secret delete ADMIN_TOKEN`,
+      );
   }
 }
 if (failure) fail(failure.message);

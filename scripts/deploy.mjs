@@ -41,7 +41,8 @@ const RANDOM_SECRETS = {
 
 const config = readWranglerConfig();
 const db = config.d1[0];
-if (!config.name || !db?.binding || !db.database_name) fail("wrangler.toml needs a name and a [[d1_databases]] entry with binding and database_name");
+if (!config.name || !db?.binding || !db.database_name)
+  fail("wrangler.toml needs a name and a [[d1_databases]] entry with binding and database_name");
 
 // ── 1. What the account has ───────────────────────────────────────────────────────────────────
 
@@ -64,7 +65,8 @@ const queues = config.queues.map((name) => {
 const secretList = wrangler(["secret", "list", "--format", "json"]);
 // A Worker that was never deployed has no secrets to list: wrangler says it is not found.
 const workerExists = secretList.ok;
-if (!secretList.ok && !/Worker "[^"]*"[^\n]* not found/i.test(outputOf(secretList))) fail(`could not list the secrets of the Worker ${config.name}`, secretList);
+if (!secretList.ok && !/Worker "[^"]*"[^\n]* not found/i.test(outputOf(secretList)))
+  fail(`could not list the secrets of the Worker ${config.name}`, secretList);
 const secrets = new Set(workerExists ? parseJson(secretList.stdout, "wrangler secret list").map((s) => s.name) : []);
 
 // ── The plan ──────────────────────────────────────────────────────────────────────────────────
@@ -79,12 +81,16 @@ if (!secrets.has("JWT_PRIVATE_KEY")) {
   }
   toGenerate.push("JWT_PRIVATE_KEY", "JWT_CERTIFICATE");
 } else if (!secrets.has("JWT_CERTIFICATE")) {
-  notes.push("JWT_CERTIFICATE is not set and cannot be made for the existing key (the Worker publishes no certificate; README, Deploying: replacing a secret)");
+  notes.push(
+    "JWT_CERTIFICATE is not set and cannot be made for the existing key (the Worker publishes no certificate; README, Deploying: replacing a secret)",
+  );
 }
 const kept = [...secrets].sort();
 const missingQueues = queues.filter((q) => !q.exists).map((q) => q.name);
 
-log(`logged in as ${user.email ?? user.authType ?? "an API token"}; Worker "${config.name}"${dryRun ? " (dry run: nothing will change)" : ""}`);
+log(
+  `logged in as ${user.email ?? user.authType ?? "an API token"}; Worker "${config.name}"${dryRun ? " (dry run: nothing will change)" : ""}`,
+);
 const row = (what, state) => console.log(`  ${what.padEnd(30)} ${state}`);
 row(`D1 database ${db.database_name}`, databaseExists ? "exists" : "missing: `wrangler deploy` creates it (automatic provisioning)");
 if (dryRun) row("  migrations to apply", databaseExists ? pendingMigrations() : "all, once it exists");
@@ -96,10 +102,12 @@ if (!secrets.has("ADMIN_TOKEN")) row("ADMIN_TOKEN", "not set: /admin/* answers 4
 const steps = [
   ...missingQueues.map((name) => `wrangler queues create ${name}`),
   ...(toGenerate.length ? ["wrangler secret bulk   (the generated secrets, on stdin)"] : []),
-  ...(databaseExists ? [`wrangler d1 migrations apply ${db.binding} --remote`, "wrangler deploy"] : ["wrangler deploy", `wrangler d1 migrations apply ${db.binding} --remote`]),
+  ...(databaseExists
+    ? [`wrangler d1 migrations apply ${db.binding} --remote`, "wrangler deploy"]
+    : ["wrangler deploy", `wrangler d1 migrations apply ${db.binding} --remote`]),
 ];
 console.log(`  ${dryRun ? "would run" : "runs"}:`);
-steps.forEach((step, i) => console.log(`    ${i + 1}. ${step}`));
+for (const [i, step] of steps.entries()) console.log(`    ${i + 1}. ${step}`);
 for (const note of notes) log(`note: ${note}`);
 if (dryRun) {
   log("dry run: nothing was changed.");
@@ -111,7 +119,11 @@ if (dryRun) {
 /** Runs one changing step; on failure shows wrangler's output and how to carry on. */
 function step(what, wranglerArgs, options) {
   const result = wrangler(wranglerArgs, options);
-  if (!result.ok) fail(`${what} failed (wrangler ${wranglerArgs.join(" ")}). Nothing after it ran: fix the cause and run npm run deploy again; it carries on from here.`, result);
+  if (!result.ok)
+    fail(
+      `${what} failed (wrangler ${wranglerArgs.join(" ")}). Nothing after it ran: fix the cause and run npm run deploy again; it carries on from here.`,
+      result,
+    );
   return result;
 }
 
@@ -121,7 +133,9 @@ for (const name of missingQueues) {
 }
 
 if (toGenerate.length) {
-  const values = Object.fromEntries(toGenerate.filter((name) => RANDOM_SECRETS[name]).map((name) => [name, randomBytes(RANDOM_SECRETS[name]).toString("base64url")]));
+  const values = Object.fromEntries(
+    toGenerate.filter((name) => RANDOM_SECRETS[name]).map((name) => [name, randomBytes(RANDOM_SECRETS[name]).toString("base64url")]),
+  );
   if (toGenerate.includes("JWT_PRIVATE_KEY")) {
     // Loaded only here: it brings an X.509 library that nothing else needs.
     const { signingMaterial } = await import("./signing-key.mjs");
@@ -205,10 +219,15 @@ function deployedUrl(outputFile, stdout) {
 
 /** The migrations not yet applied to the remote database (a read-only query of wrangler's table). */
 function pendingMigrations() {
-  const files = readdirSync(join(root, db.migrations_dir ?? "migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(join(root, db.migrations_dir ?? "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   const query = wrangler(["d1", "execute", db.binding, "--remote", "--json", "--command", "SELECT name FROM d1_migrations ORDER BY id"]);
   let applied = [];
-  if (query.ok) applied = parseJson(query.stdout, "wrangler d1 execute").flatMap((r) => r.results ?? []).map((r) => r.name);
+  if (query.ok)
+    applied = parseJson(query.stdout, "wrangler d1 execute")
+      .flatMap((r) => r.results ?? [])
+      .map((r) => r.name);
   else if (!/no such table/i.test(outputOf(query))) return "unknown (could not read them)";
   const pending = files.filter((f) => !applied.includes(f));
   return pending.length ? `${pending.length}: ${pending.join(", ")}` : "none";

@@ -136,7 +136,10 @@ async function checkPort() {
   for (const address of addresses) {
     const code = await tryListen(address);
     if (code === null || ((code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT") && addresses.length > 1)) continue;
-    const why = code === "EADDRINUSE" ? "is already in use (another server, or another `npm run dev`, is listening on it)" : `cannot be used (${code})`;
+    const why =
+      code === "EADDRINUSE"
+        ? "is already in use (another server, or another `npm run dev`, is listening on it)"
+        : `cannot be used (${code})`;
     console.error(`[dev] port ${port} on ${address} ${why}.
 [dev] Stop that server, or pick another port:  npm run dev -- --port ${Number(port) === 8788 ? 8789 : 8788}`);
     process.exit(1);
@@ -145,11 +148,15 @@ async function checkPort() {
 
 /** Runs `wrangler d1 …` on the local database quietly; its output is shown only when it fails. */
 function d1(d1Args, what, { fatal = true } = {}) {
-  const result = spawnSync(wrangler, ["d1", ...d1Args, "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...envFileArgs], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...childEnv, CI: "true" },
-  });
+  const result = spawnSync(
+    wrangler,
+    ["d1", ...d1Args, "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...envFileArgs],
+    {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...childEnv, CI: "true" },
+    },
+  );
   if (result.status !== 0) {
     if (!fatal) return null;
     process.stdout.write(result.stdout ?? "");
@@ -163,7 +170,11 @@ function d1(d1Args, what, { fatal = true } = {}) {
 /** The local orgs (oldest first, at most 5) and how many there are; null when unknown. */
 function localOrgs() {
   try {
-    const out = d1(["execute", "--json", "--command", "SELECT id, name, (SELECT count(*) FROM orgs) AS n FROM orgs ORDER BY id LIMIT 5"], "reading the local orgs", { fatal: false });
+    const out = d1(
+      ["execute", "--json", "--command", "SELECT id, name, (SELECT count(*) FROM orgs) AS n FROM orgs ORDER BY id LIMIT 5"],
+      "reading the local orgs",
+      { fatal: false },
+    );
     if (out === null) return null;
     const rows = JSON.parse(out)[0]?.results ?? [];
     return { count: rows[0]?.n ?? 0, orgs: rows.map((r) => ({ name: r.name, account_id: r.id.replaceAll("-", "").toLowerCase() })) };
@@ -181,7 +192,10 @@ function localOrgs() {
 async function quietOffline() {
   if (process.env.CLOUDFLARE_CF_FETCH_ENABLED !== undefined || process.env.CLOUDFLARE_CF_FETCH_PATH !== undefined) return;
   const online = await Promise.race([
-    lookup("workers.cloudflare.com").then(() => true, () => false),
+    lookup("workers.cloudflare.com").then(
+      () => true,
+      () => false,
+    ),
     new Promise((resolve) => setTimeout(() => resolve(false), 1500).unref()),
   ]);
   if (!online) {
@@ -300,7 +314,9 @@ async function printBanner() {
   lines.push(
     ` Admin token: ${adminToken}`,
     "",
-    created || (before && before.count > 0) ? " Another org, its owner and an API key:" : " Create the first org, its owner and an API key:",
+    created || (before && before.count > 0)
+      ? " Another org, its owner and an API key:"
+      : " Create the first org, its owner and an API key:",
     "",
     `   ${bootstrapCommand({ org_name: "my-org", email: "you@example.com" }, false)}`,
     "",

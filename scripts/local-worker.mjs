@@ -39,7 +39,12 @@ export function d1(stateDir, args) {
   const result = spawnSync(wrangler, ["d1", ...args, "--local", "--persist-to", stateDir, "--env-file", varsFile(stateDir)], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: {
+      ...process.env,
+      PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+      CI: "true",
+      WRANGLER_SEND_METRICS: "false",
+    },
   });
   if (result.status !== 0) throw new Error(`wrangler d1 ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
@@ -51,9 +56,20 @@ export function d1(stateDir, args) {
  * `npm run dev` create its local org on an empty database, as it does for a user (off by
  * default: tests and the benchmark make their own orgs).
  */
-export async function startWorker({ vars = {}, stateDir, args = [], timeoutMs = 90_000, autoBootstrap = false } = {}) {
-  const state = stateDir ?? newStateDir();
-  const port = await freePort();
+export async function startWorker(options = {}) {
+  const state = options.stateDir ?? newStateDir();
+  // A free port can be taken by another process between our probe and wrangler's bind (the e2e files
+  // start Workers side by side): that start is retried on a new port, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...options, stateDir: state, ownState: options.stateDir === undefined }, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnce({ vars = {}, stateDir: state, ownState, args = [], timeoutMs = 90_000, autoBootstrap = false }, port) {
   const all = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, ...args];
   for (const [name, value] of Object.entries(vars)) all.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), ...all], {
@@ -90,7 +106,7 @@ export async function startWorker({ vars = {}, stateDir, args = [], timeoutMs = 
     async stop({ keepState = false } = {}) {
       kill();
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
-      if (!keepState && !stateDir) rmSync(state, { recursive: true, force: true });
+      if (!keepState && ownState) rmSync(state, { recursive: true, force: true });
     },
   };
 }

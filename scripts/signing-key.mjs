@@ -23,7 +23,9 @@ export async function signingMaterial({ alg = "RS256", kid = randomUUID(), years
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   const now = new Date();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex").replace(/^[89a-f]/, "1"),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString("hex")
+      .replace(/^[89a-f]/, "1"),
     name: `CN=edgekeys identity assertions ${kid}`,
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + years * 365 * 86_400_000),

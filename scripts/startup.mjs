@@ -29,12 +29,15 @@ if (process.argv[2] === "--child") {
   const stub = () =>
     new vm.SyntheticModule(["DurableObject", "WorkerEntrypoint", "WorkflowEntrypoint", "RpcTarget", "RpcStub", "env"], function () {
       for (const name of ["DurableObject", "WorkerEntrypoint", "WorkflowEntrypoint", "RpcTarget", "RpcStub"]) {
-        this.setExport(name, class {
-          constructor(ctx, env) {
-            this.ctx = ctx;
-            this.env = env;
-          }
-        });
+        this.setExport(
+          name,
+          class {
+            constructor(ctx, env) {
+              this.ctx = ctx;
+              this.env = env;
+            }
+          },
+        );
       }
       this.setExport("env", {});
     });
@@ -104,13 +107,27 @@ const figure = (ss, wall, cpu) => {
   const range = `(${Math.min(...w).toFixed(1)}–${Math.max(...w).toFixed(1)})`;
   return `${ms(median(w))} ms ${range.padEnd(14)} CPU ${ms(median(ss.map(cpu)))} ms`;
 };
-console.log(`Start-up, over ${runs} fresh Node ${process.version} processes per bundle: median wall time (min–max), median CPU time (the process's user+system, all threads)`);
+console.log(
+  `Start-up, over ${runs} fresh Node ${process.version} processes per bundle: median wall time (min–max), median CPU time (the process's user+system, all threads)`,
+);
 for (const [file, ss] of samples) {
   const code = readFileSync(file);
   console.log(
     `\n${relative(process.cwd(), file) || file}: ${(code.length / 1024).toFixed(1)} KiB, ${(gzipSync(code).length / 1024).toFixed(1)} KiB gzipped` +
-      `\n  compile   ${figure(ss, (s) => s.compile, (s) => s.compileCpu)}` +
-      `\n  evaluate  ${figure(ss, (s) => s.evaluate, (s) => s.evaluateCpu)}` +
-      `\n  total     ${figure(ss, (s) => s.compile + s.evaluate, (s) => s.compileCpu + s.evaluateCpu)}`,
+      `\n  compile   ${figure(
+        ss,
+        (s) => s.compile,
+        (s) => s.compileCpu,
+      )}` +
+      `\n  evaluate  ${figure(
+        ss,
+        (s) => s.evaluate,
+        (s) => s.evaluateCpu,
+      )}` +
+      `\n  total     ${figure(
+        ss,
+        (s) => s.compile + s.evaluate,
+        (s) => s.compileCpu + s.evaluateCpu,
+      )}`,
   );
 }

@@ -58,7 +58,8 @@ export function readWranglerConfig(path = join(root, "wrangler.toml")) {
     const [, key, value] = pair;
     if (table === "" && key === "name") config.name = value;
     else if (table === "d1_databases") config.d1.at(-1)[key] = value;
-    else if (table.startsWith("queues.") && (key === "queue" || key === "dead_letter_queue") && !config.queues.includes(value)) config.queues.push(value);
+    else if (table.startsWith("queues.") && (key === "queue" || key === "dead_letter_queue") && !config.queues.includes(value))
+      config.queues.push(value);
   }
   return config;
 }

@@ -60,7 +60,10 @@ export function createApp() {
     const dispatch = () => {
       if (!c.env.WEBHOOK_QUEUE) return;
       // The writer's own org first: another org's backlog never delays what this write raised.
-      for (const orgId of audit.orgs) c.executionCtx.waitUntil(dispatchDue(c.env, Date.now(), 100, orgId || undefined).catch((err) => console.error(`webhook dispatch: ${String(err)}`)));
+      for (const orgId of audit.orgs)
+        c.executionCtx.waitUntil(
+          dispatchDue(c.env, Date.now(), 100, orgId || undefined).catch((err) => console.error(`webhook dispatch: ${String(err)}`)),
+        );
     };
     if (!configOf(c.env).benchMetrics) {
       c.set("services", servicesFor(c.env, audit));

@@ -176,7 +176,10 @@ export function configOf(env: Env): Config {
   const key = JSON.stringify(NAMES.map((name) => env[name] ?? null));
   config = byText.get(key);
   if (!config) {
-    config = build(parseVars(env), SecretsSchema.parse(Object.fromEntries(Object.keys(SecretsSchema.shape).map((name) => [name, given(env[name as keyof Env])]))));
+    config = build(
+      parseVars(env),
+      SecretsSchema.parse(Object.fromEntries(Object.keys(SecretsSchema.shape).map((name) => [name, given(env[name as keyof Env])]))),
+    );
     byText.set(key, config);
   }
   byEnv.set(env, config);

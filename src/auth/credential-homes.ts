@@ -17,9 +17,13 @@ export class DurableObjectHomes implements VerificationCache {
       await Promise.all(refs.map((ref) => this.home(ref).hold(holdId, until)));
     } catch (err) {
       console.error("credential object unreachable (hold):", err instanceof Error ? err.message : String(err));
-      throw new DomainError("unavailable", "A credential's verification home could not be reached, so nothing was changed; retry the request", {
-        retryAfter: 1,
-      });
+      throw new DomainError(
+        "unavailable",
+        "A credential's verification home could not be reached, so nothing was changed; retry the request",
+        {
+          retryAfter: 1,
+        },
+      );
     }
     return holdId;
   }
@@ -28,7 +32,8 @@ export class DurableObjectHomes implements VerificationCache {
     // A lost release only delays caching: the hold expires by itself.
     const released = await Promise.allSettled(refs.map((ref) => this.home(ref).release(holdId)));
     const lost = released.filter((r) => r.status === "rejected").length;
-    if (lost) console.error(`credential object unreachable (release): ${lost} of ${refs.length}; their holds expire in ${HOLD_MS / 1000} s`);
+    if (lost)
+      console.error(`credential object unreachable (release): ${lost} of ${refs.length}; their holds expire in ${HOLD_MS / 1000} s`);
     // Homes the hold did not cover (credentials created while the write ran) must hear of it now.
     try {
       await Promise.all(extra.map((ref) => this.home(ref).release("")));

@@ -79,7 +79,8 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     // last write), so concurrent requests can never share the last credit or token.
     const { record } = outcome;
     const limits = record.credential.policy;
-    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip)) return { ok: false, failure: "ip_not_allowed", d1Statements };
+    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip))
+      return { ok: false, failure: "ip_not_allowed", d1Statements };
     const now = Date.now();
     const policy = limits?.rateLimit ? { name: req.policy.name, ...limits.rateLimit } : req.policy;
     const credits = limits?.credits ? creditsAt(this.credits, limits.credits, now) : undefined;
@@ -121,7 +122,10 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     // With the bucket just taken: one storage write per request, as without credits.
     this.bucket = { ...this.bucket!, credits };
     this.ctx.storage.kv.put(BUCKET, this.bucket);
-    if (credits.remaining > 0) return this.noteUse(credential, now, { setAt: credits.setAt, remaining: credits.remaining });
+    if (credits.remaining > 0) {
+      this.noteUse(credential, now, { setAt: credits.setAt, remaining: credits.remaining });
+      return;
+    }
     credential.lastUsedAt = now;
     this.ctx.waitUntil(this.repo.noteCreditsExhausted(credential.id, credits.setAt, now).catch(logFailure("credits-exhausted write")));
   }
@@ -225,15 +229,23 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
    * current one (compare-and-swap on the verified hash), and the record follows.
    * A failure is logged and tried again on the next use.
    */
-  private async upgrade(hasher: SecretHasher, secret: string, record: VerificationRecord, which: "current" | "previous", verified: SecretHash) {
+  private async upgrade(
+    hasher: SecretHasher,
+    secret: string,
+    record: VerificationRecord,
+    which: "current" | "previous",
+    verified: SecretHash,
+  ) {
     try {
       const upgraded = await hasher.hash(secret);
       await this.repo.upgradeHash(record.credential.id, which, verified, upgraded);
       // Only the record this verification read; a newer one was read after the upgrade anyway.
       if (this.record !== record) return;
       const c = record.credential;
-      if (which === "current" && c.secretHash === verified.hash) Object.assign(c, { secretHash: upgraded.hash, hashVersion: upgraded.version });
-      if (which === "previous" && c.prevSecretHash === verified.hash) Object.assign(c, { prevSecretHash: upgraded.hash, prevHashVersion: upgraded.version });
+      if (which === "current" && c.secretHash === verified.hash)
+        Object.assign(c, { secretHash: upgraded.hash, hashVersion: upgraded.version });
+      if (which === "previous" && c.prevSecretHash === verified.hash)
+        Object.assign(c, { prevSecretHash: upgraded.hash, prevHashVersion: upgraded.version });
     } catch (err) {
       logFailure("re-hash")(err);
     }
@@ -249,7 +261,12 @@ function withoutHashes(record: VerificationRecord): VerificationRecord {
 function countingStatements(db: D1Database, count: () => void): D1Database {
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => (count(), target.prepare(sql));
+      if (prop === "prepare") {
+        return (sql: string) => {
+          count();
+          return target.prepare(sql);
+        };
+      }
       const value: unknown = Reflect.get(target, prop);
       return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value, target, args) : value;
     },

@@ -82,7 +82,8 @@ async function fetchKeys(url: string, previous: PublishedKeys | undefined, now: 
 /** One fetch at a time per URL; concurrent reports wait for the same one. A failed fetch is an outage (503). */
 async function refresh(url: string, now: number, miss: boolean): Promise<PublishedKeys> {
   const failed = failedAt.get(url);
-  if (failed !== undefined && now - failed < REFETCH_COOLDOWN_MS) throw keysUnavailable(Math.ceil((failed + REFETCH_COOLDOWN_MS - now) / 1000));
+  if (failed !== undefined && now - failed < REFETCH_COOLDOWN_MS)
+    throw keysUnavailable(Math.ceil((failed + REFETCH_COOLDOWN_MS - now) / 1000));
   try {
     const keys = await refreshOnce(url, now, miss);
     failedAt.delete(url);
@@ -95,7 +96,9 @@ async function refresh(url: string, now: number, miss: boolean): Promise<Publish
 }
 
 const keysUnavailable = (retryAfter: number) =>
-  new DomainError("unavailable", "GitHub's secret scanning keys could not be fetched; retry the report", { retryAfter: Math.max(1, retryAfter) });
+  new DomainError("unavailable", "GitHub's secret scanning keys could not be fetched; retry the report", {
+    retryAfter: Math.max(1, retryAfter),
+  });
 
 function refreshOnce(url: string, now: number, miss: boolean): Promise<PublishedKeys> {
   let pending = inFlight.get(url);

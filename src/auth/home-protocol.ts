@@ -31,20 +31,21 @@ export interface VerifyRequest {
   ip: string | null;
 }
 
-export type VerifyOutcome = (
+export type VerifyOutcome =
   /** `policy`: the rate limit that decided (the credential's own, or the default). */
-  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision; policy: Policy }
-  /** A proven credential used from outside its IP allowlist. */
-  | { ok: false; failure: "ip_not_allowed" }
-  /** A proven credential with no credits left; `retryAfterSeconds` until the next refill, null when none is due. */
-  | { ok: false; failure: "credits_exhausted"; retryAfterSeconds: number | null }
-  | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
-  /** The record changed under three verifications in a row: retry. */
-  | { ok: false; failure: "busy" }
-) & {
-  /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
-  d1Statements: number;
-};
+  (
+    | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision; policy: Policy }
+    /** A proven credential used from outside its IP allowlist. */
+    | { ok: false; failure: "ip_not_allowed" }
+    /** A proven credential with no credits left; `retryAfterSeconds` until the next refill, null when none is due. */
+    | { ok: false; failure: "credits_exhausted"; retryAfterSeconds: number | null }
+    | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
+    /** The record changed under three verifications in a row: retry. */
+    | { ok: false; failure: "busy" }
+  ) & {
+    /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
+    d1Statements: number;
+  };
 
 /** The home's RPC methods. */
 export interface CredentialHome extends Rpc.DurableObjectBranded {

@@ -85,12 +85,17 @@ export class IdentitySigner {
     this.key = parseKey("JWT_PRIVATE_KEY", settings.privateKey);
     if (!this.key.d) throw new DomainError("misconfigured", "JWT_PRIVATE_KEY must be a private key");
     if (settings.audience?.startsWith(ACCOUNT_AUDIENCE_PREFIX)) {
-      throw new DomainError("misconfigured", `JWT_AUDIENCE may not start with ${ACCOUNT_AUDIENCE_PREFIX} (reserved for per-account assertions)`);
+      throw new DomainError(
+        "misconfigured",
+        `JWT_AUDIENCE may not start with ${ACCOUNT_AUDIENCE_PREFIX} (reserved for per-account assertions)`,
+      );
     }
     this.previous = settings.previousKey ? parseKey("JWT_PREVIOUS_KEY", settings.previousKey) : null;
     const current = settings.certificate ? [{ kid: this.key.kid, cert: pem("JWT_CERTIFICATE", settings.certificate) }] : [];
     const previous =
-      this.previous && settings.previousCertificate ? [{ kid: this.previous.kid!, cert: pem("JWT_PREVIOUS_CERTIFICATE", settings.previousCertificate) }] : [];
+      this.previous && settings.previousCertificate
+        ? [{ kid: this.previous.kid!, cert: pem("JWT_PREVIOUS_CERTIFICATE", settings.previousCertificate) }]
+        : [];
     this.certs = [...current, ...previous];
     this.ttl = settings.ttlSeconds;
   }
@@ -110,23 +115,21 @@ export class IdentitySigner {
    */
   async sign(identity: ServiceIdentity, audience: string, now = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1000);
-    return this.signJws(
-      {
-        iss: this.settings.issuer,
-        aud: [audience],
-        iat,
-        nbf: iat,
-        exp: iat + this.ttl,
-        sub: identity.credentialId,
-        type: "app",
-        common_name: identity.clientId ?? identity.credentialId,
-        account_id: uuidToHex(identity.orgId),
-        org_id: identity.orgId,
-        credential_kind: identity.credentialKind,
-        name: identity.name,
-        ...(identity.principal ? { email: identity.principal.email, principal_id: identity.principal.id } : {}),
-      },
-    );
+    return this.signJws({
+      iss: this.settings.issuer,
+      aud: [audience],
+      iat,
+      nbf: iat,
+      exp: iat + this.ttl,
+      sub: identity.credentialId,
+      type: "app",
+      common_name: identity.clientId ?? identity.credentialId,
+      account_id: uuidToHex(identity.orgId),
+      org_id: identity.orgId,
+      credential_kind: identity.credentialKind,
+      name: identity.name,
+      ...(identity.principal ? { email: identity.principal.email, principal_id: identity.principal.id } : {}),
+    });
   }
 
   /**

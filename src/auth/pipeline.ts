@@ -59,7 +59,12 @@ function locate(presented: PresentedCredential): Target {
   }
   const parsed = parseToken(presented.token);
   if (!parsed) throw unauthenticated("malformed", "Malformed API key");
-  return { ref: { kind: parsed.kind, id: parsed.credentialId }, kind: parsed.kind, secret: presented.token, label: CREDENTIAL_KINDS[parsed.kind].authLabel };
+  return {
+    ref: { kind: parsed.kind, id: parsed.credentialId },
+    kind: parsed.kind,
+    secret: presented.token,
+    label: CREDENTIAL_KINDS[parsed.kind].authLabel,
+  };
 }
 
 type Refusal = Exclude<VerifyOutcome, { ok: true }>["failure"];
@@ -118,7 +123,8 @@ export class Authenticator {
       const result = await this.verify(locate(presented), clientIp);
       // Strict mode decides only ambiguous requests, so a well-formed one never reads it. Read from D1 when
       // needed, never cached: turning strict mode on is felt by the next request. Counted as a guess.
-      if (presented.ambiguous && (await this.isStrict(result.record.credential.orgId))) throw unauthenticated("malformed", presented.ambiguous);
+      if (presented.ambiguous && (await this.isStrict(result.record.credential.orgId)))
+        throw unauthenticated("malformed", presented.ambiguous);
       admit(result);
       if (advance) await limiter.refund(ipKey!, failurePolicy);
       return result;
@@ -183,7 +189,14 @@ export class Authenticator {
     const home = this.env.CREDENTIALS.get(this.env.CREDENTIALS.idFromName(refKey(target.ref)));
     let outcome: VerifyOutcome;
     try {
-      outcome = await home.verify({ ref: target.ref, kind: target.kind, secret: target.secret, peppers: this.config.peppers(), policy: defaults, ip });
+      outcome = await home.verify({
+        ref: target.ref,
+        kind: target.kind,
+        secret: target.secret,
+        peppers: this.config.peppers(),
+        policy: defaults,
+        ip,
+      });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));
@@ -197,16 +210,25 @@ export class Authenticator {
     if (!outcome.ok && outcome.failure === "credits_exhausted") {
       const retry = outcome.retryAfterSeconds;
       const when = retry === null ? "no refill is due" : `the next refill is in ${retry} s`;
-      throw new DomainError("rate_limited", `This ${target.label} has no credits left; ${when}`, retry === null ? {} : { retryAfter: retry });
+      throw new DomainError(
+        "rate_limited",
+        `This ${target.label} has no credits left; ${when}`,
+        retry === null ? {} : { retryAfter: retry },
+      );
     }
     if (!outcome.ok) throw unauthenticated(outcome.failure, FAILURE_MESSAGE[outcome.failure](target.label));
     const { policy, decision } = outcome;
     // A credential's own limit is announced in place of the default one.
-    const own: Record<string, string> = policy === defaults || (policy.limit === defaults.limit && policy.windowSeconds === defaults.windowSeconds)
-      ? {}
-      : { "RateLimit-Policy": [policy, this.config.limits.authFailures].map(policyItem).join(", ") };
+    const own: Record<string, string> =
+      policy === defaults || (policy.limit === defaults.limit && policy.windowSeconds === defaults.windowSeconds)
+        ? {}
+        : { "RateLimit-Policy": [policy, this.config.limits.authFailures].map(policyItem).join(", ") };
     if (!decision.allowed) {
-      const err = limited(policy, decision, `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded for this credential`);
+      const err = limited(
+        policy,
+        decision,
+        `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded for this credential`,
+      );
       err.details.headers = { ...err.details.headers, ...own };
       throw err;
     }

@@ -24,7 +24,7 @@ export type PresentedCredential = ({ kind: "client"; clientId: string; secret: s
 export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (!match) throw unauthenticated("malformed", "Authorization header must be \"Bearer <API key>\"");
+  if (!match) throw unauthenticated("malformed", 'Authorization header must be "Bearer <API key>"');
   return match[1]!;
 }
 
@@ -46,7 +46,10 @@ export function presentedCredential(header: HeaderGetter, ...jsonHeaders: (strin
     if (!secret) throw unauthenticated("malformed", `${ID} was sent without ${SECRET}: send both`);
     if (!clientId) throw unauthenticated("malformed", `${SECRET} was sent without ${ID}: send both`);
     // Header values arriving more than once are joined with ", "; neither an id nor a secret holds a comma.
-    for (const [name, value] of [[ID, clientId], [SECRET, secret]] as const) {
+    for (const [name, value] of [
+      [ID, clientId],
+      [SECRET, secret],
+    ] as const) {
       if (value.includes(",")) throw unauthenticated("malformed", `${name} was sent more than once: send one service token`);
     }
     const pair = { kind: "client" as const, clientId: clientId.trim(), secret: secret.trim() };
@@ -67,7 +70,8 @@ function jsonHeaderIn(header: HeaderGetter, names: (string | null | undefined)[]
     if (!value || (name === "authorization" && /^bearer\s/i.test(value))) continue;
     present.push({ name: canonicalName(name, names), value });
   }
-  if (present.length > 1) throw unauthenticated("malformed", `Credentials were sent in both ${present[0]!.name} and ${present[1]!.name}: send one`);
+  if (present.length > 1)
+    throw unauthenticated("malformed", `Credentials were sent in both ${present[0]!.name} and ${present[1]!.name}: send one`);
   return present[0] ?? null;
 }
 

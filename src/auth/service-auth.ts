@@ -58,6 +58,7 @@ export type IdentityJson = ReturnType<typeof describeIdentity>;
 /** Service auth answers a proven but disabled or expired credential with 403, saying why. */
 export function refuseProven(err: unknown): unknown {
   const failure = err instanceof DomainError ? err.details.authFailure : undefined;
-  if (failure === "disabled" || failure === "expired") return new DomainError("forbidden", (err as Error).message, { authFailure: failure });
+  if (failure === "disabled" || failure === "expired")
+    return new DomainError("forbidden", (err as Error).message, { authFailure: failure });
   return err;
 }

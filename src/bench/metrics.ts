@@ -50,7 +50,10 @@ function timed<T extends object>(target: T, hooks: Hooks): T {
         // D1 answers Promises; RPC stubs answer thenables that are not Promise instances.
         if (result && typeof (result as PromiseLike<unknown>).then === "function") {
           return Promise.resolve(result)
-            .then((value) => (hooks.onResult?.(value), value))
+            .then((value) => {
+              hooks.onResult?.(value);
+              return value;
+            })
             .finally(() => hooks.add(performance.now() - start));
         }
         return hooks.wrapResult ? hooks.wrapResult(result) : result;

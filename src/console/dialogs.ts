@@ -8,7 +8,13 @@ import { type Child, h, uid } from "./dom";
 
 function open(title: string, body: Child[], buttons: HTMLButtonElement[], onClose: () => void): HTMLDialogElement {
   const titleId = uid("dialog-title");
-  const dialog = h("dialog", { "aria-labelledby": titleId }, h("h2", { id: titleId }, title), ...body, h("div", { class: "actions" }, ...buttons));
+  const dialog = h(
+    "dialog",
+    { "aria-labelledby": titleId },
+    h("h2", { id: titleId }, title),
+    ...body,
+    h("div", { class: "actions" }, ...buttons),
+  );
   dialog.addEventListener("close", () => {
     onClose();
     dialog.remove();

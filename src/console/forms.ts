@@ -13,7 +13,9 @@ export function createForm(
   onSubmit: (data: FormData, submitter: string) => Promise<void>,
 ): HTMLElement {
   const headingId = uid("form-title");
-  const buttons = submitLabels.map((label, i) => h("button", { type: "submit", class: i === 0 ? "primary" : undefined, value: label }, label));
+  const buttons = submitLabels.map((label, i) =>
+    h("button", { type: "submit", class: i === 0 ? "primary" : undefined, value: label }, label),
+  );
   const form = h("form", { "aria-labelledby": headingId }, ...fields, h("div", { class: "actions" }, ...buttons));
   form.addEventListener("submit", async (event) => {
     event.preventDefault(); // never a navigation: the CSP's form-action 'none' would refuse it anyway

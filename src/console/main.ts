@@ -50,7 +50,11 @@ function showSignIn() {
   const form = h(
     "form",
     { class: "card sign-in", "aria-labelledby": "sign-in-title" },
-    field("API key", key, "An API key (sk-…) or a service token (bt-st-…). It is kept in this tab only, and forgotten when you sign out or close the tab."),
+    field(
+      "API key",
+      key,
+      "An API key (sk-…) or a service token (bt-st-…). It is kept in this tab only, and forgotten when you sign out or close the tab.",
+    ),
     h("div", { class: "actions" }, submit),
   );
   form.addEventListener("submit", async (event) => {
@@ -77,7 +81,13 @@ function showFrame() {
   );
   const user = who.principal?.email ?? who.name;
   header().replaceChildren(
-    h("div", { class: "bar" }, h("p", { class: "brand" }, "edgekeys console"), h("p", { class: "who" }, `${user} · account `, h("code", {}, who.account_id)), h("button", { type: "button", onclick: () => signOut() }, "Sign out")),
+    h(
+      "div",
+      { class: "bar" },
+      h("p", { class: "brand" }, "edgekeys console"),
+      h("p", { class: "who" }, `${user} · account `, h("code", {}, who.account_id)),
+      h("button", { type: "button", onclick: () => signOut() }, "Sign out"),
+    ),
     nav,
   );
   void showRoute();

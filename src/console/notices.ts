@@ -20,7 +20,13 @@ export function showError(error: unknown) {
   const requestId = error instanceof ApiError ? error.requestId : null;
   statusRegion().replaceChildren();
   alertRegion().replaceChildren(
-    h("div", { class: "notice error" }, h("strong", {}, "Error: "), message, requestId ? h("span", { class: "request-id" }, ` (request id ${requestId})`) : null),
+    h(
+      "div",
+      { class: "notice error" },
+      h("strong", {}, "Error: "),
+      message,
+      requestId ? h("span", { class: "request-id" }, ` (request id ${requestId})`) : null,
+    ),
   );
 }
 

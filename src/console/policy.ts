@@ -19,14 +19,25 @@ const number = (name: string, min: number) => h("input", { name, type: "number",
 export function policyFields(): HTMLElement {
   const legendId = uid("permissions");
   const boxes = PERMISSION_NAMES.map((p) =>
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "permissions", value: p }), ` ${p}`, h("small", {}, ` — ${PERMISSIONS[p]}`)),
+    h(
+      "label",
+      { class: "check" },
+      h("input", { type: "checkbox", name: "permissions", value: p }),
+      ` ${p}`,
+      h("small", {}, ` — ${PERMISSIONS[p]}`),
+    ),
   );
   const allowlist = h("textarea", { name: "ip_allowlist", rows: 2, spellcheck: "false", autocomplete: "off" });
   return h(
     "details",
     { class: "policy" },
     h("summary", {}, "Limits (optional): permissions, IP allowlist, rate limit, credits"),
-    h("fieldset", { "aria-labelledby": legendId }, h("legend", { id: legendId }, "Permissions (none checked: the owner's rights)"), ...boxes),
+    h(
+      "fieldset",
+      { "aria-labelledby": legendId },
+      h("legend", { id: legendId }, "Permissions (none checked: the owner's rights)"),
+      ...boxes,
+    ),
     field("IP allowlist", allowlist, "Addresses or CIDR ranges, one per line or separated by commas (empty: any address)"),
     field("Rate limit (requests)", number("rate_limit", 1), "Empty: the default limit"),
     field("Rate limit window (seconds)", number("rate_window", 1)),
@@ -46,14 +57,19 @@ export function policyFrom(data: FormData): Partial<PolicyJson> {
   const out: Partial<PolicyJson> = {};
   const permissions = data.getAll("permissions").map(String);
   if (permissions.length) out.permissions = permissions;
-  const ranges = String(data.get("ip_allowlist") ?? "").split(/[\s,]+/).filter(Boolean);
+  const ranges = String(data.get("ip_allowlist") ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (ranges.length) out.ip_allowlist = ranges;
   const limit = int(data, "rate_limit");
   if (limit !== undefined) out.rate_limit = { limit, window_seconds: int(data, "rate_window") ?? 60 };
   const credits = int(data, "credits");
   const amount = int(data, "refill_amount");
   if (credits !== undefined) {
-    out.credits = { remaining: credits, refill: amount === undefined ? null : { amount, interval_seconds: int(data, "refill_interval") ?? 86_400 } };
+    out.credits = {
+      remaining: credits,
+      refill: amount === undefined ? null : { amount, interval_seconds: int(data, "refill_interval") ?? 86_400 },
+    };
   }
   return out;
 }

@@ -4,74 +4,38 @@
  * policies in one statement (JSON built by SQLite), and the gateway's view of
  * a host is one statement too.
  */
-import type { AccessApp, AccessAppStore, AppListQuery, AppWithPolicies, AppWrite, HostApp, LinkedPolicy, PolicyWithCount } from "../core/access/ports";
+import type {
+  AccessApp,
+  AccessAppStore,
+  AppListQuery,
+  AppWithPolicies,
+  AppWrite,
+  HostApp,
+  LinkedPolicy,
+  PolicyWithCount,
+} from "../core/access/ports";
 import { routeTaken } from "../core/access/apps";
 import type { AccessPolicy, EnforcedPolicy } from "../core/access/decision";
 import type { AuditEvent } from "../core/shared/audit-events";
 import { DomainError } from "../core/shared/errors";
 import { insertEvent } from "./audit";
 import { auditRow } from "./rows";
-import { insertSelect, type Params, prepare } from "./sql";
-
-type Row = Record<string, unknown>;
-
-const POLICY_COLUMNS = "p.id, p.org_id, p.app_id, p.name, p.decision, p.rules, p.settings, p.created_at, p.updated_at";
-
-/** A policy row's fields as a JSON object (rules and settings embedded as JSON, not text). */
-const POLICY_JSON = `json_object('id', p.id, 'org_id', p.org_id, 'app_id', p.app_id, 'name', p.name, 'decision', p.decision,
-  'rules', json(p.rules), 'settings', json(p.settings), 'created_at', p.created_at, 'updated_at', p.updated_at, 'precedence', l.precedence)`;
-
-/** The application columns and its policies in ascending precedence, from `access_apps a`. */
-const APP_SELECT = `SELECT a.id, a.org_id, a.aud, a.name, a.domain, a.settings, a.created_at, a.updated_at,
-  (SELECT json_group_array(json(policy)) FROM (SELECT ${POLICY_JSON} AS policy FROM access_app_policies l
-     JOIN access_policies p ON p.id = l.policy_id WHERE l.app_id = a.id ORDER BY l.precedence)) AS policies
-  FROM access_apps a`;
-
-const policyFrom = (r: Row): AccessPolicy => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  appId: (r.app_id as string | null) ?? null,
-  name: r.name as string,
-  decision: r.decision as AccessPolicy["decision"],
-  rules: typeof r.rules === "string" ? JSON.parse(r.rules) : (r.rules as AccessPolicy["rules"]),
-  settings: typeof r.settings === "string" ? JSON.parse(r.settings) : (r.settings as Record<string, unknown>),
-  createdAt: r.created_at as number,
-  updatedAt: r.updated_at as number,
-});
-
-const appFrom = (r: Row): AppWithPolicies => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  aud: r.aud as string,
-  name: r.name as string,
-  domain: r.domain as string,
-  settings: JSON.parse(r.settings as string),
-  createdAt: r.created_at as number,
-  updatedAt: r.updated_at as number,
-  policies: (JSON.parse(r.policies as string) as Row[]).map((p) => ({ ...policyFrom(p), precedence: p.precedence as number })),
-});
-
-const withCount = (r: Row): PolicyWithCount => ({ ...policyFrom(r), appCount: r.app_count as number });
-const APP_COUNT = "(SELECT count(*) FROM access_app_policies WHERE policy_id = p.id) AS app_count";
-
-/** The filters of an application list, as SQL over `access_apps a`. */
-function appWhere(p: Params, q: AppListQuery): string {
-  const where = [`a.org_id = ${p.add(q.orgId)}`];
-  const text = (column: string, value: string) =>
-    q.exact ? `${column} = ${p.add(value)}` : `instr(lower(${column}), lower(${p.add(value)})) > 0`;
-  if (q.name !== undefined) where.push(text("a.name", q.name));
-  if (q.domain !== undefined) where.push(text("a.domain", q.domain));
-  if (q.aud !== undefined) where.push(`a.aud = ${p.add(q.aud.toLowerCase())}`);
-  if (q.search !== undefined) {
-    const s = p.add(q.search);
-    where.push(`(instr(lower(a.name), lower(${s})) > 0 OR instr(lower(a.domain), lower(${s})) > 0)`);
-  }
-  return where.join(" AND ");
-}
+import { APP_COUNT, APP_SELECT, appFrom, appWhere, POLICY_COLUMNS, type Row, policyFrom, withCount } from "./access-app-rows";
+import { insertSelect, prepare } from "./sql";
 
 const upsertPolicy = (db: D1Database, policy: AccessPolicy, isNew: boolean) =>
   prepare(db, (p) => {
-    const values = [policy.id, policy.orgId, policy.appId, policy.name, policy.decision, JSON.stringify(policy.rules), JSON.stringify(policy.settings), policy.createdAt, policy.updatedAt].map((v) => p.add(v));
+    const values = [
+      policy.id,
+      policy.orgId,
+      policy.appId,
+      policy.name,
+      policy.decision,
+      JSON.stringify(policy.rules),
+      JSON.stringify(policy.settings),
+      policy.createdAt,
+      policy.updatedAt,
+    ].map((v) => p.add(v));
     const insert = `INSERT INTO access_policies (id, org_id, app_id, name, decision, rules, settings, created_at, updated_at) VALUES (${values.join(", ")})`;
     // An update changes only a policy of the same org and owner: ids never move between them.
     return isNew
@@ -111,19 +75,31 @@ export class D1AccessAppStore implements AccessAppStore {
     const { app } = w;
     const statements = [
       w.isNew
-        ? prepare(this.db, (p) => `INSERT INTO access_apps (id, org_id, aud, name, domain, settings, created_at, updated_at)
-            VALUES (${[app.id, app.orgId, app.aud, app.name, app.domain, JSON.stringify(app.settings), app.createdAt, app.updatedAt].map((v) => p.add(v)).join(", ")})`)
-        : prepare(this.db, (p) => `UPDATE access_apps SET name = ${p.add(app.name)}, domain = ${p.add(app.domain)},
+        ? prepare(
+            this.db,
+            (p) => `INSERT INTO access_apps (id, org_id, aud, name, domain, settings, created_at, updated_at)
+            VALUES (${[app.id, app.orgId, app.aud, app.name, app.domain, JSON.stringify(app.settings), app.createdAt, app.updatedAt].map((v) => p.add(v)).join(", ")})`,
+          )
+        : prepare(
+            this.db,
+            (p) => `UPDATE access_apps SET name = ${p.add(app.name)}, domain = ${p.add(app.domain)},
             settings = ${p.add(JSON.stringify(app.settings))}, updated_at = ${p.add(app.updatedAt)}
-            WHERE id = ${p.add(app.id)} AND org_id = ${p.add(app.orgId)}`),
+            WHERE id = ${p.add(app.id)} AND org_id = ${p.add(app.orgId)}`,
+          ),
       prepare(this.db, (p) => `DELETE FROM access_app_routes WHERE app_id = ${p.add(app.id)}`),
       // One statement a row: D1 binds at most 100 values per statement. The core checked that the operator
       // gave each host to this account: a route another account left there (when hosts went to whoever
       // claimed first) is taken over; one of this account's own applications is a conflict.
       ...app.routes.flatMap((r) => [
-        prepare(this.db, (p) => `DELETE FROM access_app_routes WHERE host = ${p.add(r.host)} AND path = ${p.add(r.path)}
-            AND app_id IN (SELECT id FROM access_apps WHERE org_id != ${p.add(app.orgId)})`),
-        prepare(this.db, (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES (${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`),
+        prepare(
+          this.db,
+          (p) => `DELETE FROM access_app_routes WHERE host = ${p.add(r.host)} AND path = ${p.add(r.path)}
+            AND app_id IN (SELECT id FROM access_apps WHERE org_id != ${p.add(app.orgId)})`,
+        ),
+        prepare(
+          this.db,
+          (p) => `INSERT INTO access_app_routes (host, path, app_id) VALUES (${p.add(r.host)}, ${p.add(r.path)}, ${p.add(app.id)})`,
+        ),
       ]),
       ...w.policies.map((policy) => upsertPolicy(this.db, policy, w.isNew)),
       ...(w.links === null
@@ -131,7 +107,11 @@ export class D1AccessAppStore implements AccessAppStore {
         : [
             prepare(this.db, (p) => `DELETE FROM access_app_policies WHERE app_id = ${p.add(app.id)}`),
             ...w.links.map((l) =>
-              prepare(this.db, (p) => `INSERT INTO access_app_policies (app_id, policy_id, precedence) VALUES (${p.add(app.id)}, ${p.add(l.policyId)}, ${p.add(l.precedence)})`),
+              prepare(
+                this.db,
+                (p) =>
+                  `INSERT INTO access_app_policies (app_id, policy_id, precedence) VALUES (${p.add(app.id)}, ${p.add(l.policyId)}, ${p.add(l.precedence)})`,
+              ),
             ),
           ]),
       ...(w.dropPolicies.length
@@ -152,8 +132,11 @@ export class D1AccessAppStore implements AccessAppStore {
   /** The route of `app` that another application of the account holds (for the refusal's message). */
   private async takenRoute(app: AccessApp): Promise<DomainError> {
     for (const route of app.routes) {
-      const taken = await prepare(this.db, (p) => `SELECT 1 FROM access_app_routes
-          WHERE host = ${p.add(route.host)} AND path = ${p.add(route.path)} AND app_id != ${p.add(app.id)} LIMIT 1`).first();
+      const taken = await prepare(
+        this.db,
+        (p) => `SELECT 1 FROM access_app_routes
+          WHERE host = ${p.add(route.host)} AND path = ${p.add(route.path)} AND app_id != ${p.add(app.id)} LIMIT 1`,
+      ).first();
       if (taken) return routeTaken(route);
     }
     return routeTaken(app.routes[0]!);
@@ -169,32 +152,53 @@ export class D1AccessAppStore implements AccessAppStore {
 
   async findPolicies(orgId: string, ids: string[]): Promise<PolicyWithCount[]> {
     if (!ids.length) return [];
-    const { results } = await prepare(this.db, (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
-        WHERE p.org_id = ${p.add(orgId)} AND p.id IN (${p.list(ids)})`).all<Row>();
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
+        WHERE p.org_id = ${p.add(orgId)} AND p.id IN (${p.list(ids)})`,
+    ).all<Row>();
     return results.map(withCount);
   }
 
   async listReusablePolicies(orgId: string, offset: number, limit: number): Promise<{ items: PolicyWithCount[]; total: number }> {
     const [page, count] = await this.db.batch<Row>([
-      prepare(this.db, (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
-          WHERE p.org_id = ${p.add(orgId)} AND p.app_id IS NULL ORDER BY p.id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`),
+      prepare(
+        this.db,
+        (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
+          WHERE p.org_id = ${p.add(orgId)} AND p.app_id IS NULL ORDER BY p.id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+      ),
       prepare(this.db, (p) => `SELECT count(*) AS n FROM access_policies WHERE org_id = ${p.add(orgId)} AND app_id IS NULL`),
     ]);
     return { items: page!.results.map(withCount), total: count!.results[0]!.n as number };
   }
 
   async listAppPolicies(appId: string): Promise<LinkedPolicy[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT ${POLICY_COLUMNS}, l.precedence FROM access_app_policies l
-        JOIN access_policies p ON p.id = l.policy_id WHERE l.app_id = ${p.add(appId)} ORDER BY l.precedence`).all<Row>();
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT ${POLICY_COLUMNS}, l.precedence FROM access_app_policies l
+        JOIN access_policies p ON p.id = l.policy_id WHERE l.app_id = ${p.add(appId)} ORDER BY l.precedence`,
+    ).all<Row>();
     return results.map((r) => ({ ...policyFrom(r), precedence: r.precedence as number }));
   }
 
-  async savePolicy(policy: AccessPolicy, isNew: boolean, link: { appId: string; precedence: number } | null, event: AuditEvent): Promise<void> {
+  async savePolicy(
+    policy: AccessPolicy,
+    isNew: boolean,
+    link: { appId: string; precedence: number } | null,
+    event: AuditEvent,
+  ): Promise<void> {
     const statements = [upsertPolicy(this.db, policy, isNew), insertEvent(this.db, event)];
     if (link) {
-      statements.splice(1, 0, prepare(this.db, (p) => `INSERT INTO access_app_policies (app_id, policy_id, precedence)
+      statements.splice(
+        1,
+        0,
+        prepare(
+          this.db,
+          (p) => `INSERT INTO access_app_policies (app_id, policy_id, precedence)
           VALUES (${p.add(link.appId)}, ${p.add(policy.id)}, ${p.add(link.precedence)})
-          ON CONFLICT (app_id, policy_id) DO UPDATE SET precedence = excluded.precedence`));
+          ON CONFLICT (app_id, policy_id) DO UPDATE SET precedence = excluded.precedence`,
+        ),
+      );
     }
     try {
       await this.db.batch(statements);
@@ -228,12 +232,15 @@ export class D1AccessAppStore implements AccessAppStore {
   }
 
   async routeTable(host: string): Promise<HostApp[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT r.path, a.id AS app_id, a.org_id, a.aud,
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT r.path, a.id AS app_id, a.org_id, a.aud,
         json_extract(a.settings, '$.read_service_tokens_from_header') AS token_header,
         (SELECT json_group_array(json_object('id', p.id, 'decision', p.decision, 'rules', json(p.rules)))
            FROM (SELECT p.id, p.decision, p.rules FROM access_app_policies l JOIN access_policies p ON p.id = l.policy_id
                  WHERE l.app_id = a.id ORDER BY l.precedence) p) AS policies
-        FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id WHERE r.host = ${p.add(host)}`).all<Row>();
+        FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id WHERE r.host = ${p.add(host)}`,
+    ).all<Row>();
     return results.map((r) => ({
       path: r.path as string,
       appId: r.app_id as string,

@@ -48,7 +48,10 @@ export class D1AccessOrganizations implements AccessOrganizationStore {
 
   /** Whether the account refuses ambiguous service-token requests: one primary-key read, made only for such a request. */
   async strict(orgId: string): Promise<boolean> {
-    const row = await prepare(this.db, (p) => `SELECT strict_service_token_auth AS s FROM access_organizations WHERE org_id = ${p.add(orgId)}`).first<Row>();
+    const row = await prepare(
+      this.db,
+      (p) => `SELECT strict_service_token_auth AS s FROM access_organizations WHERE org_id = ${p.add(orgId)}`,
+    ).first<Row>();
     return row ? row.s === 1 : true;
   }
 }

@@ -32,7 +32,10 @@ export class D1AuditLog implements AuditLog {
       return `SELECT ${AUDIT_COLUMNS.join(", ")}, ${email} FROM audit_events WHERE ${where.join(" AND ")}
         ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
     }).all<Row>();
-    const page = results.map((row) => ({ ...auditFrom(row), actorEmail: row.actor_email === null || row.actor_email === undefined ? null : String(row.actor_email) }));
+    const page = results.map((row) => ({
+      ...auditFrom(row),
+      actorEmail: row.actor_email === null || row.actor_email === undefined ? null : String(row.actor_email),
+    }));
     return backwards ? page.reverse() : page;
   }
 }

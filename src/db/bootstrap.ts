@@ -24,11 +24,15 @@ export class D1BootstrapStore implements BootstrapStore {
     const theOrgAndUser = (p: Params) =>
       `FROM orgs o, principals p WHERE o.name = ${p.add(org.name)} ${pinnedId ? `AND o.id = ${p.add(org.id)}` : ""} AND p.email = ${p.add(user.email)} AND p.kind = 'user'`;
     const storedOrg = prepare(db, (p) => `SELECT ${ORG_SELECT} FROM orgs o WHERE o.name = ${p.add(org.name)}`);
-    const storedUser = prepare(db, (p) => `SELECT ${OWNER_SELECT} FROM principals p WHERE p.email = ${p.add(user.email)} AND p.kind = 'user'`);
+    const storedUser = prepare(
+      db,
+      (p) => `SELECT ${OWNER_SELECT} FROM principals p WHERE p.email = ${p.add(user.email)} AND p.kind = 'user'`,
+    );
     const statements = [
       prepare(
         db,
-        (p) => `INSERT INTO orgs (id, name, created_at) SELECT ${p.add(org.id)}, ${p.add(org.name)}, ${p.add(org.createdAt)} ${unlessMismatch(p)} ON CONFLICT DO NOTHING`,
+        (p) =>
+          `INSERT INTO orgs (id, name, created_at) SELECT ${p.add(org.id)}, ${p.add(org.name)}, ${p.add(org.createdAt)} ${unlessMismatch(p)} ON CONFLICT DO NOTHING`,
       ),
       prepare(
         db,
@@ -45,7 +49,10 @@ export class D1BootstrapStore implements BootstrapStore {
            SELECT o.id, p.id, 'owner', ${p.add(now)} ${theOrgAndUser(p)}
            ON CONFLICT (org_id, principal_id) DO UPDATE SET role = 'owner'`,
       ),
-      prepare(db, (p) => `${insertSelect(p, "credentials", credentialRow(credential), { org_id: "o.id", principal_id: "p.id" })} ${theOrgAndUser(p)}`),
+      prepare(
+        db,
+        (p) => `${insertSelect(p, "credentials", credentialRow(credential), { org_id: "o.id", principal_id: "p.id" })} ${theOrgAndUser(p)}`,
+      ),
       // The event's org and target are the org, by name.
       prepare(
         db,
@@ -60,7 +67,10 @@ export class D1BootstrapStore implements BootstrapStore {
     const orgRow = results[statements.indexOf(storedOrg)]?.results[0];
     const userRow = results[statements.indexOf(storedUser)]?.results[0];
     if (pinnedId && (!orgRow || orgFrom(orgRow).id !== org.id)) {
-      throw new DomainError("conflict", `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`);
+      throw new DomainError(
+        "conflict",
+        `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`,
+      );
     }
     if (!orgRow || !userRow) throw new Error("bootstrap batch returned no org or user");
     return { org: orgFrom(orgRow), user: principalFrom(userRow) };

@@ -4,7 +4,13 @@
  */
 import type { AuditEvent } from "../core/shared/audit-events";
 import type { Credential, OwnedCredential } from "../core/shared/model";
-import type { CredentialChanges, CredentialListQuery, CredentialRefQuery, CredentialScope, CredentialStore } from "../core/credentials/ports";
+import type {
+  CredentialChanges,
+  CredentialListQuery,
+  CredentialRefQuery,
+  CredentialScope,
+  CredentialStore,
+} from "../core/credentials/ports";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { insertEvent } from "./audit";
 import {
@@ -62,7 +68,9 @@ function refFilter(p: Params, q: CredentialRefQuery): string[] {
     where.push(`c.principal_id IN (SELECT id FROM principals WHERE id IN (${ids}) OR (kind = 'user' AND email IN (${emails})))`);
   }
   if (q.ownerNotOwner) {
-    where.push("NOT EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = c.org_id AND m.principal_id = c.principal_id AND m.role = 'owner')");
+    where.push(
+      "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = c.org_id AND m.principal_id = c.principal_id AND m.role = 'owner')",
+    );
   }
   return where;
 }
@@ -124,7 +132,9 @@ export class D1CredentialStore implements CredentialStore {
   }
 
   async countCredentials(q: CredentialListQuery): Promise<number> {
-    const row = await prepare(this.db, (p) => `SELECT count(*) AS n FROM credentials c WHERE ${listFilter(p, q, false)}`).first<{ n: number }>();
+    const row = await prepare(this.db, (p) => `SELECT count(*) AS n FROM credentials c WHERE ${listFilter(p, q, false)}`).first<{
+      n: number;
+    }>();
     return row?.n ?? 0;
   }
 

@@ -18,7 +18,10 @@ const UNNAMED = `NOT EXISTS (SELECT 1 FROM access_policies p, json_tree(p.rules)
     AND (j.path LIKE '%."service_token"' OR j.path LIKE '%.service_token'))`;
 
 /** Still retirable by `action` at `cutoff`: its account still asks for it, unused and created before then, unnamed. */
-const stillDue = (p: Params, r: Retirement) => `c.id = ${p.add(r.token.id)} AND c.org_id = ${p.add(r.token.orgId)} AND c.kind = 'access_token'
+const stillDue = (
+  p: Params,
+  r: Retirement,
+) => `c.id = ${p.add(r.token.id)} AND c.org_id = ${p.add(r.token.orgId)} AND c.kind = 'access_token'
   ${r.token.action === "disable" ? "AND c.enabled = 1" : ""}
   AND coalesce(c.last_used_at, c.created_at) < ${p.add(r.cutoff)} AND c.created_at < ${p.add(r.cutoff)} AND ${UNNAMED}
   AND EXISTS (SELECT 1 FROM access_organizations o WHERE o.org_id = c.org_id AND o.inactivity_enabled = 1
@@ -28,7 +31,9 @@ export class D1InactiveTokens implements InactiveTokenStore {
   constructor(private readonly db: D1Database) {}
 
   async idleTokens(now: number, limit: number): Promise<IdleToken[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT c.id, c.org_id, c.client_id, c.name, c.enabled, c.last_used_at, c.created_at,
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT c.id, c.org_id, c.client_id, c.name, c.enabled, c.last_used_at, c.created_at,
         o.inactivity_days, o.inactivity_action
       FROM access_organizations o JOIN credentials c ON c.org_id = o.org_id AND c.kind = 'access_token'
       WHERE o.inactivity_enabled = 1
@@ -36,7 +41,8 @@ export class D1InactiveTokens implements InactiveTokenStore {
         AND coalesce(c.last_used_at, c.created_at) < ${p.add(now)} - o.inactivity_days * 86400000
         AND c.created_at < ${p.add(now)} - o.inactivity_days * 86400000
         AND ${UNNAMED}
-      ORDER BY coalesce(c.last_used_at, c.created_at) LIMIT ${p.add(limit)}`).all<Row>();
+      ORDER BY coalesce(c.last_used_at, c.created_at) LIMIT ${p.add(limit)}`,
+    ).all<Row>();
     return results.map((r) => ({
       id: r.id as string,
       orgId: r.org_id as string,
@@ -60,8 +66,11 @@ export class D1InactiveTokens implements InactiveTokenStore {
             prepare(this.db, (p) => `DELETE FROM credentials AS c WHERE ${stillDue(p, r)} RETURNING id`),
           ]
         : [
-            prepare(this.db, (p) => `UPDATE credentials AS c SET enabled = 0, updated_at = ${p.add(now)}, revision = revision + 1
-                WHERE ${stillDue(p, r)} RETURNING id`),
+            prepare(
+              this.db,
+              (p) => `UPDATE credentials AS c SET enabled = 0, updated_at = ${p.add(now)}, revision = revision + 1
+                WHERE ${stillDue(p, r)} RETURNING id`,
+            ),
             insertEvent(this.db, r.event, "changes() = 1"),
           ],
     );

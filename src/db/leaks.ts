@@ -11,7 +11,8 @@ import { insertSelect, type Params, prepare } from "./sql";
 /** Values per statement: D1 binds at most 100 parameters. */
 const CHUNK = 90;
 
-const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+const chunks = <T>(items: T[]): T[][] =>
+  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** The condition under which a response still applies: what was proven is still there. */
 function stillThere(p: Params, c: Credential, response: LeakResponse, now: number, proven: ArrayBuffer): string {
@@ -27,9 +28,14 @@ export class D1LeakStore implements LeakStore {
   async findLeakCandidates(ids: string[], hashes: ArrayBuffer[]): Promise<Credential[]> {
     // `kind` is written literally: the partial indexes of migration 0009 are used only then.
     const statements = [
-      ...chunks(ids).map((part) => prepare(this.db, (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.id IN (${p.list(part)})`)),
+      ...chunks(ids).map((part) =>
+        prepare(this.db, (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.id IN (${p.list(part)})`),
+      ),
       ...chunks(hashes).flatMap((part) => [
-        prepare(this.db, (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.kind = 'access_token' AND c.secret_hash IN (${p.list(part)})`),
+        prepare(
+          this.db,
+          (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.kind = 'access_token' AND c.secret_hash IN (${p.list(part)})`,
+        ),
         prepare(
           this.db,
           (p) =>
@@ -54,9 +60,7 @@ export class D1LeakStore implements LeakStore {
       const where = stillThere(p, c, response, now, proven);
       if (response === "deleted") return `DELETE FROM credentials AS c WHERE ${where}`;
       const sets =
-        response === "disabled"
-          ? "enabled = 0"
-          : `prev_secret_hash = NULL, prev_hash_version = NULL, prev_expires_at = ${p.add(now)}`;
+        response === "disabled" ? "enabled = 0" : `prev_secret_hash = NULL, prev_hash_version = NULL, prev_expires_at = ${p.add(now)}`;
       return `UPDATE credentials AS c SET ${sets}, updated_at = ${p.add(now)}, revision = revision + 1 WHERE ${where}`;
     });
     // The event first, from the row as it is: it names the credential and exists only if the change does.

@@ -71,9 +71,12 @@ const CANDIDATES = 5000;
 
 /** An event's INSERT, kept only when the statement before it changed a row and the org has an enabled webhook. */
 const eventAfterChange = (db: D1Database, orgId: string, type: string, data: Record<string, unknown>, at: number) =>
-  prepare(db, (p) => `INSERT INTO webhook_events (id, org_id, type, data, created_at)
+  prepare(
+    db,
+    (p) => `INSERT INTO webhook_events (id, org_id, type, data, created_at)
      SELECT 'msg_' || lower(hex(randomblob(16))), ${p.add(orgId)}, ${p.add(type)}, ${p.add(JSON.stringify(data))}, ${p.add(at)}
-     WHERE changes() = 1 AND EXISTS (SELECT 1 FROM webhooks WHERE org_id = ${p.add(orgId)} AND disabled_at IS NULL)`);
+     WHERE changes() = 1 AND EXISTS (SELECT 1 FROM webhooks WHERE org_id = ${p.add(orgId)} AND disabled_at IS NULL)`,
+  );
 
 export class D1Lifecycle {
   constructor(private readonly db: D1Database) {}
@@ -106,11 +109,17 @@ export class D1Lifecycle {
   /** Leases a pending delivery for one attempt (null when it is not pending, or another consumer holds it). */
   async claim(deliveryId: string, now: number, leaseMs: number): Promise<Claimed | null> {
     const [, found] = await this.db.batch<Row>([
-      prepare(this.db, (p) => `UPDATE webhook_deliveries SET leased_until = ${p.add(now + leaseMs)}
-          WHERE id = ${p.add(deliveryId)} AND status = 'pending' AND (leased_until IS NULL OR leased_until < ${p.add(now)})`),
-      prepare(this.db, (p) => `SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type, e.data, e.created_at AS event_at, w.*
+      prepare(
+        this.db,
+        (p) => `UPDATE webhook_deliveries SET leased_until = ${p.add(now + leaseMs)}
+          WHERE id = ${p.add(deliveryId)} AND status = 'pending' AND (leased_until IS NULL OR leased_until < ${p.add(now)})`,
+      ),
+      prepare(
+        this.db,
+        (p) => `SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type, e.data, e.created_at AS event_at, w.*
           FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
-          WHERE d.id = ${p.add(deliveryId)} AND changes() = 1 AND d.leased_until = ${p.add(now + leaseMs)}`),
+          WHERE d.id = ${p.add(deliveryId)} AND changes() = 1 AND d.leased_until = ${p.add(now + leaseMs)}`,
+      ),
     ]);
     const row = found?.results[0];
     if (!row) return null;
@@ -126,13 +135,19 @@ export class D1Lifecycle {
   async record(o: AttemptOutcome): Promise<void> {
     const statements = [
       // The webhook may have been deleted while the attempt ran (its deliveries with it): then nothing is recorded.
-      prepare(this.db, (p) => `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms)
+      prepare(
+        this.db,
+        (p) => `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms)
           SELECT ${[o.deliveryId, o.attempt, o.at, o.status, o.error, o.durationMs].map((v) => p.add(v)).join(", ")}
-          WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ${p.add(o.deliveryId)})`),
-      prepare(this.db, (p) => `UPDATE webhook_deliveries SET status = ${p.add(o.result)}, attempts = ${p.add(o.attempt)},
+          WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ${p.add(o.deliveryId)})`,
+      ),
+      prepare(
+        this.db,
+        (p) => `UPDATE webhook_deliveries SET status = ${p.add(o.result)}, attempts = ${p.add(o.attempt)},
           next_attempt_at = ${p.add(o.nextAttemptAt)}, enqueued_at = ${p.add(o.enqueuedAt)}, leased_until = NULL,
           last_attempt_at = ${p.add(o.at)}, last_status = ${p.add(o.status)}, last_error = ${p.add(o.error)}
-          WHERE id = ${p.add(o.deliveryId)}`),
+          WHERE id = ${p.add(o.deliveryId)}`,
+      ),
       // Failing since the first failure in a row; a success ends the streak.
       prepare(this.db, (p) =>
         o.result === "delivered"
@@ -142,8 +157,11 @@ export class D1Lifecycle {
     ];
     if (o.disable) {
       statements.push(
-        prepare(this.db, (p) => `UPDATE webhooks SET disabled_at = ${p.add(o.at)}, disabled_reason = ${p.add(o.disable!.reason)}
-            WHERE id = ${p.add(o.webhookId)} AND disabled_at IS NULL`),
+        prepare(
+          this.db,
+          (p) => `UPDATE webhooks SET disabled_at = ${p.add(o.at)}, disabled_reason = ${p.add(o.disable!.reason)}
+            WHERE id = ${p.add(o.webhookId)} AND disabled_at IS NULL`,
+        ),
         insertEvent(this.db, o.disable.event, "changes() = 1"),
       );
     }
@@ -152,14 +170,20 @@ export class D1Lifecycle {
 
   /** A delivery the dead-letter queue received: dead, unless it was delivered after all. */
   async markDead(deliveryId: string): Promise<void> {
-    await prepare(this.db, (p) => `UPDATE webhook_deliveries SET status = 'dead', leased_until = NULL, next_attempt_at = NULL
-        WHERE id = ${p.add(deliveryId)} AND status IN ('pending', 'dead')`).run();
+    await prepare(
+      this.db,
+      (p) => `UPDATE webhook_deliveries SET status = 'dead', leased_until = NULL, next_attempt_at = NULL
+        WHERE id = ${p.add(deliveryId)} AND status IN ('pending', 'dead')`,
+    ).run();
   }
 
   /** Credentials whose expiry notice is due by `now`, earliest first. */
   async dueNotices(now: number, limit: number): Promise<NoticeRow[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
-        WHERE notice_due_at IS NOT NULL AND notice_due_at <= ${p.add(now)} ORDER BY notice_due_at LIMIT ${p.add(limit)}`).all<Row>();
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
+        WHERE notice_due_at IS NOT NULL AND notice_due_at <= ${p.add(now)} ORDER BY notice_due_at LIMIT ${p.add(limit)}`,
+    ).all<Row>();
     return results.map(noticeFrom);
   }
 
@@ -167,12 +191,23 @@ export class D1Lifecycle {
    * Moves each credential's notice on (only if its expiry is still the one
    * looked at) and writes its event in the same batch.
    */
-  async applyNotices(items: { row: NoticeRow; dueAt: number | null; noticedDays: number | null; event: { type: string; data: Record<string, unknown> } | null }[], now: number): Promise<void> {
+  async applyNotices(
+    items: {
+      row: NoticeRow;
+      dueAt: number | null;
+      noticedDays: number | null;
+      event: { type: string; data: Record<string, unknown> } | null;
+    }[],
+    now: number,
+  ): Promise<void> {
     if (!items.length) return;
     await this.db.batch(
       items.flatMap(({ row, dueAt, noticedDays, event }) => [
-        prepare(this.db, (p) => `UPDATE credentials SET notice_due_at = ${p.add(dueAt)}, noticed_days = ${p.add(noticedDays)}
-            WHERE id = ${p.add(row.id)} AND expires_at IS ${p.add(row.expiresAt)}`),
+        prepare(
+          this.db,
+          (p) => `UPDATE credentials SET notice_due_at = ${p.add(dueAt)}, noticed_days = ${p.add(noticedDays)}
+            WHERE id = ${p.add(row.id)} AND expires_at IS ${p.add(row.expiresAt)}`,
+        ),
         ...(event ? [eventAfterChange(this.db, row.orgId, event.type, event.data, now)] : []),
       ]),
     );
@@ -180,9 +215,12 @@ export class D1Lifecycle {
 
   /** Credentials unused (or never used) since before `cutoff` and not yet noticed, longest idle first. */
   async idle(cutoff: number, limit: number): Promise<NoticeRow[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
         WHERE inactive_noticed_at IS NULL AND coalesce(last_used_at, created_at) < ${p.add(cutoff)}
-        ORDER BY coalesce(last_used_at, created_at) LIMIT ${p.add(limit)}`).all<Row>();
+        ORDER BY coalesce(last_used_at, created_at) LIMIT ${p.add(limit)}`,
+    ).all<Row>();
     return results.map(noticeFrom);
   }
 
@@ -191,8 +229,11 @@ export class D1Lifecycle {
     if (!items.length) return;
     await this.db.batch(
       items.flatMap(({ row, data }) => [
-        prepare(this.db, (p) => `UPDATE credentials SET inactive_noticed_at = ${p.add(now)}
-            WHERE id = ${p.add(row.id)} AND inactive_noticed_at IS NULL AND last_used_at IS ${p.add(row.lastUsedAt)}`),
+        prepare(
+          this.db,
+          (p) => `UPDATE credentials SET inactive_noticed_at = ${p.add(now)}
+            WHERE id = ${p.add(row.id)} AND inactive_noticed_at IS NULL AND last_used_at IS ${p.add(row.lastUsedAt)}`,
+        ),
         eventAfterChange(this.db, row.orgId, "credential.inactive", data, now),
       ]),
     );

@@ -108,7 +108,10 @@ export class D1MemberStore implements MemberStore {
         (p) => `DELETE FROM credentials WHERE org_id = ${p.add(orgId)} AND principal_id = ${p.add(id)} RETURNING id, kind, client_id`,
       );
       credentialDeletes.push(deleteCredentials);
-      statements.push(deleteCredentials, prepare(db, (p) => `DELETE FROM memberships WHERE org_id = ${p.add(orgId)} AND principal_id = ${p.add(id)}`));
+      statements.push(
+        deleteCredentials,
+        prepare(db, (p) => `DELETE FROM memberships WHERE org_id = ${p.add(orgId)} AND principal_id = ${p.add(id)}`),
+      );
       // A service account exists only in its org.
       if (kind === "service_account") {
         statements.push(prepare(db, (p) => `DELETE FROM principals WHERE id = ${p.add(id)} AND kind = 'service_account'`));

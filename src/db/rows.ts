@@ -63,8 +63,7 @@ export const AUDIT_COLUMNS = [
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
 /** `c.id AS c_id, c.kind AS c_kind, ...`: prefixed so that joined rows do not collide. */
-const select = (alias: string, columns: readonly string[]) =>
-  columns.map((col) => `${alias}.${col} AS ${alias}_${col}`).join(", ");
+const select = (alias: string, columns: readonly string[]) => columns.map((col) => `${alias}.${col} AS ${alias}_${col}`).join(", ");
 
 /** Every column of `credentials c`, as `c_<column>`. */
 export const CREDENTIAL_SELECT = select("c", CREDENTIAL_COLUMNS);

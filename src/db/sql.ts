@@ -33,7 +33,9 @@ export type RowValues<C extends string> = Record<C, unknown>;
 
 /** `INSERT INTO table (columns) VALUES (…)` of one row. */
 export const insertValues = <C extends string>(p: Params, table: string, row: RowValues<C>): string =>
-  `INSERT INTO ${table} (${columnsOf(row).join(", ")}) VALUES (${columnsOf(row).map((col) => p.add(row[col])).join(", ")})`;
+  `INSERT INTO ${table} (${columnsOf(row).join(", ")}) VALUES (${columnsOf(row)
+    .map((col) => p.add(row[col]))
+    .join(", ")})`;
 
 /**
  * `INSERT INTO table (columns) SELECT …` of one row, for inserts that read
@@ -41,8 +43,15 @@ export const insertValues = <C extends string>(p: Params, table: string, row: Ro
  * value in `row` unless `computed` gives it an SQL expression. The caller
  * appends the `FROM` / `WHERE` that the expressions read.
  */
-export const insertSelect = <C extends string>(p: Params, table: string, row: RowValues<C>, computed: Partial<Record<C, string>> = {}): string =>
-  `INSERT INTO ${table} (${columnsOf(row).join(", ")}) SELECT ${columnsOf(row).map((col) => computed[col] ?? p.add(row[col])).join(", ")}`;
+export const insertSelect = <C extends string>(
+  p: Params,
+  table: string,
+  row: RowValues<C>,
+  computed: Partial<Record<C, string>> = {},
+): string =>
+  `INSERT INTO ${table} (${columnsOf(row).join(", ")}) SELECT ${columnsOf(row)
+    .map((col) => computed[col] ?? p.add(row[col]))
+    .join(", ")}`;
 
 const columnsOf = <C extends string>(row: RowValues<C>) => Object.keys(row) as C[];
 

@@ -55,7 +55,9 @@ export class D1VerificationStore implements VerificationStore {
     await prepare(this.db, (p) => {
       const sets = [`last_used_at = ${p.add(now)}`];
       if (credits) {
-        sets.push(`credits_remaining = CASE WHEN ${SET_AT} = ${p.add(credits.setAt)} THEN ${p.add(credits.remaining)} ELSE credits_remaining END`);
+        sets.push(
+          `credits_remaining = CASE WHEN ${SET_AT} = ${p.add(credits.setAt)} THEN ${p.add(credits.remaining)} ELSE credits_remaining END`,
+        );
       }
       return `UPDATE credentials SET ${sets.join(", ")} WHERE id = ${p.add(id)} AND (last_used_at IS NULL OR last_used_at < ${p.add(staleBefore)})`;
     }).run();

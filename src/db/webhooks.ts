@@ -52,16 +52,22 @@ export class D1WebhookStore implements WebhookStore {
   async insertWebhook(w: Webhook, event: AuditEvent, maxPerOrg: number): Promise<boolean> {
     // The cap is checked by the INSERT itself, so concurrent creates cannot pass it together.
     const [inserted] = await this.db.batch([
-      prepare(this.db, (p) => `INSERT INTO webhooks (id, org_id, url, events, description, secret_enc, created_at, updated_at)
+      prepare(
+        this.db,
+        (p) => `INSERT INTO webhooks (id, org_id, url, events, description, secret_enc, created_at, updated_at)
           SELECT ${[w.id, w.orgId, w.url, w.events && JSON.stringify(w.events), w.description, w.secretSealed, w.createdAt, w.updatedAt].map((v) => p.add(v)).join(", ")}
-          WHERE (SELECT count(*) FROM webhooks WHERE org_id = ${p.add(w.orgId)}) < ${p.add(maxPerOrg)}`),
+          WHERE (SELECT count(*) FROM webhooks WHERE org_id = ${p.add(w.orgId)}) < ${p.add(maxPerOrg)}`,
+      ),
       insertEvent(this.db, event, "changes() = 1"),
     ]);
     return inserted!.meta.changes > 0;
   }
 
   async getWebhook(orgId: string, id: string): Promise<Webhook | null> {
-    const row = await prepare(this.db, (p) => `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE org_id = ${p.add(orgId)} AND id = ${p.add(id)}`).first<Row>();
+    const row = await prepare(
+      this.db,
+      (p) => `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE org_id = ${p.add(orgId)} AND id = ${p.add(id)}`,
+    ).first<Row>();
     return row ? webhookFrom(row) : null;
   }
 
@@ -79,28 +85,44 @@ export class D1WebhookStore implements WebhookStore {
 
   async deleteWebhook(orgId: string, id: string, event: AuditEvent): Promise<boolean> {
     const [, deleted] = await this.db.batch([
-      prepare(this.db, (p) => `${insertSelect(p, "audit_events", auditRow(event))} WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)})`),
+      prepare(
+        this.db,
+        (p) =>
+          `${insertSelect(p, "audit_events", auditRow(event))} WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)})`,
+      ),
       prepare(this.db, (p) => `DELETE FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)}`),
     ]);
     return deleted!.meta.changes > 0;
   }
 
-  async rotateSecret(orgId: string, id: string, updatedAt: number, next: Pick<Webhook, "secretSealed" | "prevSecretSealed" | "prevExpiresAt" | "updatedAt">, event: AuditEvent): Promise<boolean> {
+  async rotateSecret(
+    orgId: string,
+    id: string,
+    updatedAt: number,
+    next: Pick<Webhook, "secretSealed" | "prevSecretSealed" | "prevExpiresAt" | "updatedAt">,
+    event: AuditEvent,
+  ): Promise<boolean> {
     const [updated] = await this.db.batch([
-      prepare(this.db, (p) => `UPDATE webhooks SET secret_enc = ${p.add(next.secretSealed)}, prev_secret_enc = ${p.add(next.prevSecretSealed)},
+      prepare(
+        this.db,
+        (p) => `UPDATE webhooks SET secret_enc = ${p.add(next.secretSealed)}, prev_secret_enc = ${p.add(next.prevSecretSealed)},
           prev_expires_at = ${p.add(next.prevExpiresAt)}, updated_at = ${p.add(next.updatedAt)}
-          WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)} AND updated_at = ${p.add(updatedAt)}`),
+          WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)} AND updated_at = ${p.add(updatedAt)}`,
+      ),
       insertEvent(this.db, event, "changes() = 1"),
     ]);
     return updated!.meta.changes > 0;
   }
 
   async listDeliveries(webhookId: string, limit: number, before?: string): Promise<Delivery[]> {
-    const { results } = await prepare(this.db, (p) => `SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.created_at, d.last_attempt_at,
+    const { results } = await prepare(
+      this.db,
+      (p) => `SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.created_at, d.last_attempt_at,
         d.last_status, d.last_error, d.next_attempt_at
         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
         WHERE d.webhook_id = ${p.add(webhookId)} ${before ? afterCursor(p, before) : ""}
-        ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(limit)}`).all<Row>();
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(limit)}`,
+    ).all<Row>();
     return results.map(deliveryFrom);
   }
 }

@@ -7,7 +7,9 @@ import type { RouteConfig, z } from "@hono/zod-openapi";
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : never;
 type JsonSchemaOf<C> = C extends { content: { "application/json": { schema: infer S } } } ? S : never;
-type Part<R extends RouteConfig, K extends "params" | "query"> = R["request"] extends { [P in K]: infer S } ? { [P in K]: Infer<S> } : unknown;
+type Part<R extends RouteConfig, K extends "params" | "query"> = R["request"] extends { [P in K]: infer S }
+  ? { [P in K]: Infer<S> }
+  : unknown;
 type Body<R extends RouteConfig> = R["request"] extends { body: infer B } ? { body: Infer<JsonSchemaOf<B>> } : unknown;
 
 /** What a route takes: its path params, query and JSON body, each present only if the route declares it. */

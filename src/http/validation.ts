@@ -11,20 +11,17 @@ const TARGET_LABEL: Record<string, string> = {
 
 /** `ids[1]`, `invite_users.service_accounts[0].name`: the field as a client would write it. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
-    .join("");
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
 }
 
 export function validationError(error: ZodError, target: string): DomainError {
   const issue = error.issues[0];
   const field = issue ? fieldPath(issue.path) : "";
   const where = TARGET_LABEL[target] ?? target;
-  const message = issue
-    ? `Invalid ${where}${field ? ` "${field}"` : ""}: ${issue.message}`
-    : `Invalid ${where}`;
+  const message = issue ? `Invalid ${where}${field ? ` "${field}"` : ""}: ${issue.message}` : `Invalid ${where}`;
   // A refinement may name a finer reason (`params: { reason }`); a bad path id is its own reason.
-  const reason = (issue?.code === "custom" ? (issue.params?.reason as ErrorReason | undefined) : undefined) ??
+  const reason =
+    (issue?.code === "custom" ? (issue.params?.reason as ErrorReason | undefined) : undefined) ??
     (target === "param" ? "invalid_id" : undefined);
   return new DomainError("invalid_request", message, { field: field || undefined, reason });
 }

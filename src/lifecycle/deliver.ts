@@ -69,7 +69,14 @@ export async function attempt(env: Env, deliveryId: string, now = Date.now()): P
   };
   const disable = (reason: string) => ({
     reason,
-    event: new AuditContext().event("webhook.disable", claimed.webhook.orgId, "webhook", claimed.webhook.id, { reason, url: claimed.webhook.url }, now),
+    event: new AuditContext().event(
+      "webhook.disable",
+      claimed.webhook.orgId,
+      "webhook",
+      claimed.webhook.id,
+      { reason, url: claimed.webhook.url },
+      now,
+    ),
   });
   if (status !== null && status >= 200 && status < 300) {
     outcome.result = "delivered";
@@ -89,7 +96,10 @@ export async function attempt(env: Env, deliveryId: string, now = Date.now()): P
     }
   }
   await lifecycle.record(outcome);
-  if (outcome.enqueuedAt !== null) await env.WEBHOOK_QUEUE!.send({ delivery: deliveryId } satisfies DeliveryMessage, { delaySeconds: Math.ceil((outcome.nextAttemptAt! - now) / 1000) });
+  if (outcome.enqueuedAt !== null)
+    await env.WEBHOOK_QUEUE!.send({ delivery: deliveryId } satisfies DeliveryMessage, {
+      delaySeconds: Math.ceil((outcome.nextAttemptAt! - now) / 1000),
+    });
   if (outcome.result === "dead" && env.WEBHOOK_DLQ) await env.WEBHOOK_DLQ.send({ delivery: deliveryId } satisfies DeliveryMessage);
   return outcome;
 }
@@ -114,9 +124,21 @@ async function post(env: Env, { event, webhook }: Claimed, now: number, allowIns
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body?.cancel();
-    return { status: res.status, error: res.status >= 300 && res.status < 400 ? "redirects are not followed" : null, retryAfter: parseRetryAfter(res.headers.get("retry-after"), now), durationMs: Date.now() - started };
+    return {
+      status: res.status,
+      error: res.status >= 300 && res.status < 400 ? "redirects are not followed" : null,
+      retryAfter: parseRetryAfter(res.headers.get("retry-after"), now),
+      durationMs: Date.now() - started,
+    };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    return { status: null, error: timedOut ? `no answer within ${timeoutMs} ms` : `unreachable: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300), retryAfter: null, durationMs: Date.now() - started };
+    return {
+      status: null,
+      error: timedOut
+        ? `no answer within ${timeoutMs} ms`
+        : `unreachable: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300),
+      retryAfter: null,
+      durationMs: Date.now() - started,
+    };
   }
 }

@@ -58,7 +58,15 @@ export const credentialData = (row: NoticeRow) => ({
 export async function runLifecycle(env: Env, now: number): Promise<LifecycleReport> {
   const { lifecycle: settings } = configOf(env);
   const store = new D1Lifecycle(env.DB);
-  const report: LifecycleReport = { expiring: 0, expired: 0, inactive: 0, disabled: 0, wouldDisable: 0, retired: { disabled: 0, deleted: 0 }, enqueued: 0 };
+  const report: LifecycleReport = {
+    expiring: 0,
+    expired: 0,
+    inactive: 0,
+    disabled: 0,
+    wouldDisable: 0,
+    retired: { disabled: 0, deleted: 0 },
+    enqueued: 0,
+  };
 
   for (let page = 0; page < MAX_PAGES; page++) {
     const rows = await store.dueNotices(now, PAGE);
@@ -67,7 +75,10 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
       const { send, noticedDays, nextAt } = expiryNotice(row.expiresAt, row.noticedDays, settings.warningDays, now);
       if (send?.type === "credential.expiring") report.expiring++;
       if (send?.type === "credential.expired") report.expired++;
-      const data = send?.type === "credential.expiring" ? { ...credentialData(row), days_left: send.daysLeft, threshold_days: send.threshold } : credentialData(row);
+      const data =
+        send?.type === "credential.expiring"
+          ? { ...credentialData(row), days_left: send.daysLeft, threshold_days: send.threshold }
+          : credentialData(row);
       return { row, dueAt: nextAt, noticedDays, event: send ? { type: send.type, data } : null };
     });
     await store.applyNotices(items, now);
@@ -86,9 +97,16 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
           report.disabled++;
         } else if (disable) {
           report.wouldDisable++;
-          console.log(`INACTIVE_DISABLE=dry-run: would disable Access service token ${row.id} (unused since ${iso(row.lastUsedAt ?? row.createdAt)})`);
+          console.log(
+            `INACTIVE_DISABLE=dry-run: would disable Access service token ${row.id} (unused since ${iso(row.lastUsedAt ?? row.createdAt)})`,
+          );
         }
-        const data = { ...credentialData(row), last_used_at: iso(row.lastUsedAt), inactive_days: settings.inactiveAfterDays, ...(disable ? { [settings.inactiveDisable === "on" ? "disabled" : "would_disable"]: true } : {}) };
+        const data = {
+          ...credentialData(row),
+          last_used_at: iso(row.lastUsedAt),
+          inactive_days: settings.inactiveAfterDays,
+          ...(disable ? { [settings.inactiveDisable === "on" ? "disabled" : "would_disable"]: true } : {}),
+        };
         items.push({ row, data });
       }
       await store.markInactive(items, now);
@@ -99,7 +117,13 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
 
   // Written as the cron (no actor), through the same hold → write → release as a user's change.
   // A failure (a home out of reach) is retried by the next run; the deliveries below still go.
-  report.retired = await retireInactiveTokens(new D1InactiveTokens(env.DB), new DurableObjectHomes(env), new AuditContext(null, null), now, SWEEP).catch((err: unknown) => {
+  report.retired = await retireInactiveTokens(
+    new D1InactiveTokens(env.DB),
+    new DurableObjectHomes(env),
+    new AuditContext(null, null),
+    now,
+    SWEEP,
+  ).catch((err: unknown) => {
     console.error("inactive service tokens: the sweep failed; the next run resumes it:", err instanceof Error ? err.message : String(err));
     return { disabled: 0, deleted: 0 };
   });

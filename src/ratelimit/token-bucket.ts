@@ -74,4 +74,3 @@ export const policyItem = (policy: Policy) => `"${policy.name}";q=${policy.limit
 /** The `RateLimit` header's value: what is left of `policy` and when it is full again. */
 export const remainingItem = (policy: Policy, decision: Pick<Decision, "remaining" | "resetSeconds">) =>
   `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`;
-

@@ -33,7 +33,12 @@ export class AuthService extends WorkerEntrypoint<Env> {
       const h = new Headers(headers);
       const services = servicesFor(this.env);
       const authenticated = await services.auth
-        .authenticate(() => presentedCredential((name) => h.get(name), configOf(this.env).serviceAuthHeader), ipLimitKey(options.ip), undefined, options.ip ?? null)
+        .authenticate(
+          () => presentedCredential((name) => h.get(name), configOf(this.env).serviceAuthHeader),
+          ipLimitKey(options.ip),
+          undefined,
+          options.ip ?? null,
+        )
         .catch((err: unknown) => {
           throw refuseProven(err);
         });

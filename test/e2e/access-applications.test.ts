@@ -26,7 +26,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
-  worker = await startWorker({ ORIGINS: JSON.stringify({ [H1]: { origin: url, account_id: ACCOUNT }, [H2]: { origin: url, account_id: ACCOUNT } }) });
+  worker = await startWorker({
+    ORIGINS: JSON.stringify({ [H1]: { origin: url, account_id: ACCOUNT }, [H2]: { origin: url, account_id: ACCOUNT } }),
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -54,7 +56,10 @@ async function owner() {
     body: JSON.stringify({ org_name: "apps-e2e", email: "apps-e2e@example.com", account_id: ACCOUNT }),
   });
   const body = (await res.json()) as { org: { account_id: string }; api_key: { key: string } };
-  return { account_id: body.org.account_id, cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }) };
+  return {
+    account_id: body.org.account_id,
+    cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }),
+  };
 }
 
 it("protects two origins with different service tokens, managed by the SDK alone", async () => {
@@ -139,7 +144,12 @@ it("protects two origins with different service tokens, managed by the SDK alone
   expect(status).toBe(403);
 
   // Update (PUT replaces; policies stay when not sent), revoke_tokens, deletes.
-  const renamed = await access.applications.update(billing.id!, { account_id, type: "self_hosted", name: "Billing v2", domain: H1 } as never);
+  const renamed = await access.applications.update(billing.id!, {
+    account_id,
+    type: "self_hosted",
+    name: "Billing v2",
+    domain: H1,
+  } as never);
   expect(renamed).toMatchObject({ name: "Billing v2" });
   expect((renamed as { policies: { id: string }[] }).policies.map((p) => p.id)).toEqual([reusable.id]);
   await access.applications.revokeTokens(billing.id!, { account_id });
@@ -155,6 +165,11 @@ it("refuses what it cannot enforce with a 400 the SDK reports", async () => {
   await expect(allow).rejects.toBeInstanceOf(BadRequestError);
   const saas = cf.zeroTrust.access.applications.create({ account_id, type: "saas", name: "x" } as never);
   await expect(saas).rejects.toBeInstanceOf(BadRequestError);
-  const email = cf.zeroTrust.access.policies.create({ account_id, name: "e", decision: "non_identity", include: [{ email: { email: "a@b.c" } }] });
+  const email = cf.zeroTrust.access.policies.create({
+    account_id,
+    name: "e",
+    decision: "non_identity",
+    include: [{ email: { email: "a@b.c" } }],
+  });
   await expect(email).rejects.toBeInstanceOf(BadRequestError);
 });

@@ -50,7 +50,11 @@ async function bootstrap(org: string, email: string, account_id?: string) {
     body: JSON.stringify({ org_name: org, email, ...(account_id ? { account_id } : {}) }),
   });
   const body = (await res.json()) as { org: { account_id: string }; api_key: { key: string } };
-  return { account_id: body.org.account_id, key: body.api_key.key, cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }) };
+  return {
+    account_id: body.org.account_id,
+    key: body.api_key.key,
+    cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }),
+  };
 }
 
 it("sets strict mode, inactivity cleanup and single-header auth through the SDK, and the gateway behaves as Access does", async () => {
@@ -66,8 +70,17 @@ it("sets strict mode, inactivity cleanup and single-header auth through the SDK,
     strict_service_token_auth: true,
     service_token_inactivity: { enabled: true, inactivity_threshold_days: 60, action: "disable" },
   });
-  expect(updated).toMatchObject({ name: "Widget Corp", strict_service_token_auth: true, service_token_inactivity: { enabled: true, inactivity_threshold_days: 60, action: "disable" } });
-  const created = await orgs.create({ account_id, name: "Widget Corp", auth_domain: "widget.cloudflareaccess.com", session_duration: "12h" });
+  expect(updated).toMatchObject({
+    name: "Widget Corp",
+    strict_service_token_auth: true,
+    service_token_inactivity: { enabled: true, inactivity_threshold_days: 60, action: "disable" },
+  });
+  const created = await orgs.create({
+    account_id,
+    name: "Widget Corp",
+    auth_domain: "widget.cloudflareaccess.com",
+    session_duration: "12h",
+  });
   expect(created).toMatchObject({ session_duration: "12h", service_token_inactivity: { inactivity_threshold_days: 60 } });
 
   // PATCH, as Access's documentation changes one setting.
@@ -77,13 +90,20 @@ it("sets strict mode, inactivity cleanup and single-header auth through the SDK,
     body: JSON.stringify({ service_token_inactivity: { action: "delete" } }),
   });
   expect(patch.status).toBe(200);
-  expect(((await patch.json()) as { result: unknown }).result).toMatchObject({ service_token_inactivity: { enabled: true, inactivity_threshold_days: 60, action: "delete" } });
+  expect(((await patch.json()) as { result: unknown }).result).toMatchObject({
+    service_token_inactivity: { enabled: true, inactivity_threshold_days: 60, action: "delete" },
+  });
   expect(await orgs.list({ account_id })).toMatchObject({ name: "Widget Corp", service_token_inactivity: { action: "delete" } });
 
   // Range and type errors are 400s the SDK reports, naming the field; strict mode stays on.
-  const tooShort = orgs.update({ account_id, service_token_inactivity: { enabled: true, inactivity_threshold_days: 7, action: "disable" } });
+  const tooShort = orgs.update({
+    account_id,
+    service_token_inactivity: { enabled: true, inactivity_threshold_days: 7, action: "disable" },
+  });
   await expect(tooShort).rejects.toBeInstanceOf(BadRequestError);
-  await expect(tooShort).rejects.toMatchObject({ errors: [{ code: 10001, source: { pointer: "/service_token_inactivity/inactivity_threshold_days" } }] });
+  await expect(tooShort).rejects.toMatchObject({
+    errors: [{ code: 10001, source: { pointer: "/service_token_inactivity/inactivity_threshold_days" } }],
+  });
   await expect(orgs.update({ account_id, strict_service_token_auth: false })).rejects.toBeInstanceOf(BadRequestError);
   await expect(orgs.update({ account_id, is_ui_read_only: "yes" as never })).rejects.toBeInstanceOf(BadRequestError);
 

@@ -74,7 +74,8 @@ describe("the rules of the house", () => {
 
   it("keeps env.ts to the bindings: it imports only the Durable Objects' protocols", () => {
     expect(graph.get("env.ts")).toEqual(expect.arrayContaining([]));
-    for (const dep of graph.get("env.ts") ?? []) expect(["auth/home-protocol.ts", "ratelimit/token-bucket.ts"], `env.ts imports ${dep}`).toContain(dep);
+    for (const dep of graph.get("env.ts") ?? [])
+      expect(["auth/home-protocol.ts", "ratelimit/token-bucket.ts"], `env.ts imports ${dep}`).toContain(dep);
   });
 
   it("keeps the benchmark's room (bench/) out of production code: only app.ts mounts it", () => {

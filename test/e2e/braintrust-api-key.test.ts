@@ -63,7 +63,9 @@ describe("Braintrust client against /v1/api_key", () => {
   });
 
   it("refuses a made-up key", async () => {
-    const err = await clientFor("sk-not-a-real-key").get("/v1/api_key").catch((e: unknown) => e);
+    const err = await clientFor("sk-not-a-real-key")
+      .get("/v1/api_key")
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Braintrust.AuthenticationError);
   });
 });

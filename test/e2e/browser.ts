@@ -28,8 +28,7 @@ export function findChromium(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-export const MISSING_CHROMIUM =
-  "Chromium not found: install it (Debian: apt-get install chromium; .ci/run does) or set CHROMIUM_PATH";
+export const MISSING_CHROMIUM = "Chromium not found: install it (Debian: apt-get install chromium; .ci/run does) or set CHROMIUM_PATH";
 
 export const launch = (executablePath: string): Promise<Browser> => chromium.launch({ executablePath, headless: true });
 
@@ -58,7 +57,15 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 export async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+          ): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return (await axe.run(document)).violations;
   });
   return violations

@@ -20,7 +20,10 @@ describe.skipIf(skipBrowser)("the console in Chromium: every page at 1440 px and
     const { page } = s;
     await signIn(page, s.owner.api_key.key);
     // Something in the lists, as a user would have it.
-    for (const [name, expiry] of [["ci-deploy", "In 90 days"], ["local-laptop", "Never"]] as const) {
+    for (const [name, expiry] of [
+      ["ci-deploy", "In 90 days"],
+      ["local-laptop", "Never"],
+    ] as const) {
       await page.getByLabel("Name", { exact: true }).fill(name);
       await page.getByLabel("Expires").selectOption({ label: expiry });
       await page.getByRole("button", { name: "Create API key", exact: true }).click();

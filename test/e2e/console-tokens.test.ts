@@ -7,11 +7,25 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { baseUrl, bootstrap, unique } from "./helpers";
-import { apiStatus, bearer, confirmDelete, type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
+import {
+  apiStatus,
+  bearer,
+  confirmDelete,
+  type ConsoleSession,
+  dialog,
+  goTo,
+  openConsole,
+  rowOf,
+  signIn,
+  skipBrowser,
+  takeSecret,
+} from "./console-driver";
 
 /** Authenticates with an Access token's client id and secret: the status, and whether the previous secret was used. */
 async function accessAuth(clientId: string, secret: string) {
-  const res = await fetch(`${baseUrl()}/cdn-cgi/access/get-identity`, { headers: { "CF-Access-Client-Id": clientId, "CF-Access-Client-Secret": secret } });
+  const res = await fetch(`${baseUrl()}/cdn-cgi/access/get-identity`, {
+    headers: { "CF-Access-Client-Id": clientId, "CF-Access-Client-Secret": secret },
+  });
   return { status: res.status, previous: res.ok ? ((await res.json()) as { used_previous_secret: boolean }).used_previous_secret : null };
 }
 
@@ -103,7 +117,10 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
     await goTo(page, "Access tokens");
     const soon = unique("short-lived");
     const later = unique("long-lived");
-    for (const [name, duration] of [[soon, "24h"], [later, "8760h"]] as const) {
+    for (const [name, duration] of [
+      [soon, "24h"],
+      [later, "8760h"],
+    ] as const) {
       await page.getByLabel("Name", { exact: true }).fill(name);
       await page.getByLabel("Duration").fill(duration);
       await page.getByRole("button", { name: "Create Access token", exact: true }).click();
@@ -121,12 +138,20 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
   it("reads the audit log and filters it by action", async () => {
     const { page } = s;
     await goTo(page, "Audit log");
-    await page.getByRole("row", { name: /access_token\.rotate/ }).first().waitFor();
-    await page.getByRole("row", { name: /api_key|org\.bootstrap/ }).first().waitFor();
+    await page
+      .getByRole("row", { name: /access_token\.rotate/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole("row", { name: /api_key|org\.bootstrap/ })
+      .first()
+      .waitFor();
     await page.getByLabel("Action").selectOption("access_token.rotate");
     await page.getByRole("button", { name: "Apply filters", exact: true }).click();
     const rows = page.locator("tbody tr");
-    await page.waitForFunction(() => [...document.querySelectorAll("tbody tr")].every((tr) => tr.textContent?.includes("access_token.rotate")));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("tbody tr")].every((tr) => tr.textContent?.includes("access_token.rotate")),
+    );
     expect(await rows.count()).toBe(2);
   });
 
@@ -159,15 +184,24 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
     await page.getByRole("button", { name: "Create application", exact: true }).click();
     await page.getByText(/is not a host of this account/).waitFor();
     const logged = s.problems.splice(before);
-    expect(logged.every((line) => /status of 400/.test(line)), logged.join("\n")).toBe(true);
+    expect(
+      logged.every((line) => /status of 400/.test(line)),
+      logged.join("\n"),
+    ).toBe(true);
   });
 
   it("names who acted in the audit log as the event says", async () => {
     const { page } = s;
     await goTo(page, "Audit log");
     // This org was bootstrapped with the admin token; its applications were made by its owner, shown by email.
-    await page.getByRole("row", { name: /org\.bootstrap.*admin token/ }).first().waitFor();
-    await page.getByRole("row", { name: /access_app\.create.*@example\.com/ }).first().waitFor();
+    await page
+      .getByRole("row", { name: /org\.bootstrap.*admin token/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole("row", { name: /access_app\.create.*@example\.com/ })
+      .first()
+      .waitFor();
   });
 
   it("saw no console error, no page error and no request to another host", () => {

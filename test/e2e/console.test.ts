@@ -7,7 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, unique } from "./helpers";
 import { seriousViolations } from "./browser";
-import { apiStatus, bearer, confirmDelete, type ConsoleSession, dialog, goTo, openConsole, rowOf, skipBrowser, takeSecret } from "./console-driver";
+import {
+  apiStatus,
+  bearer,
+  confirmDelete,
+  type ConsoleSession,
+  dialog,
+  goTo,
+  openConsole,
+  rowOf,
+  skipBrowser,
+  takeSecret,
+} from "./console-driver";
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -88,7 +99,11 @@ describe.skipIf(skipBrowser)("the console in Chromium: keys, sign-in, sign-out",
     expect(await row.textContent()).toContain("2 left");
     // It reads, may not write (403 naming the permission), and stops when its 2 credits are spent.
     expect(await apiStatus("/v1/api_key", bearer(key))).toBe(200);
-    const write = await fetch(`${baseUrl()}/v1/api_key`, { method: "POST", headers: { ...bearer(key), "Content-Type": "application/json" }, body: '{"name":"x"}' });
+    const write = await fetch(`${baseUrl()}/v1/api_key`, {
+      method: "POST",
+      headers: { ...bearer(key), "Content-Type": "application/json" },
+      body: '{"name":"x"}',
+    });
     expect(write.status).toBe(403);
     expect(await write.text()).toContain("api_keys:write");
     expect(await apiStatus("/v1/api_key", bearer(key))).toBe(429);
@@ -143,7 +158,10 @@ describe.skipIf(skipBrowser)("the console in Chromium: keys, sign-in, sign-out",
     // Chromium logs the refused request itself; that one line is expected here, and nothing else.
     const logged = s.problems.splice(before);
     expect(logged.length).toBeGreaterThan(0); // the watch works
-    expect(logged.every((line) => /status of 401/.test(line)), logged.join("\n")).toBe(true);
+    expect(
+      logged.every((line) => /status of 401/.test(line)),
+      logged.join("\n"),
+    ).toBe(true);
     await page.close();
   });
 

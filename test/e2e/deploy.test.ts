@@ -18,26 +18,62 @@ import { readWranglerConfig } from "../../scripts/wrangler-run.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const FAKE = join(ROOT, "test/e2e/fake-wrangler.mjs");
-const MIGRATIONS = readdirSync(join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort();
+const MIGRATIONS = readdirSync(join(ROOT, "migrations"))
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 const QUEUES = ["edgekeys-webhooks", "edgekeys-webhooks-dlq"];
 const GENERATED = ["JWT_CERTIFICATE", "JWT_PRIVATE_KEY", "TOKEN_PEPPER", "WEBHOOK_ENCRYPTION_KEY"];
 const SURVEY = ["whoami --json", "d1 list --json", ...QUEUES.map((q) => `queues info ${q}`), "secret list --format json"];
 const URL_ = "https://edgekeys.example.workers.dev";
 
-interface Secret { sha256: string; length: number; pieces: string[]; version: number; shape?: Record<string, unknown> }
-interface Call { argv: string[]; stdin: boolean; status: number; secrets?: string[] }
-interface State {
-  loggedIn: boolean; databases: string[]; queues: string[]; worker: { deployed: boolean } | null;
-  secrets: Record<string, Secret>; migrations: string[]; versions: number; deploys: number; url: string; failOnce: string[]; calls: Call[];
+interface Secret {
+  sha256: string;
+  length: number;
+  pieces: string[];
+  version: number;
+  shape?: Record<string, unknown>;
 }
-const FRESH: State = { loggedIn: true, databases: [], queues: [], worker: null, secrets: {}, migrations: [], versions: 0, deploys: 0, url: URL_, failOnce: [], calls: [] };
+interface Call {
+  argv: string[];
+  stdin: boolean;
+  status: number;
+  secrets?: string[];
+}
+interface State {
+  loggedIn: boolean;
+  databases: string[];
+  queues: string[];
+  worker: { deployed: boolean } | null;
+  secrets: Record<string, Secret>;
+  migrations: string[];
+  versions: number;
+  deploys: number;
+  url: string;
+  failOnce: string[];
+  calls: Call[];
+}
+const FRESH: State = {
+  loggedIn: true,
+  databases: [],
+  queues: [],
+  worker: null,
+  secrets: {},
+  migrations: [],
+  versions: 0,
+  deploys: 0,
+  url: URL_,
+  failOnce: [],
+  calls: [],
+};
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 /** A secret the account already has, as the stand-in records it. */
 const preset = (value: string): Secret => ({ sha256: sha256(value), length: value.length, pieces: [], version: 0 });
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function account(overrides: Partial<State> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "edgekeys-deploy-test-"));
@@ -50,7 +86,13 @@ function account(overrides: Partial<State> = {}) {
 type Account = ReturnType<typeof account>;
 
 function env(acc: Account, extra: Record<string, string> = {}) {
-  const vars: Record<string, string | undefined> = { ...process.env, EDGEKEYS_WRANGLER: FAKE, FAKE_WRANGLER_STATE: acc.path, TMPDIR: acc.dir, ...extra };
+  const vars: Record<string, string | undefined> = {
+    ...process.env,
+    EDGEKEYS_WRANGLER: FAKE,
+    FAKE_WRANGLER_STATE: acc.path,
+    TMPDIR: acc.dir,
+    ...extra,
+  };
   if (!extra.ADMIN_TOKEN) delete vars.ADMIN_TOKEN; // never the developer's
   return vars;
 }
@@ -123,10 +165,22 @@ describe("npm run deploy", () => {
     const acc = account();
     const first = await deploy(acc);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.commands).toEqual([...SURVEY, ...QUEUES.map((q) => `queues create ${q}`), "secret bulk", "deploy", "d1 migrations apply DB --remote"]);
+    expect(first.commands).toEqual([
+      ...SURVEY,
+      ...QUEUES.map((q) => `queues create ${q}`),
+      "secret bulk",
+      "deploy",
+      "d1 migrations apply DB --remote",
+    ]);
     expect(first.calls.filter((c) => c.stdin).map((c) => c.argv.join(" "))).toEqual(["secret bulk"]);
     const state = acc.state();
-    expect(state).toMatchObject({ databases: ["edgekeys"], queues: QUEUES, migrations: MIGRATIONS, deploys: 1, worker: { deployed: true } });
+    expect(state).toMatchObject({
+      databases: ["edgekeys"],
+      queues: QUEUES,
+      migrations: MIGRATIONS,
+      deploys: 1,
+      worker: { deployed: true },
+    });
     expect(Object.keys(state.secrets).sort()).toEqual(GENERATED); // no ADMIN_TOKEN: npm run bootstrap makes a one-time one
     expect(state.secrets.JWT_PRIVATE_KEY!.shape).toMatchObject({ kty: "RSA", alg: "RS256", private: true });
     expect(state.secrets.JWT_CERTIFICATE!.shape).toEqual({ pem: true, matchesKey: true });
@@ -145,7 +199,13 @@ describe("npm run deploy", () => {
 
   it("on a half-provisioned account makes only what is missing and keeps the secrets it has", async () => {
     const kept = { TOKEN_PEPPER: preset("an-old-pepper-0123456789abcdef"), ADMIN_TOKEN: preset("an-admin-token-of-the-user") };
-    const acc = account({ databases: ["edgekeys"], queues: [QUEUES[0]!], worker: { deployed: true }, secrets: structuredClone(kept), migrations: MIGRATIONS.slice(0, 5) });
+    const acc = account({
+      databases: ["edgekeys"],
+      queues: [QUEUES[0]!],
+      worker: { deployed: true },
+      secrets: structuredClone(kept),
+      migrations: MIGRATIONS.slice(0, 5),
+    });
     const run = await deploy(acc);
     expect(run.status, run.stderr).toBe(0);
     expect(run.commands).toEqual([...SURVEY, `queues create ${QUEUES[1]}`, "secret bulk", "d1 migrations apply DB --remote", "deploy"]);
@@ -186,7 +246,17 @@ describe("npm run deploy", () => {
 
   it.each([
     ["a fresh account", {}, /secrets to generate\s+TOKEN_PEPPER, WEBHOOK_ENCRYPTION_KEY, JWT_PRIVATE_KEY, JWT_CERTIFICATE/],
-    ["a half-provisioned one", { databases: ["edgekeys"], queues: QUEUES, worker: { deployed: true }, secrets: { TOKEN_PEPPER: preset("p-0123456789abcdef") }, migrations: MIGRATIONS.slice(0, 3) }, /migrations to apply\s+\d+: 0004_/],
+    [
+      "a half-provisioned one",
+      {
+        databases: ["edgekeys"],
+        queues: QUEUES,
+        worker: { deployed: true },
+        secrets: { TOKEN_PEPPER: preset("p-0123456789abcdef") },
+        migrations: MIGRATIONS.slice(0, 3),
+      },
+      /migrations to apply\s+\d+: 0004_/,
+    ],
   ])("--dry-run on %s prints the plan through read-only calls and changes nothing", async (_name, overrides, plan) => {
     const acc = account(overrides);
     const { calls: _calls, ...before } = acc.state();
@@ -195,7 +265,8 @@ describe("npm run deploy", () => {
     expect(run.stdout).toMatch(plan);
     expect(run.stdout).toContain("would run:");
     expect(run.stdout).toContain("dry run: nothing was changed.");
-    const readOnly = /^(whoami --json|d1 list --json|queues info \S+|secret list --format json|d1 execute DB --remote --json --command SELECT name FROM d1_migrations ORDER BY id)$/;
+    const readOnly =
+      /^(whoami --json|d1 list --json|queues info \S+|secret list --format json|d1 execute DB --remote --json --command SELECT name FROM d1_migrations ORDER BY id)$/;
     for (const command of run.commands) expect(command).toMatch(readOnly);
     const { calls, ...after } = acc.state();
     expect(after).toEqual(before);
@@ -228,7 +299,9 @@ describe("npm run deploy", () => {
     };
     const ours = readWranglerConfig();
     expect(ours.name).toBe(theirs.name);
-    expect(ours.d1).toEqual(theirs.d1_databases.map((d) => ({ binding: d.binding, database_name: d.database_name, migrations_dir: d.migrations_dir })));
+    expect(ours.d1).toEqual(
+      theirs.d1_databases.map((d) => ({ binding: d.binding, database_name: d.database_name, migrations_dir: d.migrations_dir })),
+    );
     const producers = (theirs.queues.producers ?? []).map((p) => p.queue);
     const consumers = (theirs.queues.consumers ?? []).flatMap((c) => (c.dead_letter_queue ? [c.queue, c.dead_letter_queue] : [c.queue]));
     const queues = [...producers, ...consumers];
@@ -251,7 +324,13 @@ async function fakeWorker(acc: Account, answers: number[], expectedToken?: strin
       seen.push({ status, authorized, token });
       if (status !== 200 || !authorized) return res.writeHead(authorized ? status : 401).end(JSON.stringify({ error: "no" }));
       const { org_name, email } = JSON.parse(body);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ org: { id: "o", name: org_name, account_id: "0".repeat(32) }, user: { email }, api_key: { key: "sk-the-first-key" } }));
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          org: { id: "o", name: org_name, account_id: "0".repeat(32) },
+          user: { email },
+          api_key: { key: "sk-the-first-key" },
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -259,7 +338,14 @@ async function fakeWorker(acc: Account, answers: number[], expectedToken?: strin
 }
 
 describe("npm run bootstrap", () => {
-  const deployed = () => account({ databases: ["edgekeys"], queues: QUEUES, worker: { deployed: true }, secrets: { TOKEN_PEPPER: preset("p-0123456789abcdef") }, migrations: MIGRATIONS });
+  const deployed = () =>
+    account({
+      databases: ["edgekeys"],
+      queues: QUEUES,
+      worker: { deployed: true },
+      secrets: { TOKEN_PEPPER: preset("p-0123456789abcdef") },
+      migrations: MIGRATIONS,
+    });
 
   it("sets a one-time ADMIN_TOKEN on stdin, waits until it is live, prints the first key and deletes the token", async () => {
     const acc = deployed();

@@ -84,9 +84,18 @@ if (failing >= 0) {
 
 if (has("whoami", "--json")) {
   if (!state.loggedIn) finish(1, JSON.stringify({ loggedIn: false }));
-  finish(0, JSON.stringify({ loggedIn: true, authType: "OAuth Token", email: "owner@example.com", accounts: [{ id: "0123456789abcdef0123456789abcdef", name: "Example" }] }));
+  finish(
+    0,
+    JSON.stringify({
+      loggedIn: true,
+      authType: "OAuth Token",
+      email: "owner@example.com",
+      accounts: [{ id: "0123456789abcdef0123456789abcdef", name: "Example" }],
+    }),
+  );
 }
-if (has("d1", "list", "--json")) finish(0, JSON.stringify(state.databases.map((name) => ({ uuid: sha256(name).slice(0, 32), name, version: "production" }))));
+if (has("d1", "list", "--json"))
+  finish(0, JSON.stringify(state.databases.map((name) => ({ uuid: sha256(name).slice(0, 32), name, version: "production" }))));
 if (has("d1", "execute", DB.binding) && argv.includes("--remote")) {
   if (!state.databases.includes(DB.name)) finish(1, "", `Couldn't find a D1 DB named '${DB.name}' (bound as '${DB.binding}') in the API.`);
   if (!/^SELECT name FROM d1_migrations/.test(option("--command"))) finish(2, "", "the stand-in runs only the migrations query");
@@ -95,13 +104,16 @@ if (has("d1", "execute", DB.binding) && argv.includes("--remote")) {
 }
 if (has("d1", "migrations", "apply", DB.binding, "--remote")) {
   if (!state.databases.includes(DB.name)) finish(1, "", `Couldn't find a D1 DB named '${DB.name}' (bound as '${DB.binding}') in the API.`);
-  const pending = readdirSync(join(process.cwd(), "migrations")).filter((f) => f.endsWith(".sql") && !state.migrations.includes(f)).sort();
+  const pending = readdirSync(join(process.cwd(), "migrations"))
+    .filter((f) => f.endsWith(".sql") && !state.migrations.includes(f))
+    .sort();
   if (!pending.length) finish(0, "✅ No migrations to apply!");
   state.migrations.push(...pending);
   finish(0, `Migrations to be applied:\n? About to apply ${pending.length} migration(s)\n${pending.map((f) => `${f} ✅`).join("\n")}`);
 }
 if (has("queues", "info")) {
-  if (!state.queues.includes(argv[2])) finish(1, "", `Queue "${argv[2]}" does not exist. To create it, run: wrangler queues create ${argv[2]}`);
+  if (!state.queues.includes(argv[2]))
+    finish(1, "", `Queue "${argv[2]}" does not exist. To create it, run: wrangler queues create ${argv[2]}`);
   finish(0, `Queue Name: ${argv[2]}\nQueue ID: ${sha256(argv[2]).slice(0, 32)}`);
 }
 if (has("queues", "create")) {
@@ -116,7 +128,12 @@ if (has("secret", "list", "--format", "json")) {
 if (has("secret", "bulk") && argv.length === 2) {
   const values = JSON.parse(stdin);
   putSecrets(values);
-  finish(0, Object.keys(values).map((name) => `✨ Successfully created secret for key: ${name}`).join("\n"));
+  finish(
+    0,
+    Object.keys(values)
+      .map((name) => `✨ Successfully created secret for key: ${name}`)
+      .join("\n"),
+  );
 }
 if (has("secret", "put") && argv.length === 3) {
   putSecrets({ [argv[2]]: stdin.replace(/\s+$/, "") });
@@ -134,14 +151,31 @@ if (has("deploy") && argv.length === 1) {
   const lines = [];
   if (!state.databases.includes(DB.name)) {
     state.databases.push(DB.name); // automatic provisioning: the binding names a database the account lacks
-    lines.push(`Provisioning ${DB.binding} (D1 Database)...`, `🌀 Creating new D1 Database "${DB.name}"...`, `✨ ${DB.binding} provisioned 🎉`);
+    lines.push(
+      `Provisioning ${DB.binding} (D1 Database)...`,
+      `🌀 Creating new D1 Database "${DB.name}"...`,
+      `✨ ${DB.binding} provisioned 🎉`,
+    );
   }
   state.worker = { deployed: true };
   state.versions += 1;
   state.deploys += 1;
   if (process.env.WRANGLER_OUTPUT_FILE_PATH) {
-    appendFileSync(process.env.WRANGLER_OUTPUT_FILE_PATH, `${JSON.stringify({ type: "deploy", version: 1, worker_name: WORKER, targets: ["schedule: */5 * * * *", state.url, "Producer for edgekeys-webhooks"] })}\n`);
+    appendFileSync(
+      process.env.WRANGLER_OUTPUT_FILE_PATH,
+      `${JSON.stringify({ type: "deploy", version: 1, worker_name: WORKER, targets: ["schedule: */5 * * * *", state.url, "Producer for edgekeys-webhooks"] })}\n`,
+    );
   }
-  finish(0, [...lines, `Uploaded ${WORKER} (1.00 sec)`, `Deployed ${WORKER} triggers (0.50 sec)`, `  ${state.url}`, "  schedule: */5 * * * *", `Current Version ID: v${state.versions}`].join("\n"));
+  finish(
+    0,
+    [
+      ...lines,
+      `Uploaded ${WORKER} (1.00 sec)`,
+      `Deployed ${WORKER} triggers (0.50 sec)`,
+      `  ${state.url}`,
+      "  schedule: */5 * * * *",
+      `Current Version ID: v${state.versions}`,
+    ].join("\n"),
+  );
 }
 finish(2, "", `the stand-in does not know \`wrangler ${argv.join(" ")}\``);

@@ -21,7 +21,9 @@ const origins: { server: Server; url: string; seen: { path: string; headers: Inc
 
 /** Python's `unquote` on the raw path: escapes that decode as UTF-8 bytes (invalid ones replaced), the rest kept. */
 const wsgiPath = (raw: string) =>
-  raw.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(Uint8Array.from(run.match(/%../g)!.map((e) => parseInt(e.slice(1), 16)))));
+  raw.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) =>
+    new TextDecoder("utf-8", { ignoreBOM: true }).decode(Uint8Array.from(run.match(/%../g)!.map((e) => parseInt(e.slice(1), 16)))),
+  );
 
 /** An origin that records what reached it: `path` is its own reading of the request path. */
 async function origin(read: (rawPath: string) => string) {
@@ -66,7 +68,12 @@ function send(host: string, target: string, headers: Record<string, string> = {}
   const { port } = new URL(worker.baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), "127.0.0.1", () => {
-      const lines = [`${method} ${target} HTTP/1.1`, `Host: ${host}`, "Connection: close", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      const lines = [
+        `${method} ${target} HTTP/1.1`,
+        `Host: ${host}`,
+        "Connection: close",
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ];
       socket.write(`${lines.join("\r\n")}\r\n\r\n${body}`);
     });
     let raw = "";
@@ -92,7 +99,11 @@ async function bootstrap(orgName: string, accountId?: string) {
   });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { org: { account_id: string }; api_key: { key: string } };
-  return { account_id: body.org.account_id, key: body.api_key.key, cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }) };
+  return {
+    account_id: body.org.account_id,
+    key: body.api_key.key,
+    cf: new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: body.api_key.key, maxRetries: 0 }),
+  };
 }
 
 type Account = Awaited<ReturnType<typeof bootstrap>>;
@@ -117,13 +128,38 @@ describe("the gateway cannot be walked around", () => {
     [t1, t2] = [await create("t1"), await create("t2")];
     const only = (t: typeof t1) => [{ name: "only", decision: "non_identity", include: [{ service_token: { token_id: t.id } }] }];
     const apps = a.cf.zeroTrust.access.applications;
-    await apps.create({ account_id: a.account_id, type: "self_hosted", name: "host-wide", domain: VICTIM, policies: [{ name: "open", decision: "bypass", include: [{ everyone: {} }] }] } as never);
-    await apps.create({ account_id: a.account_id, type: "self_hosted", name: "secret", domain: `${VICTIM}/secret`, policies: only(t1) } as never);
-    await apps.create({ account_id: a.account_id, type: "self_hosted", name: "single", domain: "single.e2e.test/secret", policies: only(t1) } as never);
+    await apps.create({
+      account_id: a.account_id,
+      type: "self_hosted",
+      name: "host-wide",
+      domain: VICTIM,
+      policies: [{ name: "open", decision: "bypass", include: [{ everyone: {} }] }],
+    } as never);
+    await apps.create({
+      account_id: a.account_id,
+      type: "self_hosted",
+      name: "secret",
+      domain: `${VICTIM}/secret`,
+      policies: only(t1),
+    } as never);
+    await apps.create({
+      account_id: a.account_id,
+      type: "self_hosted",
+      name: "single",
+      domain: "single.e2e.test/secret",
+      policies: only(t1),
+    } as never);
   });
 
   it("1. lets no other account put an application on A's host, under a port or any spelling, nor on a host nobody gave it", async () => {
-    for (const domain of [`${VICTIM}:8443`, `${VICTIM}:443/secret`, VICTIM.toUpperCase(), `${VICTIM}./secret/x`, "unclaimed.e2e.test", "single.e2e.test"]) {
+    for (const domain of [
+      `${VICTIM}:8443`,
+      `${VICTIM}:443/secret`,
+      VICTIM.toUpperCase(),
+      `${VICTIM}./secret/x`,
+      "unclaimed.e2e.test",
+      "single.e2e.test",
+    ]) {
       const created = b.cf.zeroTrust.access.applications.create({
         account_id: b.account_id,
         type: "self_hosted",
@@ -148,12 +184,56 @@ describe("the gateway cannot be walked around", () => {
 
   it("2. forwards a path only where the WSGI origin reads it under the application that decided", async () => {
     const variants = [
-      "/%73ecret/report%zz", "/s%65cret/x%GG", "/%2fsecret/%zz", "/%73ecret/%ff", "/x/..%2fsecret/%zz", "/secret::$DATA", "/secret::$INDEX_ALLOCATION/x",
-      "/%73ecret/x", "/%53ECRET/x", "/secr%65t", "/%2573ecret/x", "/secret%2fx", "/x%2f..%2fsecret", "/x/%2e%2e/secret", "/x/.%2e/secret", "/%2e%2e/secret",
-      "/secret%00/x", "/secret%20/x", "/secret./x", "/secret;x=1/y", "/x/..;/secret", "/secret%3b/x", "/\uFF53ecret/x", "/%EF%BD%93ecret/x", "/SECRET/x",
-      "//secret/x", "/./secret/x", "/x/../secret/x", "/secret%5cx", "/x%5c..%5csecret", "/secret%", "/secret%2", "/%%73ecret", "/%u0073ecret", "/secret%09",
-      "/secret/%2e%2e/x", "/secret/../x", "/sec%72et", "/%73%65%63%72%65%74", "/public/%2e%2e%2fsecret", "/secret%252fx", "/sECREt%2Fx", "/%C5%BFecret/x",
-      "/se%63ret::$DATA", "/secret::$data", "/secret%3A%3A$DATA", "/secret\\x", "/x\\..\\secret", "/secret#x", "/secret?x=/secret",
+      "/%73ecret/report%zz",
+      "/s%65cret/x%GG",
+      "/%2fsecret/%zz",
+      "/%73ecret/%ff",
+      "/x/..%2fsecret/%zz",
+      "/secret::$DATA",
+      "/secret::$INDEX_ALLOCATION/x",
+      "/%73ecret/x",
+      "/%53ECRET/x",
+      "/secr%65t",
+      "/%2573ecret/x",
+      "/secret%2fx",
+      "/x%2f..%2fsecret",
+      "/x/%2e%2e/secret",
+      "/x/.%2e/secret",
+      "/%2e%2e/secret",
+      "/secret%00/x",
+      "/secret%20/x",
+      "/secret./x",
+      "/secret;x=1/y",
+      "/x/..;/secret",
+      "/secret%3b/x",
+      "/\uFF53ecret/x",
+      "/%EF%BD%93ecret/x",
+      "/SECRET/x",
+      "//secret/x",
+      "/./secret/x",
+      "/x/../secret/x",
+      "/secret%5cx",
+      "/x%5c..%5csecret",
+      "/secret%",
+      "/secret%2",
+      "/%%73ecret",
+      "/%u0073ecret",
+      "/secret%09",
+      "/secret/%2e%2e/x",
+      "/secret/../x",
+      "/sec%72et",
+      "/%73%65%63%72%65%74",
+      "/public/%2e%2e%2fsecret",
+      "/secret%252fx",
+      "/sECREt%2Fx",
+      "/%C5%BFecret/x",
+      "/se%63ret::$DATA",
+      "/secret::$data",
+      "/secret%3A%3A$DATA",
+      "/secret\\x",
+      "/x\\..\\secret",
+      "/secret#x",
+      "/secret?x=/secret",
     ];
     expect(variants.length).toBe(50);
     const statuses: Record<number, number> = {};
@@ -216,8 +296,27 @@ describe("the gateway cannot be walked around", () => {
     const res = await send(`${VICTIM}:8443`, "/public/x", steering);
     expect(res.status).toBe(200);
     const seen = res.body.headers as Record<string, string>;
-    const dropped = ["forwarded", "x-original-url", "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override", "x-forwarded-prefix", "x-forwarded-port", "x_forwarded_host"];
-    dropped.push("x-forwarded", "forwarded-host", "true-client-ip", "x-original-path", "x-envoy-original-path", "x-middleware-subrequest", "x-script-name", "cf-visitor");
+    const dropped = [
+      "forwarded",
+      "x-original-url",
+      "x-rewrite-url",
+      "x-http-method-override",
+      "x-http-method",
+      "x-method-override",
+      "x-forwarded-prefix",
+      "x-forwarded-port",
+      "x_forwarded_host",
+    ];
+    dropped.push(
+      "x-forwarded",
+      "forwarded-host",
+      "true-client-ip",
+      "x-original-path",
+      "x-envoy-original-path",
+      "x-middleware-subrequest",
+      "x-script-name",
+      "cf-visitor",
+    );
     for (const name of dropped) expect(seen[name], name).toBeUndefined();
     expect(seen.cookie).toBe("a=1; b=2");
     expect(seen["x-forwarded-host"]).toBe(VICTIM);

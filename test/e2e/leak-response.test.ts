@@ -21,7 +21,10 @@ const keyFetches = async () => ((await (await fetch(`${keysUrl}/hits`)).json()) 
 
 beforeAll(async () => {
   const key = github.publicKey.export({ type: "spki", format: "pem" });
-  const published = await fetch(keysUrl, { method: "PUT", body: JSON.stringify({ public_keys: [{ key_identifier: keyId, key, is_current: true }] }) });
+  const published = await fetch(keysUrl, {
+    method: "PUT",
+    body: JSON.stringify({ public_keys: [{ key_identifier: keyId, key, is_current: true }] }),
+  });
   expect(published.status).toBe(204);
 });
 
@@ -51,7 +54,9 @@ it("stops a reported API key and Access secret within the request, and anyone ho
   const token = await cf.zeroTrust.access.serviceTokens.create({ account_id: boot.org.account_id, name: "ci" });
   expect(token.client_secret).toMatch(/^ekcs_[0-9A-Za-z]{61}$/);
   const asToken = () =>
-    fetch(`${worker.baseUrl}/cdn-cgi/access/get-identity`, { headers: { "CF-Access-Client-Id": token.client_id!, "CF-Access-Client-Secret": token.client_secret! } });
+    fetch(`${worker.baseUrl}/cdn-cgi/access/get-identity`, {
+      headers: { "CF-Access-Client-Id": token.client_id!, "CF-Access-Client-Secret": token.client_secret! },
+    });
   expect((await asToken()).status).toBe(200);
   const leakedClient = new Braintrust({ apiKey: leaked.key, baseURL: worker.baseUrl, maxRetries: 0 });
   expect((await listKeys(leakedClient)).objects.length).toBeGreaterThan(0);
@@ -69,9 +74,9 @@ it("stops a reported API key and Access secret within the request, and anyone ho
   await expect(listKeys(leakedClient)).rejects.toBeInstanceOf(Braintrust.AuthenticationError);
   expect((await asToken()).status).toBe(401);
   // The owner sees why.
-  const events = await fetch(`${worker.baseUrl}/v1/audit_events?action=credential.leaked`, { headers: { Authorization: `Bearer ${boot.api_key.key}` } }).then(
-    (r) => r.json() as Promise<{ objects: { target_type: string; changes: Record<string, unknown> }[] }>,
-  );
+  const events = await fetch(`${worker.baseUrl}/v1/audit_events?action=credential.leaked`, {
+    headers: { Authorization: `Bearer ${boot.api_key.key}` },
+  }).then((r) => r.json() as Promise<{ objects: { target_type: string; changes: Record<string, unknown> }[] }>);
   expect(events.objects.map((e) => [e.target_type, e.changes.url, e.changes.source])).toEqual([
     ["access_token", url, "content"],
     ["api_key", url, "commit"],
@@ -80,11 +85,17 @@ it("stops a reported API key and Access secret within the request, and anyone ho
   // Public revocation: no credential needed, and no telling what existed.
   const spare = await createKey("pasted-in-chat");
   const revoke = (credentials: string[]) =>
-    fetch(`${worker.baseUrl}/credentials/revoke`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ credentials }) });
+    fetch(`${worker.baseUrl}/credentials/revoke`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ credentials }),
+    });
   const first = await revoke([spare.key]);
   const again = await revoke([spare.key]);
   expect([first.status, again.status]).toEqual([202, 202]);
   expect([await first.text(), await again.text()]).toEqual(["", ""]);
-  await expect(listKeys(new Braintrust({ apiKey: spare.key, baseURL: worker.baseUrl, maxRetries: 0 }))).rejects.toBeInstanceOf(Braintrust.AuthenticationError);
+  await expect(listKeys(new Braintrust({ apiKey: spare.key, baseURL: worker.baseUrl, maxRetries: 0 }))).rejects.toBeInstanceOf(
+    Braintrust.AuthenticationError,
+  );
   expect((await listKeys(owner)).objects.map((k) => k.name)).not.toContain("pasted-in-chat");
 });

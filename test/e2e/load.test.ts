@@ -67,7 +67,9 @@ describe("load", () => {
     const tally: Tally = { requests: 0, fiveHundreds: 0, created: 0, deleted: 0, other: {} };
     const deadline = Date.now() + SECONDS * 1000;
     const results = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, deadline, tally)));
-    reportFigures(`[load] ${tally.requests} requests, ${tally.created} created, ${tally.deleted} deleted, 5xx: ${tally.fiveHundreds}, other non-2xx: ${JSON.stringify(tally.other)}`);
+    reportFigures(
+      `[load] ${tally.requests} requests, ${tally.created} created, ${tally.deleted} deleted, 5xx: ${tally.fiveHundreds}, other non-2xx: ${JSON.stringify(tally.other)}`,
+    );
     expect(tally.fiveHundreds).toBe(0);
     expect(tally.other).toEqual({});
     for (const r of results) expect(r.listed).toBe(r.expected);

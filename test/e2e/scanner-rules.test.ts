@@ -17,7 +17,8 @@ const dir = mkdtempSync(path.join(tmpdir(), "edgekeys-scan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const real = [mintToken("api_key", uuidv7()).token, mintToken("service_token", uuidv7()).token, mintClientSecret(uuidv7())];
-const base62 = (n: number) => Array.from({ length: n }, (_, i) => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[(i * 7 + 3) % 62]).join("");
+const base62 = (n: number) =>
+  Array.from({ length: n }, (_, i) => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[(i * 7 + 3) % 62]).join("");
 const nearMisses = [
   `sk-${base62(60)}`, // one short
   `sk-${base62(62)}`, // one long
@@ -38,10 +39,21 @@ const text = [
 it("secretlint with scanners/secretlint.json finds every real secret and no near-miss", () => {
   const file = path.join(dir, "leaky.env");
   writeFileSync(file, `${text}\n`);
-  const run = spawnSync(process.execPath, [path.join(root, "node_modules/secretlint/bin/secretlint.js"), "--secretlintrc", path.join(root, "scanners/secretlint.json"), "--format", "json", file], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "node_modules/secretlint/bin/secretlint.js"),
+      "--secretlintrc",
+      path.join(root, "scanners/secretlint.json"),
+      "--format",
+      "json",
+      file,
+    ],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
   expect(run.error).toBeUndefined();
   const results = JSON.parse(run.stdout) as { messages: { range: [number, number] }[] }[];
   const found = results.flatMap((r) => r.messages.map((m) => text.slice(m.range[0], m.range[1])));

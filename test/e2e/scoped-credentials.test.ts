@@ -47,7 +47,11 @@ describe("scoped credentials through the official clients", () => {
     const tokens = cloudflare(b.api_key.key).zeroTrust.access.serviceTokens;
     const made = await tokens.create({ account_id, name: "svc" });
     // Extension fields are sent as extra body properties: the SDK passes them through unchanged.
-    const limited = await tokens.update(made.id!, { account_id, name: "svc", ...({ rate_limit: { limit: 5, window_seconds: 60 } } as object) });
+    const limited = await tokens.update(made.id!, {
+      account_id,
+      name: "svc",
+      ...({ rate_limit: { limit: 5, window_seconds: 60 } } as object),
+    });
     expect((limited as unknown as { rate_limit: unknown }).rate_limit).toEqual({ limit: 5, window_seconds: 60 });
 
     const scoped = cloudflare(reader.key).zeroTrust.access.serviceTokens;

@@ -57,13 +57,17 @@ it("delivers signed events for every create, rotate and delete, and an expiry wa
     body: JSON.stringify({ org_name: "webhooks-e2e", email: "hooks@example.com" }),
   }).then((r) => r.json() as Promise<{ org: { account_id: string }; api_key: { key: string } }>);
   const auth = { Authorization: `Bearer ${boot.api_key.key}`, "Content-Type": "application/json" };
-  const hook = await fetch(`${worker.baseUrl}/v1/webhook`, { method: "POST", headers: auth, body: JSON.stringify({ url: receiverUrl, description: "e2e" }) }).then(
-    (r) => r.json() as Promise<{ id: string; secret: string }>,
-  );
+  const hook = await fetch(`${worker.baseUrl}/v1/webhook`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ url: receiverUrl, description: "e2e" }),
+  }).then((r) => r.json() as Promise<{ id: string; secret: string }>);
   expect(hook.secret).toMatch(/^whsec_/);
   const verifier = new Webhook(hook.secret);
   const events = () =>
-    deliveries.filter((d) => d.status < 300).map((d) => verifier.verify(d.body, d.headers) as { type: string; data: Record<string, unknown> });
+    deliveries
+      .filter((d) => d.status < 300)
+      .map((d) => verifier.verify(d.body, d.headers) as { type: string; data: Record<string, unknown> });
 
   const cf = new Cloudflare({ baseURL: `${worker.baseUrl}/client/v4`, apiToken: boot.api_key.key, maxRetries: 0 });
   const account_id = boot.org.account_id;
@@ -71,7 +75,9 @@ it("delivers signed events for every create, rotate and delete, and an expiry wa
   await cf.zeroTrust.access.serviceTokens.rotate(token.id!, { account_id });
   await cf.zeroTrust.access.serviceTokens.delete(token.id!, { account_id });
   const seen = await until("created, rotated, deleted", () => {
-    const types = events().filter((e) => e.data.id === token.id).map((e) => e.type);
+    const types = events()
+      .filter((e) => e.data.id === token.id)
+      .map((e) => e.type);
     return types.length >= 3 ? types : undefined;
   });
   expect(seen.sort()).toEqual(["credential.created", "credential.deleted", "credential.rotated"]);

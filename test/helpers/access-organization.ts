@@ -9,5 +9,7 @@ export const orgPath = (a: { org: { account_id: string } }) => `/client/v4/accou
  * free to turn on and off, exactly the row the migration wrote for those.
  */
 export async function makeLegacy(a: { org: { id: string } }) {
-  await env.DB.prepare("UPDATE access_organizations SET strict_service_token_auth = 0, strict_locked = 0 WHERE org_id = ?").bind(a.org.id).run();
+  await env.DB.prepare("UPDATE access_organizations SET strict_service_token_auth = 0, strict_locked = 0 WHERE org_id = ?")
+    .bind(a.org.id)
+    .run();
 }

@@ -13,7 +13,8 @@ export async function accessAccount() {
 }
 
 /** A host no other test uses, given by the operator to `owner`'s account. */
-export const host = (owner: { org: { account_id: string } }, stem = "app") => giveHost(`${unique(stem)}.example.test`, owner.org.account_id);
+export const host = (owner: { org: { account_id: string } }, stem = "app") =>
+  giveHost(`${unique(stem)}.example.test`, owner.org.account_id);
 
 export const tokenRule = (id: string) => ({ service_token: { token_id: id } });
 export const TOKEN_ID = "0190f3a0-1111-7000-8000-000000000001";
@@ -35,11 +36,25 @@ export async function createPolicy(a: Account, more: Record<string, unknown> = {
 export async function createApp(a: Account, more: Record<string, unknown> = {}) {
   const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", domain: host(a), ...more } });
   expect(res.status, res.text).toBe(201);
-  return res.body.result as { id: string; aud: string; domain: string; policies: { id: string; precedence: number; [k: string]: unknown }[]; [k: string]: unknown };
+  return res.body.result as {
+    id: string;
+    aud: string;
+    domain: string;
+    policies: { id: string; precedence: number; [k: string]: unknown }[];
+    [k: string]: unknown;
+  };
 }
 
 /** Expects a 400 in the envelope, at `pointer`, with `message` in the text. */
-export async function expectRefused(a: Account, method: string, path: string, body: unknown, pointer: string, message?: string | RegExp, code = 10001) {
+export async function expectRefused(
+  a: Account,
+  method: string,
+  path: string,
+  body: unknown,
+  pointer: string,
+  message?: string | RegExp,
+  code = 10001,
+) {
   const res = await cf(method, path, { token: a.key, body });
   const what = `${method} ${JSON.stringify(body).slice(0, 200)}`;
   expect(res.status, what).toBe(400);

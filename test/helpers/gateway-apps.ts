@@ -29,14 +29,28 @@ export const everyone = { everyone: {} };
 export const ip = (range: string) => ({ ip: { ip: range } });
 
 /** Creates a self-hosted application through the API and returns its wire object. */
-export async function createApp(a: { key: string; org: { account_id: string } }, domain: string, policies: unknown[], more: Record<string, unknown> = {}) {
-  const res = await cf("POST", appsBase(a.org.account_id), { token: a.key, body: { type: "self_hosted", name: domain, domain, policies, ...more } });
+export async function createApp(
+  a: { key: string; org: { account_id: string } },
+  domain: string,
+  policies: unknown[],
+  more: Record<string, unknown> = {},
+) {
+  const res = await cf("POST", appsBase(a.org.account_id), {
+    token: a.key,
+    body: { type: "self_hosted", name: domain, domain, policies, ...more },
+  });
   expect(res.status, res.text).toBe(201);
   return res.body.result as { id: string; aud: string; domain: string; policies: { id: string; precedence: number }[] };
 }
 
 /** A request to `https://host/path` through the gateway, each of `hosts` given to an account (`newHost`) and going to the echo origin. */
-export function viaGateway(hosts: string[], method: string, hostAndPath: string, opts: CallOptions = {}, more: Record<string, string> = {}) {
+export function viaGateway(
+  hosts: string[],
+  method: string,
+  hostAndPath: string,
+  opts: CallOptions = {},
+  more: Record<string, string> = {},
+) {
   for (const host of hosts) if (!isGivenHost(host)) throw new Error(`${host} was given to no account: make it with newHost(owner)`);
   return callWithEnv(more, method, `https://${hostAndPath}`, opts);
 }

@@ -11,7 +11,9 @@ import { type CredentialRef, refKey } from "../../src/core/credentials/verificat
 
 /** The home of the credential with this id, as stored. */
 export async function refOfId(id: string): Promise<CredentialRef> {
-  const row = await env.DB.prepare("SELECT kind, client_id FROM credentials WHERE id = ?").bind(id).first<{ kind: string; client_id: string }>();
+  const row = await env.DB.prepare("SELECT kind, client_id FROM credentials WHERE id = ?")
+    .bind(id)
+    .first<{ kind: string; client_id: string }>();
   if (!row) throw new Error(`no credential ${id}`);
   return row.kind === "access_token" ? { kind: "access_token", clientId: row.client_id } : { kind: row.kind as "api_key", id };
 }
@@ -21,13 +23,22 @@ export async function writeThrough(ids: string[], sql: string, ...binds: unknown
   const refs = await Promise.all(ids.map(refOfId));
   const homes = new DurableObjectHomes(env);
   const hold = await homes.hold(refs);
-  await env.DB.prepare(sql).bind(...binds).run();
+  await env.DB.prepare(sql)
+    .bind(...binds)
+    .run();
   await homes.release(hold, refs);
 }
 
 /** Sets columns of one credential's row, through its home. */
 export const updateCredentialRow = (id: string, set: Record<string, unknown>) =>
-  writeThrough([id], `UPDATE credentials SET ${Object.keys(set).map((k) => `${k} = ?`).join(", ")} WHERE id = ?`, ...Object.values(set), id);
+  writeThrough(
+    [id],
+    `UPDATE credentials SET ${Object.keys(set)
+      .map((k) => `${k} = ?`)
+      .join(", ")} WHERE id = ?`,
+    ...Object.values(set),
+    id,
+  );
 
 /** The home's state, as the object holds it: its cached record (undefined when none) and when it was read. */
 export async function homeState(ref: CredentialRef) {

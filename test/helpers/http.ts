@@ -78,11 +78,13 @@ export const forgetGivenHosts = () => operatorHosts.clear();
 export const isGivenHost = (host: string) => operatorHosts.has(host);
 
 /** The configuration of the tests' operator (none until a host is given). */
-const operatorVars = (): Record<string, string> => (operatorHosts.size ? { ORIGINS: JSON.stringify(Object.fromEntries(operatorHosts)) } : {});
+const operatorVars = (): Record<string, string> =>
+  operatorHosts.size ? { ORIGINS: JSON.stringify(Object.fromEntries(operatorHosts)) } : {};
 
 let counter = 0;
 /** A name no other test uses, so tests need not clean up after each other. */
-export const unique = (stem: string) => `${stem}-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const unique = (stem: string) =>
+  `${stem}-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export interface Bootstrapped {
   org: { id: string; name: string; account_id: string };

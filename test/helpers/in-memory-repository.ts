@@ -46,7 +46,8 @@ export class InMemoryRepository implements Repository {
   listCredentials: Repository["listCredentials"] = (q) => this.credentials.listCredentials(q);
   countCredentials: Repository["countCredentials"] = (q) => this.credentials.countCredentials(q);
   getCredential: Repository["getCredential"] = (scope) => this.credentials.getCredential(scope);
-  insertCredential: Repository["insertCredential"] = (c, event) => this.write("insertCredential", () => this.credentials.insertCredential(c, event));
+  insertCredential: Repository["insertCredential"] = (c, event) =>
+    this.write("insertCredential", () => this.credentials.insertCredential(c, event));
   updateCredential: Repository["updateCredential"] = (scope, revision, changes, event) =>
     this.write("updateCredential", () => {
       this.beforeUpdate?.(scope);
@@ -54,7 +55,8 @@ export class InMemoryRepository implements Repository {
     });
   replaceCredentialByName: Repository["replaceCredentialByName"] = (c, event) =>
     this.write("replaceCredentialByName", () => this.credentials.replaceCredentialByName(c, event));
-  deleteCredential: Repository["deleteCredential"] = (scope, event) => this.write("deleteCredential", () => this.credentials.deleteCredential(scope, event));
+  deleteCredential: Repository["deleteCredential"] = (scope, event) =>
+    this.write("deleteCredential", () => this.credentials.deleteCredential(scope, event));
 
   getCaller: Repository["getCaller"] = (id) => this.verification.getCaller(id);
   findAccessToken: Repository["findAccessToken"] = (clientId) => this.verification.findAccessToken(clientId);
@@ -70,7 +72,8 @@ export class InMemoryRepository implements Repository {
   findUsersSharingAnOrg: Repository["findUsersSharingAnOrg"] = (ids, principalId) => this.members.findUsersSharingAnOrg(ids, principalId);
   findMembers: Repository["findMembers"] = (orgId, match) => this.members.findMembers(orgId, match);
   countOwners: Repository["countOwners"] = (orgId) => this.members.countOwners(orgId);
-  changeMembership: Repository["changeMembership"] = (change) => this.write("changeMembership", () => this.members.changeMembership(change));
+  changeMembership: Repository["changeMembership"] = (change) =>
+    this.write("changeMembership", () => this.members.changeMembership(change));
 
   listAuditEvents: Repository["listAuditEvents"] = (q) => this.audit.listAuditEvents(q);
 

@@ -44,7 +44,8 @@ export function verified(secret: string, delivery: Received): { type: string; ti
 }
 
 /** The events of a box, verified, as `type` → data. */
-export const eventsOf = (secret: string, deliveries: Received[]) => deliveries.filter((d) => d.status < 300).map((d) => verified(secret, d));
+export const eventsOf = (secret: string, deliveries: Received[]) =>
+  deliveries.filter((d) => d.status < 300).map((d) => verified(secret, d));
 
 /** Runs the Cron Trigger's handler as if it fired at `at` (with env overrides). */
 export async function runCron(at: number, overrides: Record<string, string> = {}) {

@@ -17,7 +17,9 @@ if (!state[ORIGINAL]) {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     const print = console[level].bind(console);
     console[level] = (...args: unknown[]) => {
-      const line = args.map((a) => (typeof a === "string" ? a : a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a))).join(" ");
+      const line = args
+        .map((a) => (typeof a === "string" ? a : a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a)))
+        .join(" ");
       logLines.push(line);
       if (!expected(line)) print(...args);
     };
@@ -34,7 +36,10 @@ afterAll(async () => {
     `SELECT DISTINCT w.url FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhooks w ON w.id = d.webhook_id
      WHERE w.url NOT LIKE 'http://127.0.0.1:%'`,
   ).all<{ url: string }>();
-  expect(elsewhere.map((r) => r.url), "webhook deliveries attempted outside 127.0.0.1").toEqual([]);
+  expect(
+    elsewhere.map((r) => r.url),
+    "webhook deliveries attempted outside 127.0.0.1",
+  ).toEqual([]);
   // This file's secrets and log lines (the next file starts afresh, as it would in its own isolate).
   const secrets = [...issuedSecrets];
   const logs = logLines.join("\n");

@@ -21,8 +21,14 @@ const base64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...
 export async function newGithubKey(): Promise<GithubKey> {
   const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
   const spki = (await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer;
-  const lines = base64(spki).match(/.{1,64}/g)!.join("\n");
-  return { keyId: hex(await crypto.subtle.digest("SHA-256", spki)), privateKey: pair.privateKey, pem: `-----BEGIN PUBLIC KEY-----\n${lines}\n-----END PUBLIC KEY-----\n` };
+  const lines = base64(spki)
+    .match(/.{1,64}/g)!
+    .join("\n");
+  return {
+    keyId: hex(await crypto.subtle.digest("SHA-256", spki)),
+    privateKey: pair.privateKey,
+    pem: `-----BEGIN PUBLIC KEY-----\n${lines}\n-----END PUBLIC KEY-----\n`,
+  };
 }
 
 /** Publishes `keys` as a new key set (or replaces set `at`); returns its URL. */
@@ -49,7 +55,12 @@ export interface Match {
 }
 
 /** A report of `matches` signed by `key`, posted with the keys at `keysUrl` (headers may be replaced to tamper). */
-export async function report(keysUrl: string, matches: Match[] | string, key: GithubKey, opts: { headers?: Record<string, string>; body?: string; env?: Record<string, string> } = {}) {
+export async function report(
+  keysUrl: string,
+  matches: Match[] | string,
+  key: GithubKey,
+  opts: { headers?: Record<string, string>; body?: string; env?: Record<string, string> } = {},
+) {
   const body = typeof matches === "string" ? matches : JSON.stringify(matches);
   const headers = {
     "Content-Type": "application/json",

@@ -21,11 +21,23 @@ describe("the app around the surfaces", () => {
     );
     const apiKey = res.body.components.schemas.ApiKey;
     expect(Object.keys(apiKey.properties)).toEqual(
-      expect.arrayContaining(["id", "created", "name", "preview_name", "user_id", "user_email", "user_given_name", "user_family_name", "org_id"]),
+      expect.arrayContaining([
+        "id",
+        "created",
+        "name",
+        "preview_name",
+        "user_id",
+        "user_email",
+        "user_given_name",
+        "user_family_name",
+        "org_id",
+      ]),
     );
     expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
     // every operation has an id, and no two share one (the /client/v4 copies stay out of the document)
-    const ids = Object.values<Record<string, { operationId?: string }>>(paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    const ids = Object.values<Record<string, { operationId?: string }>>(paths).flatMap((item) =>
+      Object.values(item).map((op) => op.operationId),
+    );
     expect(ids.every(Boolean)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(Object.keys(paths).some((p) => p.startsWith("/client/v4"))).toBe(false);
@@ -67,7 +79,11 @@ describe("the app around the surfaces", () => {
   it("answers CORS preflight on every /v1 path without credentials", async () => {
     for (const path of ["/v1/api_key", "/v1/api_key/0190f3a0-0000-7000-8000-000000000000"]) {
       const res = await call("OPTIONS", path, {
-        headers: { Origin: "https://app.example", "Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "authorization" },
+        headers: {
+          Origin: "https://app.example",
+          "Access-Control-Request-Method": "DELETE",
+          "Access-Control-Request-Headers": "authorization",
+        },
       });
       expect(res.status).toBeLessThan(300);
       expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -87,7 +103,11 @@ describe("the app around the surfaces", () => {
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
-    const allowed = preflight.headers.get("access-control-allow-headers")!.toLowerCase().split(",").map((h) => h.trim());
+    const allowed = preflight.headers
+      .get("access-control-allow-headers")!
+      .toLowerCase()
+      .split(",")
+      .map((h) => h.trim());
     expect(allowed).toEqual(expect.arrayContaining(["authorization", "x-stainless-lang", "x-stainless-retry-count", "content-type"]));
     // the request itself, cookies and all: still no credentials mode, no reflected origin
     const { api_key } = await bootstrap();

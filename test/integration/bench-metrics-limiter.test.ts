@@ -26,10 +26,10 @@ it("with BENCH_METRICS on, the limiter really counts: the third request over a l
 it("wraps every Durable Object namespace of env by shape: a new binding is counted, and its stubs' RPC calls work", async () => {
   const counts = newCounts();
   const notANamespace = { get: (key: string) => `kv:${key}` };
-  const wrapped = instrumented(
-    { ...env, CREDENTIALS_LIKE: env.RATE_LIMITER, KV_LIKE: notANamespace } as unknown as Env,
-    counts,
-  ) as Env & { CREDENTIALS_LIKE: typeof env.RATE_LIMITER; KV_LIKE: typeof notANamespace };
+  const wrapped = instrumented({ ...env, CREDENTIALS_LIKE: env.RATE_LIMITER, KV_LIKE: notANamespace } as unknown as Env, counts) as Env & {
+    CREDENTIALS_LIKE: typeof env.RATE_LIMITER;
+    KV_LIKE: typeof notANamespace;
+  };
   const policy = { name: "metrics-test", limit: 10, windowSeconds: 60 };
   const name = `metrics-test:${crypto.randomUUID()}`;
 

@@ -8,6 +8,8 @@ import { expect, inject, it } from "vitest";
 
 it("has only the configured vars and secrets, with their configured values", () => {
   // The pool's own marker aside (`__VITEST_POOL_WORKERS_…`).
-  const strings = Object.fromEntries(Object.entries(env).filter(([name, value]) => typeof value === "string" && !name.startsWith("__VITEST_POOL_WORKERS_")));
+  const strings = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => typeof value === "string" && !name.startsWith("__VITEST_POOL_WORKERS_")),
+  );
   expect(strings).toEqual(inject("workerVars"));
 });

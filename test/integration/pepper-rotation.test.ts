@@ -41,12 +41,15 @@ it("never undoes a rotation that lands between a verification and its deferred r
   const verified = (await repo.findAccessToken(t.client_id))!;
   const upgraded = await new SecretHasher(configOf(rotated as never).peppers()).hash(t.client_secret);
   // 2. ...meanwhile an isolate still on the old pepper rotates the token...
-  const rotation = await callWithEnv({ TOKEN_PEPPER: OLD, TOKEN_PEPPER_VERSION: "1" }, "POST", `${a.base}/${t.id}/rotate`, { token: a.key });
+  const rotation = await callWithEnv({ TOKEN_PEPPER: OLD, TOKEN_PEPPER_VERSION: "1" }, "POST", `${a.base}/${t.id}/rotate`, {
+    token: a.key,
+  });
   expect(rotation.status, rotation.text).toBe(200);
   const fresh = rotation.body.result.client_secret as string;
   // 3. ...and the late re-hash lands: it must not bring the rotated-away secret back
   await repo.upgradeHash(t.id, "current", { hash: verified.secretHash, version: verified.hashVersion }, upgraded);
-  const status = async (secret: string) => (await callWithEnv(rotated, "GET", IDENTITY, { headers: clientHeaders(t.client_id, secret) })).status;
+  const status = async (secret: string) =>
+    (await callWithEnv(rotated, "GET", IDENTITY, { headers: clientHeaders(t.client_id, secret) })).status;
   expect(await status(t.client_secret)).toBe(401);
   expect(await status(fresh)).toBe(200);
 });
@@ -55,7 +58,10 @@ it("re-hashes a grace-period previous secret too, so dropping the old pepper doe
   const a = await account();
   const t = await createToken(a);
   const grace = new Date(Date.now() + 10 * 60_000).toISOString();
-  const rotation = await callWithEnv({}, "POST", `${a.base}/${t.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: grace } });
+  const rotation = await callWithEnv({}, "POST", `${a.base}/${t.id}/rotate`, {
+    token: a.key,
+    body: { previous_client_secret_expires_at: grace },
+  });
   expect(rotation.status, rotation.text).toBe(200);
   const fresh = rotation.body.result.client_secret as string;
   for (const secret of [t.client_secret, fresh]) {

@@ -29,7 +29,9 @@ it("stores no raw key or token, nor its secret part, in any table", async () => 
     expect(dump).not.toContain(key.slice(prefix + 22, prefix + 55)); // the 33-character secret
   }
   // what is stored is a 32-byte digest per credential (of these orgs: other files' rows share the database)
-  const { results } = await env.DB.prepare("SELECT length(secret_hash) AS n, hash_version AS v FROM credentials WHERE org_id IN (?1, ?2, ?3)")
+  const { results } = await env.DB.prepare(
+    "SELECT length(secret_hash) AS n, hash_version AS v FROM credentials WHERE org_id IN (?1, ?2, ?3)",
+  )
     .bind(...orgs)
     .all<{ n: number; v: number }>();
   // per org: 4 API keys, the first token, and one "t" (the PUTs replaced the POSTed one and each other)

@@ -21,7 +21,11 @@ export function dropIncompleteDependencySourcemaps(): Plugin {
       if (!ref || ref.startsWith("data:")) return null;
       const mapFile = path.resolve(path.dirname(id), ref);
       if (!existsSync(mapFile)) return { code: code.replace(MAP_COMMENT, "\n"), map: null };
-      const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources?: string[]; sourcesContent?: (string | null)[]; sourceRoot?: string };
+      const map = JSON.parse(readFileSync(mapFile, "utf8")) as {
+        sources?: string[];
+        sourcesContent?: (string | null)[];
+        sourceRoot?: string;
+      };
       const base = path.resolve(path.dirname(mapFile), map.sourceRoot ?? "");
       const whole = (map.sources ?? []).every((source, i) => map.sourcesContent?.[i] != null || existsSync(path.resolve(base, source)));
       return whole ? null : { code: code.replace(MAP_COMMENT, "\n"), map: null };

@@ -11,19 +11,34 @@ describe("configOf", () => {
     expect(config.limits.credential).toEqual({ name: "credential", limit: 1000, windowSeconds: 60 });
     expect(config.limits.authFailures).toEqual({ name: "auth-failures", limit: 20, windowSeconds: 60 });
     expect(config.limits.header).toEqual({ "RateLimit-Policy": '"credential";q=1000;w=60, "auth-failures";q=20;w=60' });
-    expect(config).toMatchObject({ jwt: { ttlSeconds: 300, issuer: "edgekeys" }, serviceAuthHeader: undefined, gateway: null, benchMetrics: false });
+    expect(config).toMatchObject({
+      jwt: { ttlSeconds: 300, issuer: "edgekeys" },
+      serviceAuthHeader: undefined,
+      gateway: null,
+      benchMetrics: false,
+    });
   });
 
   it("reads the vars, and takes an empty one as unset", () => {
     const config = configOf(
-      env({ RATE_LIMIT_REQUESTS: "5", AUTH_FAILURE_WINDOW_SECONDS: "30", SERVICE_AUTH_HEADER: "X-Svc", ORIGIN_URL: "https://origin.example/base", GATEWAY_ACCOUNT_ID: "A".repeat(32), BENCH_METRICS: "1", JWT_TTL_SECONDS: "" }),
+      env({
+        RATE_LIMIT_REQUESTS: "5",
+        AUTH_FAILURE_WINDOW_SECONDS: "30",
+        SERVICE_AUTH_HEADER: "X-Svc",
+        ORIGIN_URL: "https://origin.example/base",
+        GATEWAY_ACCOUNT_ID: "A".repeat(32),
+        BENCH_METRICS: "1",
+        JWT_TTL_SECONDS: "",
+      }),
     );
     expect(config.limits.credential.limit).toBe(5);
     expect(config.limits.authFailures.windowSeconds).toBe(30);
     const a = "a".repeat(32);
     expect(config.gateway).toEqual({ origins: new Map(), fallback: { origin: "https://origin.example/base", accountId: a }, accountId: a });
     // Hosts in their canonical form (lower case, no trailing dot, A-label); a bare origin is GATEWAY_ACCOUNT_ID's.
-    const mapped = configOf(env({ ORIGINS: '{"App.Example.com.": "https://app-origin.example", "Bücher.example": "self"}', GATEWAY_ACCOUNT_ID: "A".repeat(32) })).gateway!;
+    const mapped = configOf(
+      env({ ORIGINS: '{"App.Example.com.": "https://app-origin.example", "Bücher.example": "self"}', GATEWAY_ACCOUNT_ID: "A".repeat(32) }),
+    ).gateway!;
     expect([...mapped.origins]).toEqual([
       ["app.example.com", { origin: "https://app-origin.example", accountId: a }],
       ["xn--bcher-kva.example", { origin: "self", accountId: a }],
@@ -45,10 +60,19 @@ describe("configOf", () => {
       [{ ORIGINS: '["https://x.example"]' }, /ORIGINS/],
       [{ ORIGINS: '{"x.example": "ftp://y.example"}' }, /ORIGINS must map each host to an http\(s\) URL or "self"/],
       [{ ORIGINS: '{"x.example": {"origin": "https://y.example", "account_id": "nope"}}' }, /ORIGINS/],
-      [{ ORIGINS: '{"bad host/path": "https://y.example"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) }, /ORIGINS entry "bad host\/path" must be a host name/],
-      [{ ORIGINS: '{"b.example.com:8443": "self"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) }, /ORIGINS entry "b\.example\.com:8443" must not have a port/],
+      [
+        { ORIGINS: '{"bad host/path": "https://y.example"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) },
+        /ORIGINS entry "bad host\/path" must be a host name/,
+      ],
+      [
+        { ORIGINS: '{"b.example.com:8443": "self"}', GATEWAY_ACCOUNT_ID: "a".repeat(32) },
+        /ORIGINS entry "b\.example\.com:8443" must not have a port/,
+      ],
       [{ ORIGINS: '{"x.example": "https://y.example"}' }, /ORIGINS entry "x\.example" names no account/],
-      [{ ORIGIN_URL: "https://origin.example" }, /ORIGIN_URL serves every host not in ORIGINS, and a served host needs an owner: set GATEWAY_ACCOUNT_ID/],
+      [
+        { ORIGIN_URL: "https://origin.example" },
+        /ORIGIN_URL serves every host not in ORIGINS, and a served host needs an owner: set GATEWAY_ACCOUNT_ID/,
+      ],
       [{ SERVICE_AUTH_HEADER: "Bad Header" }, /SERVICE_AUTH_HEADER must be a header name/],
       [{ BENCH_METRICS: "yes" }, /BENCH_METRICS must be true or false/],
     ];
@@ -69,7 +93,10 @@ describe("configOf", () => {
     const config = configOf(env({ RATE_LIMIT_REQUESTS: "7" }));
     expect(() => config.peppers()).toThrow(/TOKEN_PEPPER/);
     const withPepper = configOf(env({ TOKEN_PEPPER: "p".repeat(20), TOKEN_PEPPER_VERSION: "2", TOKEN_PEPPER_PREVIOUS: "q".repeat(20) }));
-    expect(withPepper.peppers()).toEqual({ current: { version: 2, secret: "p".repeat(20) }, previous: { version: 1, secret: "q".repeat(20) } });
+    expect(withPepper.peppers()).toEqual({
+      current: { version: 2, secret: "p".repeat(20) },
+      previous: { version: 1, secret: "q".repeat(20) },
+    });
   });
 
   it("parses one configuration once", () => {

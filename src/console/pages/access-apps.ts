@@ -27,10 +27,17 @@ export const accessAppsPage: Page = async (root) => {
     const apps = await access<AccessApp[]>("GET", "/apps?per_page=1000");
     const rows = apps.map((a) => ({
       head: a.name || a.domain,
-      cells: [code(a.domain), code(a.aud), a.policies?.length ? String(a.policies.length) : "none: refuses every request", when(a.created_at)],
+      cells: [
+        code(a.domain),
+        code(a.aud),
+        a.policies?.length ? String(a.policies.length) : "none: refuses every request",
+        when(a.created_at),
+      ],
       actions: [button("Delete", () => remove(a), "danger")],
     }));
-    list.replaceChildren(dataTable("Access applications", ["Name", "Domain", "AUD tag", "Policies", "Created"], rows, "No Access applications yet."));
+    list.replaceChildren(
+      dataTable("Access applications", ["Name", "Domain", "AUD tag", "Policies", "Created"], rows, "No Access applications yet."),
+    );
   };
 
   const remove = async (a: AccessApp) => {
@@ -45,16 +52,33 @@ export const accessAppsPage: Page = async (root) => {
   const form = createForm(
     "Create a self-hosted application",
     [
-      field("Domain", h("input", { name: "domain", required: true, maxlength: 1024, autocomplete: "off" }), "A host the operator gave this account, and an optional path, without scheme: app.example.com/admin."),
+      field(
+        "Domain",
+        h("input", { name: "domain", required: true, maxlength: 1024, autocomplete: "off" }),
+        "A host the operator gave this account, and an optional path, without scheme: app.example.com/admin.",
+      ),
       field("Application name", h("input", { name: "name", maxlength: 256, autocomplete: "off" })),
-      field("Who may pass", select("policy", POLICY_CHOICES, "any_token"), "Without a policy the application refuses every request until one is linked."),
+      field(
+        "Who may pass",
+        select("policy", POLICY_CHOICES, "any_token"),
+        "Without a policy the application refuses every request until one is linked.",
+      ),
       field("Access token", tokenChoice, "For “One Access token”."),
-      field("IP range", h("input", { name: "ip", maxlength: 64, autocomplete: "off", placeholder: "203.0.113.0/24" }), "For “Everyone from an IP range”: an address or CIDR range."),
+      field(
+        "IP range",
+        h("input", { name: "ip", maxlength: 64, autocomplete: "off", placeholder: "203.0.113.0/24" }),
+        "For “Everyone from an IP range”: an address or CIDR range.",
+      ),
     ],
     ["Create application"],
     async (data) => {
       const policy = policyOf(text(data, "policy"), text(data, "token_id"), text(data, "ip"));
-      const body = { type: "self_hosted", domain: text(data, "domain"), name: text(data, "name") || undefined, policies: policy ? [policy] : [] };
+      const body = {
+        type: "self_hosted",
+        domain: text(data, "domain"),
+        name: text(data, "name") || undefined,
+        policies: policy ? [policy] : [],
+      };
       const app = await access<AccessApp>("POST", "/apps", body);
       const then = policy ? "" : " It refuses every request until a policy is linked (with the API or the SDK).";
       showNotice(`Created the application “${app.name || app.domain}”; its AUD tag is ${app.aud}.${then}`);

@@ -56,7 +56,16 @@ export const accessTokensPage: Page = async (root) => {
     const tokens = await access<AccessToken[]>("GET", `/service_tokens${query({ per_page: 1000, expires_before: expiresBefore })}`);
     const rows = tokens.map((t) => ({
       head: t.name,
-      cells: [code(t.client_id), status(t), t.duration, when(t.expires_at, "never (forever)"), when(t.last_seen_at), secretState(t), policyCell(t), creditsCell(t)],
+      cells: [
+        code(t.client_id),
+        status(t),
+        t.duration,
+        when(t.expires_at, "never (forever)"),
+        when(t.last_seen_at),
+        secretState(t),
+        policyCell(t),
+        creditsCell(t),
+      ],
       actions: [
         button("Rotate", () => rotate(t)),
         button("Refresh", () => refreshExpiry(t)),
@@ -66,7 +75,9 @@ export const accessTokensPage: Page = async (root) => {
     }));
     const caption = soon.checked ? `Access tokens expiring within ${SOON_DAYS} days` : "Access tokens";
     const empty = soon.checked ? `No token expires within ${SOON_DAYS} days.` : "No Access tokens yet.";
-    list.replaceChildren(dataTable(caption, ["Name", "Client ID", "Status", "Duration", "Expires", "Last seen", "Secret", "Limits", "Credits"], rows, empty));
+    list.replaceChildren(
+      dataTable(caption, ["Name", "Client ID", "Status", "Duration", "Expires", "Last seen", "Secret", "Limits", "Credits"], rows, empty),
+    );
   };
   soon.addEventListener("change", () => void attempt(refresh));
 
@@ -80,7 +91,11 @@ export const accessTokensPage: Page = async (root) => {
     const data = await formDialog(
       `Rotate “${t.name}”`,
       [
-        h("p", {}, "A new client secret is issued under the same client ID. The previous secret keeps working for the grace period, so that clients can move over."),
+        h(
+          "p",
+          {},
+          "A new client secret is issued under the same client ID. The previous secret keeps working for the grace period, so that clients can move over.",
+        ),
         field("Grace period", select("grace", GRACE_CHOICES, "3600")),
       ],
       "Rotate",
@@ -115,19 +130,32 @@ export const accessTokensPage: Page = async (root) => {
     "Create an Access token",
     [
       field("Name", h("input", { name: "name", required: true, maxlength: 256, autocomplete: "off" })),
-      field("Duration", h("input", { name: "duration", value: "8760h", required: true, maxlength: 64, autocomplete: "off" }), "A Go duration such as 24h, 720h or 8760h (a year), or forever."),
+      field(
+        "Duration",
+        h("input", { name: "duration", value: "8760h", required: true, maxlength: 64, autocomplete: "off" }),
+        "A Go duration such as 24h, 720h or 8760h (a year), or forever.",
+      ),
       policyFields(),
     ],
     ["Create Access token"],
     async (data) => {
-      const t = await access<AccessToken & { client_secret: string }>("POST", "/service_tokens", { name: text(data, "name"), duration: text(data, "duration"), ...policyFrom(data) });
-      await showSecret(`Access token “${t.name}” created`, "Client secret", t.client_secret, [h("p", {}, "Client ID: ", code(t.client_id))]);
+      const t = await access<AccessToken & { client_secret: string }>("POST", "/service_tokens", {
+        name: text(data, "name"),
+        duration: text(data, "duration"),
+        ...policyFrom(data),
+      });
+      await showSecret(`Access token “${t.name}” created`, "Client secret", t.client_secret, [
+        h("p", {}, "Client ID: ", code(t.client_id)),
+      ]);
       await attempt(refresh);
     },
   );
 
   root.append(
-    ...pageHeading("Access tokens", "Cloudflare Access service tokens of this account: a client ID and secret sent as CF-Access-Client-Id and CF-Access-Client-Secret."),
+    ...pageHeading(
+      "Access tokens",
+      "Cloudflare Access service tokens of this account: a client ID and secret sent as CF-Access-Client-Id and CF-Access-Client-Secret.",
+    ),
     form,
     h("div", { class: "filters" }, field(`Expiring soon (within ${SOON_DAYS} days)`, soon)),
     list,

@@ -28,7 +28,9 @@ export const apiKeysPage: Page = async (root, ctx) => {
       cells: [code(key.preview_name), when(key.created), when(key.expires_at), when(key.last_used_at), policyCell(key), creditsCell(key)],
       actions: [button("Delete", () => remove(key), "danger")],
     }));
-    list.replaceChildren(dataTable("Your API keys", ["Name", "Key", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "You have no API keys."));
+    list.replaceChildren(
+      dataTable("Your API keys", ["Name", "Key", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "You have no API keys."),
+    );
   };
 
   const remove = async (key: ApiKey) => {
@@ -45,13 +47,22 @@ export const apiKeysPage: Page = async (root, ctx) => {
   };
 
   const name = h("input", { name: "name", required: true, maxlength: 256, autocomplete: "off" });
-  const form = createForm("Create an API key", [field("Name", name), field("Expires", expirySelect()), policyFields()], ["Create API key"], async (data) => {
-    const body = { name: text(data, "name"), expires_at: expiresAt(text(data, "expires")), ...policyFrom(data) };
-    const created = await v1<ApiKey & { key: string }>("POST", "/api_key", body);
-    await showSecret(`API key “${created.name}” created`, "New API key", created.key);
-    await attempt(refresh);
-  });
+  const form = createForm(
+    "Create an API key",
+    [field("Name", name), field("Expires", expirySelect()), policyFields()],
+    ["Create API key"],
+    async (data) => {
+      const body = { name: text(data, "name"), expires_at: expiresAt(text(data, "expires")), ...policyFrom(data) };
+      const created = await v1<ApiKey & { key: string }>("POST", "/api_key", body);
+      await showSecret(`API key “${created.name}” created`, "New API key", created.key);
+      await attempt(refresh);
+    },
+  );
 
-  root.append(...pageHeading("API keys", "Keys that act as you. A new key is shown once, when it is created; delete a key to stop it at once."), form, list);
+  root.append(
+    ...pageHeading("API keys", "Keys that act as you. A new key is shown once, when it is created; delete a key to stop it at once."),
+    form,
+    list,
+  );
   await attempt(refresh);
 };

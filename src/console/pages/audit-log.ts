@@ -15,7 +15,9 @@ interface AuditEvent {
   id: string;
   created: string;
   actor_principal_id: string | null;
-  actor: { type: "principal"; principal_id: string; email: string | null } | { type: "admin_token" | "public_revocation" | "github_secret_scanning" | "edgekeys" };
+  actor:
+    | { type: "principal"; principal_id: string; email: string | null }
+    | { type: "admin_token" | "public_revocation" | "github_secret_scanning" | "edgekeys" };
   action: string;
   target_type: string;
   target_id: string;
@@ -42,11 +44,11 @@ const ACTORS = {
 const actorOf = (a: AuditEvent["actor"]) => (a.type === "principal" ? (a.email ?? code(a.principal_id)) : ACTORS[a.type]);
 
 /** A value of the changes, times (`…_at`, in ms or RFC 3339) as ISO dates like every other time here. */
-const valueOf = (key: string, v: unknown) => (key.endsWith("_at") && typeof v === "number" ? new Date(v).toISOString() : JSON.stringify(v));
+const shown = (key: string, v: unknown) => (key.endsWith("_at") && typeof v === "number" ? new Date(v).toISOString() : JSON.stringify(v));
 
 const changesOf = (changes: Record<string, unknown>) => {
   const entries = Object.entries(changes);
-  return entries.length ? h("span", { class: "changes" }, entries.map(([k, v]) => `${k}: ${valueOf(k, v)}`).join(", ")) : "—";
+  return entries.length ? h("span", { class: "changes" }, entries.map(([k, v]) => `${k}: ${shown(k, v)}`).join(", ")) : "—";
 };
 
 export const auditLogPage: Page = async (root) => {
@@ -58,16 +60,33 @@ export const auditLogPage: Page = async (root) => {
 
   const load = async (reset: boolean) => {
     if (reset) [rows, last] = [[], undefined];
-    const { objects } = await v1<{ objects: AuditEvent[] }>("GET", `/audit_events${query({ ...filters, limit: PAGE_SIZE, starting_after: last })}`);
+    const { objects } = await v1<{ objects: AuditEvent[] }>(
+      "GET",
+      `/audit_events${query({ ...filters, limit: PAGE_SIZE, starting_after: last })}`,
+    );
     rows = rows.concat(
       objects.map((e) => ({
         head: when(e.created),
-        cells: [e.action, h("span", {}, `${e.target_type} `, code(e.target_id)), actorOf(e.actor), e.client_ip ?? "—", code(e.request_id), changesOf(e.changes)],
+        cells: [
+          e.action,
+          h("span", {}, `${e.target_type} `, code(e.target_id)),
+          actorOf(e.actor),
+          e.client_ip ?? "—",
+          code(e.request_id),
+          changesOf(e.changes),
+        ],
       })),
     );
     last = objects.at(-1)?.id ?? last;
     more.hidden = objects.length < PAGE_SIZE;
-    list.replaceChildren(dataTable("Audit events, newest first", ["Time", "Action", "Target", "Actor", "Client IP", "Request id", "Changes"], rows, "No events match."));
+    list.replaceChildren(
+      dataTable(
+        "Audit events, newest first",
+        ["Time", "Action", "Target", "Actor", "Client IP", "Request id", "Changes"],
+        rows,
+        "No events match.",
+      ),
+    );
   };
   more.addEventListener("click", () => void attempt(() => load(false)));
 
@@ -83,11 +102,24 @@ export const auditLogPage: Page = async (root) => {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    filters = { action: text(data, "action"), target_id: text(data, "target_id"), since: isoOf(text(data, "since")), until: isoOf(text(data, "until")) };
+    filters = {
+      action: text(data, "action"),
+      target_id: text(data, "target_id"),
+      since: isoOf(text(data, "since")),
+      until: isoOf(text(data, "until")),
+    };
     clearNotices();
     void attempt(() => load(true));
   });
 
-  root.append(...pageHeading("Audit log", "Every change to the org's credentials, members, applications and webhooks: who, when, from where, and what changed (never a secret)."), form, list, more);
+  root.append(
+    ...pageHeading(
+      "Audit log",
+      "Every change to the org's credentials, members, applications and webhooks: who, when, from where, and what changed (never a secret).",
+    ),
+    form,
+    list,
+    more,
+  );
   await attempt(() => load(true));
 };

@@ -44,10 +44,25 @@ export const serviceTokensPage: Page = async (root) => {
     for (const t of objects) if (t.service_account_id) known.set(t.service_account_id, t.service_account_name ?? t.service_account_id);
     const rows = objects.map((t) => ({
       head: t.name,
-      cells: [t.service_account_name ?? "—", code(t.preview_name), when(t.created), when(t.expires_at), when(t.last_used_at), policyCell(t), creditsCell(t)],
+      cells: [
+        t.service_account_name ?? "—",
+        code(t.preview_name),
+        when(t.created),
+        when(t.expires_at),
+        when(t.last_used_at),
+        policyCell(t),
+        creditsCell(t),
+      ],
       actions: [button("Delete", () => removeToken(t), "danger")],
     }));
-    tokens.replaceChildren(dataTable("Service tokens", ["Name", "Service account", "Token", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "No service tokens yet."));
+    tokens.replaceChildren(
+      dataTable(
+        "Service tokens",
+        ["Name", "Service account", "Token", "Created", "Expires", "Last used", "Limits", "Credits"],
+        rows,
+        "No service tokens yet.",
+      ),
+    );
     const accountRows = [...known].map(([id, name]) => ({
       head: name,
       cells: [code(id), String(objects.filter((t) => t.service_account_id === id).length)],
@@ -97,13 +112,22 @@ export const serviceTokensPage: Page = async (root) => {
     "Create or replace a token",
     [
       accountChoice,
-      field("Token name", h("input", { name: "token_name", required: true, maxlength: 256, autocomplete: "off" }), "Replace by name deletes every token of this name in the org and creates one new token."),
+      field(
+        "Token name",
+        h("input", { name: "token_name", required: true, maxlength: 256, autocomplete: "off" }),
+        "Replace by name deletes every token of this name in the org and creates one new token.",
+      ),
       field("Expires", expirySelect()),
       policyFields(),
     ],
     ["Create token", "Replace by name"],
     async (data, submitter) => {
-      const body = { name: text(data, "token_name"), service_account_id: text(data, "service_account_id"), expires_at: expiresAt(text(data, "expires")), ...policyFrom(data) };
+      const body = {
+        name: text(data, "token_name"),
+        service_account_id: text(data, "service_account_id"),
+        expires_at: expiresAt(text(data, "expires")),
+        ...policyFrom(data),
+      };
       const replace = submitter === "Replace by name";
       const token = await v1<ServiceToken & { key: string }>(replace ? "PUT" : "POST", "/service_token", body);
       await showSecret(`Service token “${token.name}” ${replace ? "replaced" : "created"}`, "New service token", token.key);
@@ -112,7 +136,10 @@ export const serviceTokensPage: Page = async (root) => {
   );
 
   root.append(
-    ...pageHeading("Service tokens", "Service accounts act for machines; each holds tokens (bt-st-…). Creating and deleting them needs an owner."),
+    ...pageHeading(
+      "Service tokens",
+      "Service accounts act for machines; each holds tokens (bt-st-…). Creating and deleting them needs an owner.",
+    ),
     createAccount,
     createToken,
     accounts,

@@ -23,14 +23,20 @@ export const webhooksPage: Page = async (root) => {
     const { objects } = await v1<{ objects: Webhook[] }>("GET", "/webhook");
     const rows = objects.map((w) => ({
       head: code(w.url),
-      cells: [w.description ?? "—", w.events?.join(", ") ?? "every event", w.disabled_at ? `disabled: ${w.disabled_reason ?? ""}` : "enabled", when(w.created)],
+      cells: [
+        w.description ?? "—",
+        w.events?.join(", ") ?? "every event",
+        w.disabled_at ? `disabled: ${w.disabled_reason ?? ""}` : "enabled",
+        when(w.created),
+      ],
       actions: [button("Rotate secret", () => rotate(w)), button("Delete", () => remove(w), "danger")],
     }));
     list.replaceChildren(dataTable("Webhooks", ["URL", "Description", "Events", "Status", "Created"], rows, "No webhooks yet."));
   };
 
   const rotate = async (w: Webhook) => {
-    const message = "A new signing secret is issued; deliveries are signed with both secrets for a grace period, so that the receiver can move over.";
+    const message =
+      "A new signing secret is issued; deliveries are signed with both secrets for a grace period, so that the receiver can move over.";
     if (!(await confirmAction("Rotate this webhook's secret?", message, "Rotate secret"))) return;
     clearNotices();
     let secret = "";
@@ -51,17 +57,31 @@ export const webhooksPage: Page = async (root) => {
   const form = createForm(
     "Add a webhook",
     [
-      field("URL", h("input", { name: "url", type: "url", required: true, maxlength: 2048, autocomplete: "off" }), "An https URL on a public host."),
+      field(
+        "URL",
+        h("input", { name: "url", type: "url", required: true, maxlength: 2048, autocomplete: "off" }),
+        "An https URL on a public host.",
+      ),
       field("Description", h("input", { name: "description", maxlength: 256, autocomplete: "off" })),
     ],
     ["Add webhook"],
     async (data) => {
-      const w = await v1<Webhook & { secret: string }>("POST", "/webhook", { url: text(data, "url"), description: text(data, "description") || undefined });
+      const w = await v1<Webhook & { secret: string }>("POST", "/webhook", {
+        url: text(data, "url"),
+        description: text(data, "description") || undefined,
+      });
       await showSecret("Webhook added", "Signing secret", w.secret, [h("p", {}, "Webhook: ", code(w.url))]);
       await attempt(refresh);
     },
   );
 
-  root.append(...pageHeading("Webhooks", "Endpoints that receive the org's credential events (created, rotated, deleted, expiring…), signed as Standard Webhooks."), form, list);
+  root.append(
+    ...pageHeading(
+      "Webhooks",
+      "Endpoints that receive the org's credential events (created, rotated, deleted, expiring…), signed as Standard Webhooks.",
+    ),
+    form,
+    list,
+  );
   await attempt(refresh);
 };

@@ -139,7 +139,8 @@ export function readRequestPath(pathname: string): { path: string } | { refused:
   }
   // What an origin that decodes once more would meet: the same refusals hold for `%252F` as for `%2F`.
   for (const text of [pathname, decoded]) {
-    if (/%(2f|5c)/i.test(text) || decoded.includes("\\")) return { refused: "an escaped or backslash separator (%2F, %5C, \\): origins split segments differently on it" };
+    if (/%(2f|5c)/i.test(text) || decoded.includes("\\"))
+      return { refused: "an escaped or backslash separator (%2F, %5C, \\): origins split segments differently on it" };
     if (/%2e/i.test(text)) return { refused: "an escaped dot (%2E): origins resolve dot segments differently with it" };
     // An origin that decodes, then parses the result as a URL, ends the path there.
     if (/%(3f|23)/i.test(text)) return { refused: "an escaped ? or # (%3F, %23): origins that decode before parsing end the path there" };
@@ -171,7 +172,13 @@ export function parseDomain(domain: string): AppRoute | string {
   if (typeof host !== "string") return host.refused;
   const path = slash < 0 ? "" : text.slice(slash);
   // `app.example.com/../..` would claim the whole host while reading as a path: say what you claim.
-  if (path.split(/[\\/]/).some((raw) => decodeLeniently(raw).split(/[\\/]/).some((segment) => segment === "." || segment === ".."))) {
+  if (
+    path.split(/[\\/]/).some((raw) =>
+      decodeLeniently(raw)
+        .split(/[\\/]/)
+        .some((segment) => segment === "." || segment === ".."),
+    )
+  ) {
     return "must not have . or .. segments";
   }
   const read = readRequestPath(path);
@@ -198,7 +205,10 @@ function longestUnder<T extends { path: string }>(entries: readonly T[], path: s
  * and none). Such a request is refused: whichever entry edgekeys chose, some
  * origin would serve it as the other.
  */
-export function selectApp<T extends { path: string }>(entries: readonly T[], requestPath: string): { app: T | undefined } | { refused: string } {
+export function selectApp<T extends { path: string }>(
+  entries: readonly T[],
+  requestPath: string,
+): { app: T | undefined } | { refused: string } {
   const read = readRequestPath(requestPath);
   if ("refused" in read) return read;
   const first = longestUnder(entries, normalPath(requestPath));

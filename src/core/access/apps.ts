@@ -8,7 +8,7 @@
 import type { AccessApp, AccessAppStore, AppWithPolicies, AppWrite, HostApp } from "./ports";
 import type { AccessPolicy } from "./decision";
 import { type AppRoute, parseDomain } from "./app-domain";
-import { AuditContext } from "../shared/audit-events";
+import type { AuditContext } from "../shared/audit-events";
 import { DomainError, invalid, notFound } from "../shared/errors";
 import { bytesToHex, uuidv7 } from "../shared/ids";
 import { requireOwner } from "../shared/kinds";
@@ -196,7 +196,8 @@ export class AccessAppService {
     for (const { ref, field, precedence } of links) {
       if ("link" in ref) {
         const linked = found.get(ref.link);
-        if (!linked || linked.appId !== null) throw invalid(`${field}.id`, `no reusable policy ${JSON.stringify(ref.link)} in this account`);
+        if (!linked || linked.appId !== null)
+          throw invalid(`${field}.id`, `no reusable policy ${JSON.stringify(ref.link)} in this account`);
         out.push({ policyId: ref.link, precedence });
         continue;
       }
@@ -242,4 +243,7 @@ const MAX_ROUTES = 51;
  * SDK retries a 409.
  */
 export const routeTaken = (route: AppRoute) =>
-  new DomainError("invalid_request", `${route.host}${route.path} is already claimed by another Access application; change that one or pick another path`);
+  new DomainError(
+    "invalid_request",
+    `${route.host}${route.path} is already claimed by another Access application; change that one or pick another path`,
+  );

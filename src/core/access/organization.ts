@@ -6,12 +6,11 @@
  * starts strict and cannot turn strict mode off (as Access's organizations
  * created from 2026-10-05); one that existed before starts non-strict.
  */
-import type { AuditContext, AuditEvent } from "../shared/audit-events";
+import type { AuditContext } from "../shared/audit-events";
 import { DomainError, invalid } from "../shared/errors";
 import { requireOwner } from "../shared/kinds";
 import type { Acting } from "../shared/model";
 import type { AccessOrganization, AccessOrganizationStore, InactivityAction, InactivityRule } from "./ports";
-
 
 export const MIN_INACTIVITY_DAYS = 30;
 export const MAX_INACTIVITY_DAYS = 365;
@@ -24,15 +23,12 @@ export interface InactivityInput {
   action?: InactivityAction;
 }
 
-
-
 /** A change as a client sends it: the wire fields, validated for type and range by the surface. */
 export interface OrganizationChange {
   strict_service_token_auth?: boolean;
   service_token_inactivity?: InactivityInput;
   [field: string]: unknown;
 }
-
 
 /** Whether a strict account refuses a request: what the authentication pipeline asks, only for an ambiguous request. */
 export type StrictOf = (orgId: string) => Promise<boolean>;
@@ -66,10 +62,14 @@ export class AccessOrganizationService {
       );
     }
     const settings: Record<string, unknown> = { ...current.settings, ...rest };
-    if (inactivity !== undefined) settings.service_token_inactivity = { ...(current.settings.service_token_inactivity as object | undefined), ...inactivity };
+    if (inactivity !== undefined)
+      settings.service_token_inactivity = { ...(current.settings.service_token_inactivity as object | undefined), ...inactivity };
     // Merging lets the settings grow with each new field: they stay within one request body's size.
     if (JSON.stringify(settings).length > MAX_SETTINGS_CHARS) {
-      throw new DomainError("invalid_request", `The organization's settings would exceed ${MAX_SETTINGS_CHARS / 1024} KiB; send fewer or shorter fields`);
+      throw new DomainError(
+        "invalid_request",
+        `The organization's settings would exceed ${MAX_SETTINGS_CHARS / 1024} KiB; send fewer or shorter fields`,
+      );
     }
     const next: AccessOrganization = {
       ...current,
@@ -85,7 +85,16 @@ export class AccessOrganizationService {
 
   private async read(orgId: string): Promise<AccessOrganization> {
     // Every org has its row (migration 0011 and its trigger); a missing one is a new account's default.
-    return (await this.store.getOrganization(orgId)) ?? { orgId, strict: true, strictLocked: true, inactivity: null, settings: {}, updatedAt: null };
+    return (
+      (await this.store.getOrganization(orgId)) ?? {
+        orgId,
+        strict: true,
+        strictLocked: true,
+        inactivity: null,
+        settings: {},
+        updatedAt: null,
+      }
+    );
   }
 }
 
@@ -94,7 +103,8 @@ export function inactivityRule(input: InactivityInput | undefined): InactivityRu
   if (!input?.enabled) return null;
   const field = "service_token_inactivity";
   const days = input.inactivity_threshold_days;
-  if (days === undefined) throw invalid(`${field}.inactivity_threshold_days`, `is required when enabled (${MIN_INACTIVITY_DAYS} to ${MAX_INACTIVITY_DAYS} days)`);
+  if (days === undefined)
+    throw invalid(`${field}.inactivity_threshold_days`, `is required when enabled (${MIN_INACTIVITY_DAYS} to ${MAX_INACTIVITY_DAYS} days)`);
   if (input.action === undefined) throw invalid(`${field}.action`, `is required when enabled ("disable" or "delete")`);
   return { thresholdDays: days, action: input.action };
 }

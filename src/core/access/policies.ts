@@ -69,12 +69,20 @@ export class AccessPolicyService {
   async createForApp(acting: Acting, appId: string, input: PolicyInput, precedence?: number): Promise<LinkedPolicy> {
     const app = await this.apps.get(acting, appId);
     if (app.policies.length && app.policies.every((p) => p.appId === null)) {
-      throw new DomainError("invalid_request", "This application uses reusable policies, which cannot be mixed with its own; link another reusable policy instead");
+      throw new DomainError(
+        "invalid_request",
+        "This application uses reusable policies, which cannot be mixed with its own; link another reusable policy instead",
+      );
     }
     const now = this.now();
     const policy = policyFrom(input, { id: uuidv7(now), orgId: app.orgId, appId, createdAt: now }, now);
     const at = precedence ?? Math.max(0, ...app.policies.map((p) => p.precedence)) + 1;
-    await this.store.savePolicy(policy, true, { appId, precedence: at }, this.event("access_policy.create", app.orgId, policy.id, input, now, appId));
+    await this.store.savePolicy(
+      policy,
+      true,
+      { appId, precedence: at },
+      this.event("access_policy.create", app.orgId, policy.id, input, now, appId),
+    );
     this.changed();
     return { ...policy, precedence: at };
   }
@@ -92,7 +100,12 @@ export class AccessPolicyService {
     const now = Math.max(this.now(), current.updatedAt);
     const policy = policyFrom(input, current, now);
     const at = precedence ?? current.precedence;
-    await this.store.savePolicy(policy, false, { appId, precedence: at }, this.event("access_policy.update", current.orgId, id, input, now, appId));
+    await this.store.savePolicy(
+      policy,
+      false,
+      { appId, precedence: at },
+      this.event("access_policy.update", current.orgId, id, input, now, appId),
+    );
     this.changed();
     return { ...policy, precedence: at };
   }
@@ -117,7 +130,14 @@ export class AccessPolicyService {
   }
 
   /** The audit event of a write: what the client set, rules included (they hold ids and ranges, never secrets). */
-  private event(action: "access_policy.create" | "access_policy.update", orgId: string, id: string, input: PolicyInput, now: number, appId?: string) {
+  private event(
+    action: "access_policy.create" | "access_policy.update",
+    orgId: string,
+    id: string,
+    input: PolicyInput,
+    now: number,
+    appId?: string,
+  ) {
     const changes = { name: input.name, decision: input.decision, ...input.rules, ...(appId ? { app_id: appId } : {}) };
     return this.audit.event(action, orgId, "access_policy", id, changes, now);
   }

@@ -118,7 +118,6 @@ export interface InactivityRule {
   action: InactivityAction;
 }
 
-
 export interface AccessOrganization {
   orgId: string;
   strict: boolean;

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_DURATION, expiryAfter } from "../shared/duration";
 import { DomainError, invalid, notFound } from "../shared/errors";
-import { type AuditAction, AuditContext } from "../shared/audit-events";
+import type { AuditAction, AuditContext } from "../shared/audit-events";
 import type { SecretHasher } from "./hashing";
 import { uuidv7 } from "../shared/ids";
 import { authorizeChange, CREDENTIAL_KINDS } from "../shared/kinds";
@@ -55,7 +55,11 @@ export class AccessTokenService {
   ) {}
 
   /** `grantedBy`: the policy of the credential that asks (null: not limited); the new token never exceeds it. */
-  async create(acting: Acting, input: CreateAccessToken, grantedBy: CredentialPolicy | null = null): Promise<WithSecret & { secret: string }> {
+  async create(
+    acting: Acting,
+    input: CreateAccessToken,
+    grantedBy: CredentialPolicy | null = null,
+  ): Promise<WithSecret & { secret: string }> {
     const orgId = this.authorize(acting);
     const now = this.now();
     const policy = newPolicy(input.policy, { role: acting.role, policy: grantedBy }, now);
@@ -140,7 +144,9 @@ export class AccessTokenService {
     // The home is found by the client id, so read the token first (another org's answers 404 here).
     const current = await this.find(orgId, id);
     const event = this.audit.event("access_token.delete", orgId, "access_token", id);
-    const deleted = await guardedWrite(this.homes, [refOf(current)], async () => ({ result: await this.repo.deleteCredential(scope(orgId, id), event) }));
+    const deleted = await guardedWrite(this.homes, [refOf(current)], async () => ({
+      result: await this.repo.deleteCredential(scope(orgId, id), event),
+    }));
     if (!deleted) throw notFound(CREDENTIAL_KINDS.access_token.label, id);
     return deleted.credential;
   }

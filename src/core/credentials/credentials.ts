@@ -10,7 +10,16 @@ import { authorizeChange, CREDENTIAL_KINDS } from "../shared/kinds";
 import type { Credential, OwnedCredential, Role } from "../shared/model";
 import type { CredentialChanges, CredentialListQuery, CredentialScope } from "./ports";
 import type { Repository } from "../orgs/ports";
-import { creditsCopy, type CredentialPolicy, describePolicy, type Grantor, newPolicy, type PolicyInput, resolvePolicy, touchesPolicy } from "./policy";
+import {
+  creditsCopy,
+  type CredentialPolicy,
+  describePolicy,
+  type Grantor,
+  newPolicy,
+  type PolicyInput,
+  resolvePolicy,
+  touchesPolicy,
+} from "./policy";
 import { mintToken, type TokenKind } from "./tokens";
 import { guardedWrite, type VerificationCache } from "./verification-cache";
 

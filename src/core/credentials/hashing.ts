@@ -1,10 +1,3 @@
-/**
- * Keyed hashes of secrets: HMAC-SHA-256 under a server-side pepper, tagged with
- * the pepper's version so the pepper can be rotated without invalidating every
- * credential at once (old hashes verify under the previous pepper).
- */
-import { DomainError } from "../shared/errors";
-
 export interface PepperConfig {
   /** Current pepper and its version; new hashes use these. */
   current: { version: number; secret: string };
@@ -23,9 +16,7 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     keyCache.set(secret, key);
   }
   return key;

@@ -12,11 +12,10 @@
  * `credential.inactive` webhook event), and the homes are released: the next
  * request of a retired token is refused.
  */
-import { type AuditContext, type AuditEvent } from "../shared/audit-events";
+import type { AuditContext, AuditEvent } from "../shared/audit-events";
 import type { IdleToken, InactiveTokenStore } from "./ports";
 import { DAY_MS } from "../webhooks/lifecycle";
 import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
-
 
 export interface SweepReport {
   disabled: number;
@@ -51,13 +50,20 @@ export async function retireInactiveTokens(
 
 function eventOf(audit: AuditContext, t: IdleToken, now: number): AuditEvent {
   const action = t.action === "delete" ? "service_token.inactive_deleted" : "service_token.inactive_disabled";
-  return audit.event(action, t.orgId, "access_token", t.id, {
-    name: t.name,
-    client_id: t.clientId,
-    threshold_days: t.thresholdDays,
-    // The same fields as INACTIVE_AFTER_DAYS's notices, for receivers of `credential.inactive`.
-    inactive_days: t.thresholdDays,
-    last_used_at: t.lastUsedAt === null ? null : new Date(t.lastUsedAt).toISOString(),
-    [t.action === "delete" ? "deleted" : "disabled"]: true,
-  }, now);
+  return audit.event(
+    action,
+    t.orgId,
+    "access_token",
+    t.id,
+    {
+      name: t.name,
+      client_id: t.clientId,
+      threshold_days: t.thresholdDays,
+      // The same fields as INACTIVE_AFTER_DAYS's notices, for receivers of `credential.inactive`.
+      inactive_days: t.thresholdDays,
+      last_used_at: t.lastUsedAt === null ? null : new Date(t.lastUsedAt).toISOString(),
+      [t.action === "delete" ? "deleted" : "disabled"]: true,
+    },
+    now,
+  );
 }

@@ -33,7 +33,8 @@ export function parseAllowlist(entries: readonly string[], field = "ip_allowlist
   const out: string[] = [];
   entries.forEach((entry, i) => {
     const canonical = canonicalRange(entry);
-    if (!canonical) throw invalid(`${field}[${i}]`, "must be an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24), written out in full");
+    if (!canonical)
+      throw invalid(`${field}[${i}]`, "must be an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24), written out in full");
     if (!out.includes(canonical)) out.push(canonical);
   });
   return out;

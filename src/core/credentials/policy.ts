@@ -62,7 +62,8 @@ export function resolvePolicy(
 
   if (input.permissions !== undefined) next.permissions = input.permissions === null ? null : parsePermissions(input.permissions);
   if (next.permissions === null && limits?.permissions) {
-    if (!creating && input.permissions === null) throw forbidden("A credential limited to permissions cannot lift another's: name the permissions instead");
+    if (!creating && input.permissions === null)
+      throw forbidden("A credential limited to permissions cannot lift another's: name the permissions instead");
     next.permissions = [...limits.permissions];
   }
   if (input.permissions) {
@@ -104,7 +105,8 @@ export function resolvePolicy(
 }
 
 /** The policy of a new credential (see `resolvePolicy`). */
-export const newPolicy = (input: PolicyInput | undefined, grantor: Grantor, now: number) => resolvePolicy(input ?? {}, null, grantor, now, true);
+export const newPolicy = (input: PolicyInput | undefined, grantor: Grantor, now: number) =>
+  resolvePolicy(input ?? {}, null, grantor, now, true);
 
 /** The D1 copy of the credits left that goes with `policy` (set when the credits are). */
 export const creditsCopy = (policy: CredentialPolicy | null) => policy?.credits?.remaining ?? null;
@@ -121,7 +123,10 @@ export function describePolicy(policy: CredentialPolicy | null, creditsLeft: num
     credits: policy?.credits
       ? {
           remaining: creditsLeft ?? policy.credits.remaining,
-          refill: policy.credits.refill && { amount: policy.credits.refill.amount, interval_seconds: policy.credits.refill.intervalSeconds },
+          refill: policy.credits.refill && {
+            amount: policy.credits.refill.amount,
+            interval_seconds: policy.credits.refill.intervalSeconds,
+          },
         }
       : null,
   };

@@ -5,9 +5,9 @@
  * them (`d1-repository.ts` composes the whole `Repository`, `core/orgs/ports.ts`),
  * `test/helpers/in-memory-repository.ts` keeps them in memory for unit tests.
  */
-import type { AuditAction, AuditEvent } from "../shared/audit-events";
+import type { AuditEvent } from "../shared/audit-events";
 import type { SecretHash } from "./hashing";
-import type { Caller, Credential, CredentialKind, Org, OwnedCredential, Principal, Role } from "../shared/model";
+import type { Caller, Credential, CredentialKind, OwnedCredential } from "../shared/model";
 import type { CredentialRef } from "./verification-cache";
 import type { InactivityAction } from "../access/ports";
 

@@ -63,7 +63,11 @@ export async function guardedWrite<T>(
     throw err;
   }
   const known = new Set(refs.map(refKey));
-  await cache.release(holdId, refs, (outcome.touched ?? []).filter((r) => !known.has(refKey(r))));
+  await cache.release(
+    holdId,
+    refs,
+    (outcome.touched ?? []).filter((r) => !known.has(refKey(r))),
+  );
   return outcome.result;
 }
 

@@ -14,7 +14,7 @@
  * change and writes nothing. A string that is not a live secret of ours is a
  * false positive and changes nothing at all.
  */
-import { type AuditContext } from "../shared/audit-events";
+import type { AuditContext } from "../shared/audit-events";
 import type { SecretHasher } from "../credentials/hashing";
 import type { CredentialKind } from "../shared/kinds";
 import type { Credential } from "../shared/model";
@@ -33,7 +33,6 @@ export interface LeakReport {
 /** Who reported: GitHub's signed secret scanning reports, or anyone holding the secret. */
 export type Reporter = "github_secret_scanning" | "public_revocation";
 
-
 export interface LeakVerdict {
   token: string;
   /** The format recognised (`edgekeys_api_key`, …), or null for a string of no format of ours. */
@@ -41,7 +40,6 @@ export interface LeakVerdict {
   /** The secret worked until this report: enabled, unexpired, and (a previous secret) in its grace period. */
   live: boolean;
 }
-
 
 /** Formats a scanner can tell apart (README lists their patterns); the name is also the GitHub token type registered. */
 type Recognised = { format: string; kind: CredentialKind; id: string | null };
@@ -91,7 +89,11 @@ export class LeakService {
         verdicts.push({ token: report.token, format: r.format, live: earlier });
         continue;
       }
-      const found = candidates.filter((c) => c.kind === r.kind && (r.id ? c.id === r.id : hashes[i]!.some((h) => sameHash(h.hash, c.secretHash) || sameHash(h.hash, c.prevSecretHash))));
+      const found = candidates.filter(
+        (c) =>
+          c.kind === r.kind &&
+          (r.id ? c.id === r.id : hashes[i]!.some((h) => sameHash(h.hash, c.secretHash) || sameHash(h.hash, c.prevSecretHash))),
+      );
       let live = false;
       // A secret naming no credential costs the one HMAC a proof would: no timing tells which ids exist.
       if (!found.length) await this.hasher.hash(report.token);
@@ -115,7 +117,11 @@ export class LeakService {
       // Even an expired or disabled credential is stopped: a refresh or an enable would revive the leaked secret.
       if (c.kind !== "access_token" || this.accessAction === "revoke") response = "deleted";
       else if (c.enabled) response = "disabled";
-    } else if (c.prevSecretHash && c.prevHashVersion !== null && (await this.hasher.verify(report.token, c.prevSecretHash, c.prevHashVersion))) {
+    } else if (
+      c.prevSecretHash &&
+      c.prevHashVersion !== null &&
+      (await this.hasher.verify(report.token, c.prevSecretHash, c.prevHashVersion))
+    ) {
       proven = c.prevSecretHash;
       const inGrace = (c.prevExpiresAt ?? 0) > now;
       live = usable && inGrace;
@@ -125,14 +131,21 @@ export class LeakService {
     }
     if (!response || stopped.has(c.id)) return live;
     if (response !== "grace_ended") stopped.add(c.id);
-    const event = this.audit.event("credential.leaked", c.orgId, c.kind, c.id, {
-      reporter,
-      response,
-      secret: proven === c.secretHash ? "current" : "previous",
-      ...(report.type !== undefined ? { type: report.type } : {}),
-      ...(report.url !== undefined ? { url: report.url } : {}),
-      ...(report.source !== undefined ? { source: report.source } : {}),
-    }, now);
+    const event = this.audit.event(
+      "credential.leaked",
+      c.orgId,
+      c.kind,
+      c.id,
+      {
+        reporter,
+        response,
+        secret: proven === c.secretHash ? "current" : "previous",
+        ...(report.type !== undefined ? { type: report.type } : {}),
+        ...(report.url !== undefined ? { url: report.url } : {}),
+        ...(report.source !== undefined ? { source: report.source } : {}),
+      },
+      now,
+    );
     // The credential's home is held while the write lands: the next request sees the change.
     await guardedWrite(this.homes, [refOf(c)], async () => ({ result: await this.store.respondToLeak(c, response, event, now, proven) }));
     return live;

@@ -2,7 +2,7 @@
  * Org membership: inviting users, creating service accounts (optionally with a
  * first token) and removing members, as one atomic change.
  */
-import { type AuditAction, AuditContext, type AuditTarget } from "../shared/audit-events";
+import type { AuditAction, AuditContext, AuditTarget } from "../shared/audit-events";
 import type { CredentialService } from "../credentials/credentials";
 import { invalid, lastOwner } from "../shared/errors";
 import { uuidv7 } from "../shared/ids";
@@ -58,7 +58,10 @@ export class MemberService {
     if (unknown >= 0) throw invalid(`invite_users.ids[${unknown}]`, `no user with id ${inviteIds[unknown]}`);
     const serviceAddress = req.inviteEmails.findIndex((email) => normalizeEmail(email).endsWith(SERVICE_ACCOUNT_DOMAIN));
     if (serviceAddress >= 0) {
-      throw invalid(`invite_users.emails[${serviceAddress}]`, "service accounts are created with invite_users.service_accounts, not invited by address");
+      throw invalid(
+        `invite_users.emails[${serviceAddress}]`,
+        "service accounts are created with invite_users.service_accounts, not invited by address",
+      );
     }
 
     const remove = await this.membersToRemove(org, req);
@@ -78,7 +81,15 @@ export class MemberService {
       };
       const issued = tokenName
         ? await this.credentials.mint(
-            { kind: "service_token", orgId: org.id, principalId: id, name: tokenName, expiresAt: null, policy: tokenPolicy, grantedBy: req.grantedBy },
+            {
+              kind: "service_token",
+              orgId: org.id,
+              principalId: id,
+              name: tokenName,
+              expiresAt: null,
+              policy: tokenPolicy,
+              grantedBy: req.grantedBy,
+            },
             role,
           )
         : null;
@@ -95,7 +106,15 @@ export class MemberService {
       ...serviceAccounts.flatMap(({ principal, token }) => [
         { event: event("service_account.create", "principal", principal.id, { name: principal.name, role: req.role }) },
         ...(token
-          ? [{ event: event("service_token.create", "service_token", token.id, { name: token.name, service_account_id: principal.id, ...(token.policy ? { policy: describePolicy(token.policy) } : {}) }) }]
+          ? [
+              {
+                event: event("service_token.create", "service_token", token.id, {
+                  name: token.name,
+                  service_account_id: principal.id,
+                  ...(token.policy ? { policy: describePolicy(token.policy) } : {}),
+                }),
+              },
+            ]
           : []),
       ]),
       ...remove.map((p) => ({ event: event("member.remove", "principal", p.id, { email: p.email, kind: p.kind }) })),
@@ -105,7 +124,12 @@ export class MemberService {
     const removed = remove.length ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: remove.map((p) => p.id) }) : [];
     const raised =
       promoted.ids.length || promoted.emails.length
-        ? await this.repo.findCredentialRefs({ orgId: org.id, principalIds: promoted.ids, userEmails: promoted.emails, ownerNotOwner: true })
+        ? await this.repo.findCredentialRefs({
+            orgId: org.id,
+            principalIds: promoted.ids,
+            userEmails: promoted.emails,
+            ownerNotOwner: true,
+          })
         : [];
     const refs = [...removed, ...raised];
     const invited = await guardedWrite(this.homes, refs, async () => {

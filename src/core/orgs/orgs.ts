@@ -75,15 +75,25 @@ export class OrgService {
       name: null,
       createdAt: now,
     };
-    const issued = await this.credentials.mint({
-      kind: "api_key",
-      orgId: org.id,
-      principalId: user.id,
-      name: "bootstrap",
-      expiresAt: null,
-    }, "owner");
+    const issued = await this.credentials.mint(
+      {
+        kind: "api_key",
+        orgId: org.id,
+        principalId: user.id,
+        name: "bootstrap",
+        expiresAt: null,
+      },
+      "owner",
+    );
     // Org and target of the event are the org as stored (found by name), whoever created it.
-    const event = this.audit.event("org.bootstrap", org.id, "org", org.id, { org_name: org.name, email, api_key_id: issued.credential.id }, now);
+    const event = this.audit.event(
+      "org.bootstrap",
+      org.id,
+      "org",
+      org.id,
+      { org_name: org.name, email, api_key_id: issued.credential.id },
+      now,
+    );
     // An existing user made owner: their credentials in that org now may do more, so their homes hear of it.
     const promoted = await this.repo.findCredentialRefs({ orgName: org.name, userEmails: [email], ownerNotOwner: true });
     const stored = await guardedWrite(this.homes, promoted, async () => ({

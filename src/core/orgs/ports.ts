@@ -6,7 +6,7 @@
  * a key), and one object per request is simpler to build than five.
  */
 import type { AuditAction, AuditEvent } from "../shared/audit-events";
-import type { Caller, Credential, Org, Principal, Role } from "../shared/model";
+import type { Credential, Org, Principal, Role } from "../shared/model";
 import type { CredentialStore, VerificationStore } from "../credentials/ports";
 import type { CredentialRef } from "../credentials/verification-cache";
 

@@ -18,25 +18,13 @@ export type ErrorCode =
   | "internal";
 
 /** Why authentication failed; surfaces choose how much of this to reveal. */
-export type AuthFailure =
-  | "missing"
-  | "malformed"
-  | "unknown"
-  | "invalid_secret"
-  | "expired"
-  | "disabled";
+export type AuthFailure = "missing" | "malformed" | "unknown" | "invalid_secret" | "expired" | "disabled";
 
 /**
  * Finer causes that some surfaces give their own error codes (Cloudflare's
  * envelope distinguishes a bad duration from a bad id, say).
  */
-export type ErrorReason =
-  | "malformed_json"
-  | "invalid_duration"
-  | "invalid_id"
-  | "no_route"
-  | "unknown_account"
-  | "ip_blocked";
+export type ErrorReason = "malformed_json" | "invalid_duration" | "invalid_id" | "no_route" | "unknown_account" | "ip_blocked";
 
 export interface ErrorDetails {
   reason?: ErrorReason;
@@ -79,14 +67,11 @@ export const STATUS_OF: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 41
   internal: 500,
 };
 
-export const invalid = (field: string, message: string) =>
-  new DomainError("invalid_request", `${field}: ${message}`, { field });
+export const invalid = (field: string, message: string) => new DomainError("invalid_request", `${field}: ${message}`, { field });
 
-export const notFound = (what: string, id: string) =>
-  new DomainError("not_found", `${what} ${JSON.stringify(id)} not found`);
+export const notFound = (what: string, id: string) => new DomainError("not_found", `${what} ${JSON.stringify(id)} not found`);
 
-export const unauthenticated = (authFailure: AuthFailure, message: string) =>
-  new DomainError("unauthenticated", message, { authFailure });
+export const unauthenticated = (authFailure: AuthFailure, message: string) => new DomainError("unauthenticated", message, { authFailure });
 
 export const forbidden = (message: string) => new DomainError("forbidden", message);
 

@@ -44,7 +44,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /** Validated permission names, sorted and without repeats; an unknown one is a 400 naming it. */
 export function parsePermissions(names: readonly string[], field = "permissions"): Permission[] {
   names.forEach((name, i) => {
-    if (!isPermission(name)) throw invalid(`${field}[${i}]`, `unknown permission ${JSON.stringify(name)}; known: ${PERMISSION_NAMES.join(", ")}`);
+    if (!isPermission(name))
+      throw invalid(`${field}[${i}]`, `unknown permission ${JSON.stringify(name)}; known: ${PERMISSION_NAMES.join(", ")}`);
   });
   return PERMISSION_NAMES.filter((p) => names.includes(p));
 }

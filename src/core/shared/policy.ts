@@ -30,4 +30,3 @@ export interface CredentialPolicy {
   rateLimit: RateLimitOverride | null;
   credits: Credits | null;
 }
-

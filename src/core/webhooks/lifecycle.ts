@@ -45,7 +45,11 @@ export function expiryNotice(
   noticedDays: number | null,
   warningDays: readonly number[],
   now: number,
-): { send: { type: "credential.expiring"; daysLeft: number; threshold: number } | { type: "credential.expired" } | null; noticedDays: number | null; nextAt: number | null } {
+): {
+  send: { type: "credential.expiring"; daysLeft: number; threshold: number } | { type: "credential.expired" } | null;
+  noticedDays: number | null;
+  nextAt: number | null;
+} {
   if (noticedDays === 0) return { send: null, noticedDays: 0, nextAt: null };
   if (now >= expiresAt) return { send: { type: "credential.expired" }, noticedDays: 0, nextAt: null };
   const pending = [...warningDays].sort((a, b) => b - a).filter((d) => noticedDays === null || d < noticedDays);

@@ -55,7 +55,13 @@ export interface WebhookStore {
   /** Deletes it with its deliveries; false when there is none in the org. */
   deleteWebhook(orgId: string, id: string, event: AuditEvent): Promise<boolean>;
   /** Replaces the secrets if the webhook is still at `updatedAt`; false when it changed or went. */
-  rotateSecret(orgId: string, id: string, updatedAt: number, next: Pick<Webhook, "secretSealed" | "prevSecretSealed" | "prevExpiresAt" | "updatedAt">, event: AuditEvent): Promise<boolean>;
+  rotateSecret(
+    orgId: string,
+    id: string,
+    updatedAt: number,
+    next: Pick<Webhook, "secretSealed" | "prevSecretSealed" | "prevExpiresAt" | "updatedAt">,
+    event: AuditEvent,
+  ): Promise<boolean>;
   /** Its most recent deliveries, newest first (before `before`, a delivery id, when given). */
   listDeliveries(webhookId: string, limit: number, before?: string): Promise<Delivery[]>;
 }

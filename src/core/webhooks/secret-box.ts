@@ -21,7 +21,13 @@ export class SecretBox {
     this.key ??= crypto.subtle
       .importKey("raw", new TextEncoder().encode(this.material), "HKDF", false, ["deriveKey"])
       .then((base) =>
-        crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: INFO }, base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]),
+        crypto.subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: INFO },
+          base,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["encrypt", "decrypt"],
+        ),
       );
     return this.key;
   }
@@ -29,7 +35,11 @@ export class SecretBox {
   /** Seals `secret` for the row `id`. */
   async seal(id: string, secret: string): Promise<ArrayBuffer> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: new TextEncoder().encode(id) }, await this.cryptoKey(), new TextEncoder().encode(secret));
+    const sealed = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(id) },
+      await this.cryptoKey(),
+      new TextEncoder().encode(secret),
+    );
     const out = new Uint8Array(12 + sealed.byteLength);
     out.set(iv);
     out.set(new Uint8Array(sealed), 12);
@@ -39,7 +49,11 @@ export class SecretBox {
   /** Opens what `seal` made for the same row; throws when the key, the row or the bytes differ. */
   async open(id: string, sealed: ArrayBuffer): Promise<string> {
     const bytes = new Uint8Array(sealed);
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: new TextEncoder().encode(id) }, await this.cryptoKey(), bytes.slice(12));
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: new TextEncoder().encode(id) },
+      await this.cryptoKey(),
+      bytes.slice(12),
+    );
     return new TextDecoder().decode(plain);
   }
 }

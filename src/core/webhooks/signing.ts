@@ -14,11 +14,18 @@ const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCo
 export const newWebhookSecret = () => `${PREFIX}${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 
 /** The headers of one attempt: the same `webhook-id` on every attempt, this attempt's time, one signature per secret. */
-export async function signWebhook(id: string, timestampSeconds: number, body: string, secrets: readonly string[]): Promise<Record<string, string>> {
+export async function signWebhook(
+  id: string,
+  timestampSeconds: number,
+  body: string,
+  secrets: readonly string[],
+): Promise<Record<string, string>> {
   const signed = new TextEncoder().encode(`${id}.${timestampSeconds}.${body}`);
   const signatures = await Promise.all(
     secrets.map(async (secret) => {
-      const key = await crypto.subtle.importKey("raw", fromBase64(secret.slice(PREFIX.length)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const key = await crypto.subtle.importKey("raw", fromBase64(secret.slice(PREFIX.length)), { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+      ]);
       return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, signed)))}`;
     }),
   );

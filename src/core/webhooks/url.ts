@@ -15,7 +15,23 @@ import ipaddr from "ipaddr.js";
 
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 /** Names that are never a public host (RFC 6761, RFC 6762, RFC 8375, RFC 7686, and common private zones). */
-const LOCAL_SUFFIXES = [".localhost", ".localdomain", ".local", ".internal", ".arpa", ".lan", ".intranet", ".corp", ".home", ".test", ".invalid", ".example", ".onion", ".svc", ".cluster"];
+const LOCAL_SUFFIXES = [
+  ".localhost",
+  ".localdomain",
+  ".local",
+  ".internal",
+  ".arpa",
+  ".lan",
+  ".intranet",
+  ".corp",
+  ".home",
+  ".test",
+  ".invalid",
+  ".example",
+  ".onion",
+  ".svc",
+  ".cluster",
+];
 
 /** The problem with a webhook target URL, or null when it may be used. */
 export function webhookUrlProblem(text: string, allowInsecure: boolean): string | null {

@@ -83,7 +83,11 @@ export class WebhookService {
   }
 
   /** A new secret; the current one keeps signing beside it for `graceSeconds` (the spec's multi-signature header). */
-  async rotateSecret(acting: Acting, id: string, graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS): Promise<{ webhook: Webhook; secret: string }> {
+  async rotateSecret(
+    acting: Acting,
+    id: string,
+    graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
+  ): Promise<{ webhook: Webhook; secret: string }> {
     const current = await this.get(acting, id);
     const now = Math.max(this.now(), current.updatedAt + 1);
     const secret = newWebhookSecret();
@@ -93,7 +97,14 @@ export class WebhookService {
       prevExpiresAt: graceSeconds > 0 ? now + graceSeconds * 1000 : null,
       updatedAt: now,
     };
-    const event = this.audit.event("webhook.rotate_secret", current.orgId, "webhook", id, { previous_secret_expires_at: next.prevExpiresAt }, now);
+    const event = this.audit.event(
+      "webhook.rotate_secret",
+      current.orgId,
+      "webhook",
+      id,
+      { previous_secret_expires_at: next.prevExpiresAt },
+      now,
+    );
     if (!(await this.store.rotateSecret(current.orgId, id, current.updatedAt, next, event))) {
       throw new DomainError("conflict", `Webhook ${JSON.stringify(id)} is being changed concurrently; retry`);
     }

@@ -9,7 +9,10 @@ import { DEFAULT_LIMIT, MAX_IDS, MAX_LIMIT } from "./schemas";
 const splitIds = (value: unknown) =>
   value === undefined
     ? undefined
-    : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter(Boolean);
+    : (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(","))
+        .map((v) => v.trim())
+        .filter(Boolean);
 
 export const listParams = {
   limit: z.coerce
@@ -24,21 +27,18 @@ export const listParams = {
   ending_before: z.uuid().optional().openapi({
     description: "Pagination cursor id: pass the id of the first object of a page to get the page before it",
   }),
-  ids: z
-    .preprocess(splitIds, z.array(z.uuid()).max(MAX_IDS).optional())
-    .openapi({
-      description: `Filter search results to a particular set of object ids (repeat the parameter, or join with commas; at most ${MAX_IDS})`,
-      type: "array",
-      items: { type: "string", format: "uuid" },
-    }),
+  ids: z.preprocess(splitIds, z.array(z.uuid()).max(MAX_IDS).optional()).openapi({
+    description: `Filter search results to a particular set of object ids (repeat the parameter, or join with commas; at most ${MAX_IDS})`,
+    type: "array",
+    items: { type: "string", format: "uuid" },
+  }),
 };
 
 /** An edgekeys extension on the credential lists: only credentials that expire before this time. */
 export const expiresBeforeParam = {
-  expires_before: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: "edgekeys extension: only credentials with an expiry before this time (RFC 3339), e.g. to find those about to expire" }),
+  expires_before: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "edgekeys extension: only credentials with an expiry before this time (RFC 3339), e.g. to find those about to expire",
+  }),
 };
 
 /** Refuses both cursors at once (applied with `superRefine` on the query object). */

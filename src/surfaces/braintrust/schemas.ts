@@ -16,7 +16,6 @@ export const MAX_LIMIT = 1000;
 /** Most ids one `ids` filter may name. */
 export const MAX_IDS = 50;
 
-
 export const OrgNameSchema = NameSchema.nullish().openapi({
   description:
     "For nearly all users, this parameter should be unnecessary. But in the rare case that your API key belongs to multiple organizations, you may specify the name of the organization",
@@ -57,7 +56,9 @@ export const ServiceTokenSchema = z
     service_account_name: z.string().nullable().openapi({ description: "The service account name" }),
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the token stops working; null for never" }),
-    last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
+    last_used_at: dateTime.nullable().openapi({
+      description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first",
+    }),
     ...PolicyOutputFields,
   })
   .openapi("ServiceToken");

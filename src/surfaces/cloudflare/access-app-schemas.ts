@@ -16,7 +16,8 @@ const SELF_HOSTED_ONLY = "edgekeys guards HTTP hosts and paths: only self_hosted
 
 const AppTypeSchema = z
   .literal("self_hosted", {
-    error: (issue) => (issue.input === undefined ? `required; ${SELF_HOSTED_ONLY}` : `${SELF_HOSTED_ONLY}, not ${JSON.stringify(issue.input)}`),
+    error: (issue) =>
+      issue.input === undefined ? `required; ${SELF_HOSTED_ONLY}` : `${SELF_HOSTED_ONLY}, not ${JSON.stringify(issue.input)}`,
   })
   .openapi({ description: "The application type; edgekeys supports `self_hosted`", example: "self_hosted" });
 
@@ -26,7 +27,8 @@ const HostPathSchema = plainText(z.string().min(1).max(1024));
 const DestinationSchema = z.looseObject({
   type: z
     .literal("public", {
-      error: (issue) => `edgekeys guards HTTP hosts and paths: only "public" destinations are supported${issue.input === undefined ? "" : `, not ${JSON.stringify(issue.input)}`}`,
+      error: (issue) =>
+        `edgekeys guards HTTP hosts and paths: only "public" destinations are supported${issue.input === undefined ? "" : `, not ${JSON.stringify(issue.input)}`}`,
     })
     .openapi({ description: "`public` (a host and optional path)" }),
   uri: HostPathSchema.openapi({ description: "Host and optional path, without scheme", example: "app.example.com/api" }),
@@ -63,7 +65,8 @@ const PolicyEntrySchema = z
     return { inline, id: inline.id, precedence: inline.precedence };
   })
   .openapi({
-    description: "A reusable policy's id, an object {id, precedence} linking one, or an inline policy (owned by this application; its `id`, when given, names one of the application's own to replace)",
+    description:
+      "A reusable policy's id, an object {id, precedence} linking one, or an inline policy (owned by this application; its `id`, when given, names one of the application's own to replace)",
     example: { id: "0190f3a0-3c6e-7b8a-9d41-2f5e8c1a7b90", precedence: 1 },
   });
 
@@ -83,7 +86,10 @@ const storedShape = {
     .regex(/^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/, "must be a header name")
     .refine((name) => !/^cf[-_]access[-_]/i.test(name), "must not be one of Access's own headers (CF-Access-*)")
     .optional()
-    .openapi({ description: "A header that may carry a service token as JSON, {\"cf-access-client-id\", \"cf-access-client-secret\"}, besides CF-Access-Client-Id/-Secret; it never reaches the origin" }),
+    .openapi({
+      description:
+        'A header that may carry a service token as JSON, {"cf-access-client-id", "cf-access-client-secret"}, besides CF-Access-Client-Id/-Secret; it never reaches the origin',
+    }),
   options_preflight_bypass: z.boolean().optional(),
   cors_headers: z
     .looseObject({

@@ -12,9 +12,15 @@ import { keepableFields, omit, SessionDurationSchema } from "./access-schema-kit
 const InactivitySchema = z
   .looseObject({
     enabled: z.boolean().optional().openapi({ description: "Whether inactive service tokens are disabled or deleted by the cron" }),
-    inactivity_threshold_days: z.number().int().min(MIN_INACTIVITY_DAYS).max(MAX_INACTIVITY_DAYS).optional().openapi({
-      description: `Days without a successful authentication (and of age) before a token counts as inactive (${MIN_INACTIVITY_DAYS}–${MAX_INACTIVITY_DAYS})`,
-    }),
+    inactivity_threshold_days: z
+      .number()
+      .int()
+      .min(MIN_INACTIVITY_DAYS)
+      .max(MAX_INACTIVITY_DAYS)
+      .optional()
+      .openapi({
+        description: `Days without a successful authentication (and of age) before a token counts as inactive (${MIN_INACTIVITY_DAYS}–${MAX_INACTIVITY_DAYS})`,
+      }),
     action: z.enum(INACTIVITY_ACTIONS).optional().openapi({ description: "What an inactive token gets" }),
   })
   .openapi("AccessServiceTokenInactivity");

@@ -55,7 +55,10 @@ export const AccessRuleSchema = z
     z.object({ everyone: RULE_BODIES.everyone }),
     z.object({ ip: RULE_BODIES.ip }),
   ])
-  .openapi("AccessRule", { description: "A rule: an object with exactly one key naming its kind", example: { service_token: { token_id: EXAMPLE_TOKEN_ID } } });
+  .openapi("AccessRule", {
+    description: "A rule: an object with exactly one key naming its kind",
+    example: { service_token: { token_id: EXAMPLE_TOKEN_ID } },
+  });
 
 /**
  * A rule as written: the kind is read first, so that an unsupported one is
@@ -67,7 +70,10 @@ const RuleInputSchema = z
   .transform((rule, ctx): AccessRule => {
     const kinds = Object.keys(rule);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: "custom", message: `a rule is an object with exactly one key naming its kind (${SUPPORTED}); got ${kinds.length}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `a rule is an object with exactly one key naming its kind (${SUPPORTED}); got ${kinds.length}`,
+      });
       return z.NEVER;
     }
     const kind = kinds[0]!;
@@ -141,7 +147,10 @@ export type PolicyBody = z.output<typeof PolicyBodySchema>;
 
 /** An inline policy inside an application's `policies`: the policy body, and the id of one of the application's own to replace it. */
 export const InlinePolicySchema = z
-  .looseObject({ ...policyBodyShape, id: z.uuid().optional().openapi({ description: "One of the application's own policies, to replace" }) })
+  .looseObject({
+    ...policyBodyShape,
+    id: z.uuid().optional().openapi({ description: "One of the application's own policies, to replace" }),
+  })
   .superRefine(keepableFields);
 
 export type InlinePolicyBody = z.output<typeof InlinePolicySchema>;

@@ -37,7 +37,8 @@ const UNKEEPABLE = /[\u0000\p{Cs}]/u;
 
 /** Where and why a free-form value cannot be stored and returned as sent; null when it can. */
 function unkeepable(value: unknown, depth: number): { path: PropertyKey[]; message: string } | null {
-  if (typeof value === "string") return UNKEEPABLE.test(value) ? { path: [], message: "must not contain NUL or unpaired UTF-16 surrogates" } : null;
+  if (typeof value === "string")
+    return UNKEEPABLE.test(value) ? { path: [], message: "must not contain NUL or unpaired UTF-16 surrogates" } : null;
   if (value === null || typeof value !== "object") return null;
   if (depth >= MAX_DEPTH) return { path: [], message: `nested deeper than ${MAX_DEPTH} levels` };
   for (const [key, inner] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
@@ -55,7 +56,9 @@ function unkeepable(value: unknown, depth: number): { path: PropertyKey[]; messa
  */
 export function keepableFields(body: Record<string, unknown>, ctx: z.RefinementCtx): void {
   for (const [key, value] of Object.entries(body)) {
-    const found = UNKEEPABLE.test(key) ? { path: [], message: "field names must not contain NUL or unpaired UTF-16 surrogates" } : unkeepable(value, 1);
+    const found = UNKEEPABLE.test(key)
+      ? { path: [], message: "field names must not contain NUL or unpaired UTF-16 surrogates" }
+      : unkeepable(value, 1);
     if (found) ctx.addIssue({ code: "custom", message: found.message, path: [key, ...found.path] });
   }
 }
@@ -73,16 +76,24 @@ export const SessionDurationSchema = z
     const problem = value === FOREVER ? `${JSON.stringify(value)} is not a valid session duration` : durationProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem, params: { reason: "invalid_duration" } });
   })
-  .openapi({ description: "Go duration (`30m`, `24h`; units ns, us, µs, ms, s, m, h). Stored and returned; edgekeys's assertions keep their own lifetime", example: "24h" });
+  .openapi({
+    description:
+      "Go duration (`30m`, `24h`; units ns, us, µs, ms, s, m, h). Stored and returned; edgekeys's assertions keep their own lifetime",
+    example: "24h",
+  });
 
 /** Unique per application; the lowest is evaluated first. */
-export const PrecedenceSchema = z.number().int().min(1).max(2 ** 31 - 1).openapi({
-  description: "The order of evaluation within an application (unique per application, the lowest first)",
-  example: 1,
-});
+export const PrecedenceSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1)
+  .openapi({
+    description: "The order of evaluation within an application (unique per application, the lowest first)",
+    example: 1,
+  });
 
-const uuidParam = (name: string, description: string) =>
-  z.uuid().openapi({ param: { name, in: "path" }, description });
+const uuidParam = (name: string, description: string) => z.uuid().openapi({ param: { name, in: "path" }, description });
 
 export const AppParams = AccountParams.extend({ app_id: uuidParam("app_id", "UUID of the Access application") });
 export const PolicyParams = AccountParams.extend({ policy_id: uuidParam("policy_id", "UUID of the Access policy") });

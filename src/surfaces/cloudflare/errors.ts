@@ -3,7 +3,7 @@
  * `result: null` and one error `{code, message, source?}`. Every kind of failure
  * has its own integer code; README lists them.
  */
-import { DomainError, STATUS_OF, type ErrorCode, type ErrorReason } from "../../core/shared/errors";
+import { type DomainError, STATUS_OF, type ErrorCode, type ErrorReason } from "../../core/shared/errors";
 import { type ErrorRenderer, errorHeaders } from "../../http/errors";
 
 /** Codes by finer reason first, then by domain code. */
@@ -39,7 +39,11 @@ export function cloudflareCode(error: DomainError): number {
 }
 
 /** `invite.names[0]` → `/invite/names/0`: the JSON pointer of a field. */
-const pointer = (field: string) => `/${field.replace(/\[(\d+)\]/g, ".$1").split(".").join("/")}`;
+const pointer = (field: string) =>
+  `/${field
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .join("/")}`;
 
 export const renderCloudflareError: ErrorRenderer = (c, error) => {
   const status = STATUS_OF[error.code];

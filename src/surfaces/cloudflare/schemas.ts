@@ -55,9 +55,13 @@ export const AccessServiceTokenSchema = z
     expires_at: timestamp.optional().openapi({ description: "When the token expires; absent for `forever`" }),
     created_at: timestamp,
     updated_at: timestamp,
-    last_seen_at: timestamp.optional().openapi({ description: "Last successful authentication (updated at most about once a minute); absent until the first" }),
+    last_seen_at: timestamp
+      .optional()
+      .openapi({ description: "Last successful authentication (updated at most about once a minute); absent until the first" }),
     client_secret_version: z.number().int().openapi({ description: "Version of the current client secret; raising it rotates" }),
-    previous_client_secret_expires_at: timestamp.nullable().openapi({ description: "When the previous client secret stops (or stopped) working" }),
+    previous_client_secret_expires_at: timestamp
+      .nullable()
+      .openapi({ description: "When the previous client secret stops (or stopped) working" }),
     enabled: z.boolean().openapi({ description: "A disabled token authenticates with neither its current nor its previous secret" }),
     ...PolicyOutputFields,
   })
@@ -83,10 +87,18 @@ export const DurationSchema = z
     example: "60m",
   });
 
-export const NameSchema = plainText(z.string().min(1).max(256)).openapi({ description: "The name of the service token", example: "CI/CD token" });
-export const SecretVersionSchema = z.number().int().min(1).max(2 ** 31).openapi({
-  description: "Version of the client secret; raising it on update rotates the secret",
+export const NameSchema = plainText(z.string().min(1).max(256)).openapi({
+  description: "The name of the service token",
+  example: "CI/CD token",
 });
+export const SecretVersionSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31)
+  .openapi({
+    description: "Version of the client secret; raising it on update rotates the secret",
+  });
 export const PreviousSecretExpiresAtSchema = timestamp.openapi({
   description: "When the previous client secret stops working; may be moved later or into the past",
   example: "2014-01-01T05:20:00.12345Z",

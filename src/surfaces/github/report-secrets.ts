@@ -16,9 +16,15 @@ import { errorResponses, MAX_SECRETS, ReportedSecret, TAGS } from "./schemas";
 const Match = z
   .object({
     token: ReportedSecret.openapi({ description: "The string GitHub found" }),
-    type: z.string().max(256).optional().openapi({ description: "The token type registered for the pattern that matched; not trusted: each token is recognised by its own format" }),
+    type: z.string().max(256).optional().openapi({
+      description: "The token type registered for the pattern that matched; not trusted: each token is recognised by its own format",
+    }),
     url: z.string().max(4096).optional().openapi({ description: "Where it was found (may be empty)" }),
-    source: z.string().max(64).optional().openapi({ description: "content, commit, pull_request_description, issue_comment, gist_content, npm, …" }),
+    source: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: "content, commit, pull_request_description, issue_comment, gist_content, npm, …" }),
   })
   .openapi("SecretScanningMatch");
 
@@ -60,7 +66,10 @@ export const reportSecretsRoute = createRoute({
   },
   responses: {
     200: { description: "One label per reported token", content: { "application/json": { schema: z.array(Feedback) } } },
-    401: { description: "Missing, malformed or wrong signature, or a key GitHub has not published", content: { "application/json": { schema: ErrorSchema } } },
+    401: {
+      description: "Missing, malformed or wrong signature, or a key GitHub has not published",
+      content: { "application/json": { schema: ErrorSchema } },
+    },
     ...errorResponses,
   },
 });

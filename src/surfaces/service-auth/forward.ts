@@ -99,7 +99,8 @@ export function forwardHeaders(incoming: Headers, strip: string[], set: Record<s
   for (const name of [...incoming.keys()]) {
     const n = same(name);
     // A name that is not a token cannot be set on the subrequest either; Headers refused it already.
-    if (TOKEN.test(name) && (dropped.has(n) || n.startsWith("cf-access-") || STEERING_PREFIXES.some((p) => n.startsWith(p)))) headers.delete(name);
+    if (TOKEN.test(name) && (dropped.has(n) || n.startsWith("cf-access-") || STEERING_PREFIXES.some((p) => n.startsWith(p))))
+      headers.delete(name);
   }
   const cookie = incoming.get("cookie");
   if (cookie !== null) {

@@ -60,7 +60,8 @@ export async function gateway(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const host = requestHost(url);
   // `a.test..` or `.a.test` would fall to ORIGIN_URL's owner, past every application of `a.test`.
-  if (host === null) throw new DomainError("invalid_request", "The Host is not a host name (an empty label, or characters a host cannot have)");
+  if (host === null)
+    throw new DomainError("invalid_request", "The Host is not a host name (an empty label, or characters a host cannot have)");
   const route = hostRoute(mode, host);
   if (!route) return c.notFound(); // the operator gave this host to nobody: no read at all
   const selected = selectApp(await appsOf(c, host, route), url.pathname);

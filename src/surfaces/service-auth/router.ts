@@ -22,7 +22,9 @@ const CertSchema = z.object({ kid: z.string(), cert: z.string().openapi({ descri
 const CertsSchema = z
   .object({
     keys: z.array(JwkSchema),
-    public_cert: CertSchema.optional().openapi({ description: "The current key's certificate (when JWT_CERTIFICATE is set), as Access publishes it" }),
+    public_cert: CertSchema.optional().openapi({
+      description: "The current key's certificate (when JWT_CERTIFICATE is set), as Access publishes it",
+    }),
     public_certs: z.array(CertSchema).optional().openapi({ description: "Every published key's certificate" }),
   })
   .openapi("AccessCerts");

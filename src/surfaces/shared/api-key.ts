@@ -25,7 +25,9 @@ export const ApiKeySchema = z
     user_family_name: z.string().nullable().openapi({ description: "Family name of the user" }),
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the key stops working; null for never" }),
-    last_used_at: dateTime.nullable().openapi({ description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first" }),
+    last_used_at: dateTime.nullable().openapi({
+      description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first",
+    }),
     ...PolicyOutputFields,
   })
   .openapi("ApiKey");
@@ -38,7 +40,6 @@ export type ApiKey = z.infer<typeof ApiKeySchema>;
 export type CreateApiKeyOutput = z.infer<typeof CreateApiKeyOutputSchema>;
 
 export const NameSchema = plainText(z.string().min(1).max(MAX_NAME_LENGTH));
-
 
 export const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -63,4 +64,3 @@ export function apiKeyToWire({ credential, owner }: OwnedCredential): ApiKey {
     user_family_name: owner?.familyName ?? null,
   };
 }
-

@@ -16,11 +16,20 @@ const count = z.number().int().min(0).max(1_000_000_000);
 
 const RateLimitSchema = z.object({
   limit: count.min(1).openapi({ description: "Requests admitted per window" }),
-  window_seconds: z.number().int().min(1).max(31 * 86_400),
+  window_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(31 * 86_400),
 });
 const RefillSchema = z.object({
   amount: count.min(1).openapi({ description: "Remaining is topped up to this at every interval" }),
-  interval_seconds: z.number().int().min(MIN_REFILL_SECONDS).max(31 * 86_400).openapi({ description: "Counted from when the credits were set" }),
+  interval_seconds: z
+    .number()
+    .int()
+    .min(MIN_REFILL_SECONDS)
+    .max(31 * 86_400)
+    .openapi({ description: "Counted from when the credits were set" }),
 });
 
 /** Optional request fields (create and update); absent: unchanged (none on create), null: cleared. */
@@ -29,12 +38,16 @@ export const PolicyInputFields = {
     .array(z.string().max(64))
     .max(64)
     .nullish()
-    .openapi({ description: `${EXT}the only permissions this credential has (absent: its owner's rights); at most the creator's own. Known: ${table}` }),
+    .openapi({
+      description: `${EXT}the only permissions this credential has (absent: its owner's rights); at most the creator's own. Known: ${table}`,
+    }),
   ip_allowlist: z
     .array(z.string().max(64))
     .max(MAX_ALLOWLIST)
     .nullish()
-    .openapi({ description: `${EXT}IPv4/IPv6 addresses or CIDR ranges this credential may be used from (up to ${MAX_ALLOWLIST}); others get 403` }),
+    .openapi({
+      description: `${EXT}IPv4/IPv6 addresses or CIDR ranges this credential may be used from (up to ${MAX_ALLOWLIST}); others get 403`,
+    }),
   rate_limit: RateLimitSchema.nullish().openapi({ description: `${EXT}this credential's own rate limit, replacing the default` }),
   credits: z
     .object({ remaining: count, refill: RefillSchema.nullish() })
@@ -44,8 +57,14 @@ export const PolicyInputFields = {
 
 /** The fields every answer carries (null: not limited). `credits.remaining` is the home's count as last written back (at most about a minute old). */
 export const PolicyOutputFields = {
-  permissions: z.array(z.enum(PERMISSION_NAMES)).nullable().openapi({ description: `${EXT}the permissions this credential is limited to; null: its owner's rights` }),
-  ip_allowlist: z.array(z.string()).nullable().openapi({ description: `${EXT}canonical addresses and ranges; null: any address` }),
+  permissions: z
+    .array(z.enum(PERMISSION_NAMES))
+    .nullable()
+    .openapi({ description: `${EXT}the permissions this credential is limited to; null: its owner's rights` }),
+  ip_allowlist: z
+    .array(z.string())
+    .nullable()
+    .openapi({ description: `${EXT}canonical addresses and ranges; null: any address` }),
   rate_limit: RateLimitSchema.nullable().openapi({ description: `${EXT}null: the default limit` }),
   credits: z
     .object({ remaining: count, refill: RefillSchema.nullable() })

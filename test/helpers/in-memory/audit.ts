@@ -1,5 +1,3 @@
-/** The audit log in memory, after `src/db/audit.ts`: an org's events, newest first, with the same filters and cursors. */
-import type { AuditEvent } from "../../../src/core/shared/audit-events";
 import type { AuditLog, AuditQuery, StoredAuditEvent } from "../../../src/core/orgs/ports";
 import { type Tables, copy } from "./tables";
 
@@ -22,7 +20,9 @@ export class MemoryAuditLog implements AuditLog {
     );
     matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (!backwards) matching.reverse();
-    const page = matching.slice(0, q.limit).map((e) => ({ ...copy(e), actorEmail: e.actorPrincipalId ? (this.t.principals.get(e.actorPrincipalId)?.email ?? null) : null }));
+    const page = matching
+      .slice(0, q.limit)
+      .map((e) => ({ ...copy(e), actorEmail: e.actorPrincipalId ? (this.t.principals.get(e.actorPrincipalId)?.email ?? null) : null }));
     return backwards ? page.reverse() : page;
   }
 }

@@ -17,7 +17,10 @@ export class MemoryBootstrapStore implements BootstrapStore {
     return this.t.atomically(() => {
       const byName = this.t.orgByName(org.name);
       if (pinnedId && (byName ? byName.id !== org.id : this.t.orgs.has(org.id))) {
-        throw new DomainError("conflict", `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`);
+        throw new DomainError(
+          "conflict",
+          `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`,
+        );
       }
       if (!byName) this.t.insertOrg(org);
       const existing = this.t.userByEmail(user.email);

@@ -74,7 +74,12 @@ export class MemoryCredentialStore implements CredentialStore {
     });
   }
 
-  async updateCredential(scope: CredentialScope, revision: number, changes: CredentialChanges, event: AuditEvent): Promise<OwnedCredential | null> {
+  async updateCredential(
+    scope: CredentialScope,
+    revision: number,
+    changes: CredentialChanges,
+    event: AuditEvent,
+  ): Promise<OwnedCredential | null> {
     const current = this.inScope(scope);
     if (!current || current.revision !== revision) return null;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));

@@ -10,7 +10,10 @@ import { type CredentialRef, refOf } from "../../../src/core/credentials/verific
 import { type Tables, copy } from "./tables";
 
 /** Inviting never demotes an owner; inviting into Owners promotes. */
-const inviteRole = (invited: Role) => (existing: Role): Role => (invited === "owner" ? "owner" : existing);
+const inviteRole =
+  (invited: Role) =>
+  (existing: Role): Role =>
+    invited === "owner" ? "owner" : existing;
 
 /** `MemberStore` on the in-memory tables. */
 export class MemoryMemberStore implements MemberStore {
@@ -30,7 +33,10 @@ export class MemoryMemberStore implements MemberStore {
   async findUsersSharingAnOrg(ids: string[], principalId: string): Promise<Principal[]> {
     const mine = new Set([...this.t.memberships.values()].filter((m) => m.principalId === principalId).map((m) => m.orgId));
     return this.principals().filter(
-      (p) => p.kind === "user" && ids.includes(p.id) && [...this.t.memberships.values()].some((m) => m.principalId === p.id && mine.has(m.orgId)),
+      (p) =>
+        p.kind === "user" &&
+        ids.includes(p.id) &&
+        [...this.t.memberships.values()].some((m) => m.principalId === p.id && mine.has(m.orgId)),
     );
   }
 

@@ -35,7 +35,13 @@ export class Tables {
 
   /** Runs `change` as one transaction: a throw leaves every table as it was, as D1 rolls back a failed batch. */
   atomically<T>(change: () => T): T {
-    const before = copy({ orgs: this.orgs, principals: this.principals, memberships: this.memberships, credentials: this.credentials, events: this.events });
+    const before = copy({
+      orgs: this.orgs,
+      principals: this.principals,
+      memberships: this.memberships,
+      credentials: this.credentials,
+      events: this.events,
+    });
     try {
       return change();
     } catch (err) {
@@ -67,7 +73,8 @@ export class Tables {
 
   insertPrincipal(principal: Principal): void {
     if (this.principals.has(principal.id)) throw new ConstraintError("UNIQUE constraint failed: principals.id");
-    if (principal.kind === "user" && this.userByEmail(principal.email)) throw new ConstraintError("UNIQUE constraint failed: principals.email");
+    if (principal.kind === "user" && this.userByEmail(principal.email))
+      throw new ConstraintError("UNIQUE constraint failed: principals.email");
     this.principals.set(principal.id, copy(principal));
   }
 
@@ -90,7 +97,8 @@ export class Tables {
       existing.role = onConflict(existing.role);
       return;
     }
-    if (!this.orgs.has(row.orgId) || !this.principals.has(row.principalId)) throw new ConstraintError("FOREIGN KEY constraint failed: memberships");
+    if (!this.orgs.has(row.orgId) || !this.principals.has(row.principalId))
+      throw new ConstraintError("FOREIGN KEY constraint failed: memberships");
     this.memberships.set(membershipKey(row.orgId, row.principalId), { ...row });
   }
 

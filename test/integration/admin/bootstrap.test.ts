@@ -114,7 +114,8 @@ describe("POST /admin/bootstrap", () => {
   it("counts wrong admin tokens against the client's failure budget, then refuses even the right one", async () => {
     const ip = `100.71.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const limits = { AUTH_FAILURE_LIMIT: "3" };
-    const as = (token: string) => callWithEnv(limits, "POST", "/admin/bootstrap", { token, body: body(), headers: { "CF-Connecting-IP": ip } });
+    const as = (token: string) =>
+      callWithEnv(limits, "POST", "/admin/bootstrap", { token, body: body(), headers: { "CF-Connecting-IP": ip } });
     for (let i = 0; i < 3; i++) expect((await as(`${ADMIN_TOKEN}-guess-${i}`)).status).toBe(401);
     const blocked = await as(`${ADMIN_TOKEN}-guess-4`);
     expect(blocked.status).toBe(429);

@@ -72,8 +72,20 @@ describe("the audit log", () => {
       "member.invite",
       "member.remove",
     ]);
-    expect(log[0]).toMatchObject({ target_type: "org", target_id: b.org.id, actor_principal_id: null, actor: { type: "admin_token" }, changes: { org_name: b.org.name, email: b.user.email } });
-    expect(log[1]).toMatchObject({ ...actor, target_type: "api_key", target_id: created.body.id, client_ip: "203.0.113.7", changes: { name: "ci" } });
+    expect(log[0]).toMatchObject({
+      target_type: "org",
+      target_id: b.org.id,
+      actor_principal_id: null,
+      actor: { type: "admin_token" },
+      changes: { org_name: b.org.name, email: b.user.email },
+    });
+    expect(log[1]).toMatchObject({
+      ...actor,
+      target_type: "api_key",
+      target_id: created.body.id,
+      client_ip: "203.0.113.7",
+      changes: { name: "ci" },
+    });
     // Who acted, as the event says: the principal by email.
     expect(log[1]!.actor).toEqual({ type: "principal", principal_id: b.user.id, email: b.user.email });
     expect(log[1]!.request_id).toBe(created.headers.get("x-request-id"));

@@ -13,7 +13,12 @@ describe("accounts", () => {
     const b = await account();
     await createToken(b, { name: "secret-name" });
     for (const accountId of [b.org.account_id, "0".repeat(32), "not-an-account", b.org.id]) {
-      for (const [method, suffix] of [["GET", ""], ["POST", ""], ["GET", `/${MISSING}`], ["POST", `/${MISSING}/rotate`]] as const) {
+      for (const [method, suffix] of [
+        ["GET", ""],
+        ["POST", ""],
+        ["GET", `/${MISSING}`],
+        ["POST", `/${MISSING}/rotate`],
+      ] as const) {
         const res = await cf(method, `/client/v4/accounts/${accountId}/access/service_tokens${suffix}`, {
           token: a.key,
           body: method === "POST" ? { name: "x" } : undefined,

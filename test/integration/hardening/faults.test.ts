@@ -70,7 +70,9 @@ describe("D1 faults at each write step", () => {
     const t = await createToken(a);
     const key = a.key;
     const base = `/accounts/${a.org.account_id}/access/service_tokens`;
-    const existingToken = (await callWithEnv({}, "POST", "/v1/service_token", { token: key, body: { name: "deploy", service_account_id: sa.id } })).body;
+    const existingToken = (
+      await callWithEnv({}, "POST", "/v1/service_token", { token: key, body: { name: "deploy", service_account_id: sa.id } })
+    ).body;
     const spareKey = (await callWithEnv({}, "POST", "/v1/api_key", { token: key, body: { name: "spare" } })).body;
     const apps = `/accounts/${a.org.account_id}/access/apps`;
     const reusablePolicies = `/accounts/${a.org.account_id}/access/policies`;
@@ -95,7 +97,13 @@ describe("D1 faults at each write step", () => {
       [
         "PATCH",
         "/v1/organization/members",
-        { token: key, body: { invite_users: { emails: ["new@example.com"], service_accounts: [{ name: "r", token_name: "t" }] }, remove_users: { ids: [sa.id] } } },
+        {
+          token: key,
+          body: {
+            invite_users: { emails: ["new@example.com"], service_accounts: [{ name: "r", token_name: "t" }] },
+            remove_users: { ids: [sa.id] },
+          },
+        },
       ],
       ["POST", base, { token: key, body: { name: "svc" } }],
       ["PUT", `${base}/${t.id}`, { token: key, body: { name: "renamed", duration: "1h" } }],
@@ -103,7 +111,11 @@ describe("D1 faults at each write step", () => {
       ["POST", `${base}/${t.id}/rotate`, { token: key, body: { previous_client_secret_expires_at: inMinutes(5) } }],
       ["DELETE", `${base}/${t.id}`, { token: key }],
       ["POST", apps, { token: key, body: { type: "self_hosted", domain: newHost(a), policies: [policy("non_identity", [anyToken])] } }],
-      ["PUT", `${apps}/${app.id}`, { token: key, body: { type: "self_hosted", domain: newHost(a), policies: [policy("deny", [anyToken])] } }],
+      [
+        "PUT",
+        `${apps}/${app.id}`,
+        { token: key, body: { type: "self_hosted", domain: newHost(a), policies: [policy("deny", [anyToken])] } },
+      ],
       ["POST", `${apps}/${app.id}/policies`, { token: key, body: policy("bypass", [anyToken]) }],
       ["PUT", `${apps}/${app.id}/policies/${scopedId}`, { token: key, body: { ...policy("deny", [anyToken]), precedence: 7 } }],
       ["DELETE", `${apps}/${app.id}/policies/${scopedId}`, { token: key }],
@@ -119,7 +131,8 @@ describe("D1 faults at each write step", () => {
       ["POST", "/credentials/revoke", { body: { credentials: [spareKey.key] } }],
       ["POST", "/credentials/revoke", { body: { credentials: [t.client_secret] } }],
     ];
-    for (const [method, path, opts] of cases) lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
+    for (const [method, path, opts] of cases)
+      lengths[`${method} ${path.replace(/[0-9a-f-]{32,}/g, ":id")}`] = await atEveryStep(method, path, opts);
 
     // after all those faults, everything still works as before them
     expect(await verify(t.client_id, t.client_secret)).toBe("ok");
@@ -130,7 +143,9 @@ describe("D1 faults at each write step", () => {
     expect(appAfter.policies.map((p: { id: string }) => p.id)).toEqual([scopedId]);
     expect((await cf("GET", `/client/v4${reusablePolicies}/${reusable.id}`, { token: key })).body.result.app_count).toBe(1);
     expect((await callWithEnv({}, "GET", `/v1/webhook/${spareHook.id}`, { token: key })).status).toBe(200);
-    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE org_id = ?").bind(a.org.id).first<{ n: number }>())!;
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE org_id = ?")
+      .bind(a.org.id)
+      .first<{ n: number }>())!;
     expect(n).toBe(0); // every write above failed: no event without its change
     expect(Object.values(lengths).every((n) => n >= 2)).toBe(true);
     expect(logged.lines).toHaveLength(faultsInjected);

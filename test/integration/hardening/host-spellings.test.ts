@@ -12,17 +12,34 @@ import { appsBase, createApp, newHost, policy, serviceToken, viaGateway, everyon
 import { giveHost, unique } from "../../helpers/http";
 import { clientHeaders } from "../../helpers/service-auth";
 
-type Tenant = Awaited<ReturnType<typeof account>> & { host: string; unicodeHost: string; token: { id: string; client_id: string; client_secret: string } };
+type Tenant = Awaited<ReturnType<typeof account>> & {
+  host: string;
+  unicodeHost: string;
+  token: { id: string; client_id: string; client_secret: string };
+};
 const tenants: Tenant[] = [];
 
 /** Every way to write `t`'s host that a request or a domain may carry. */
-const spellings = (t: Tenant) => [t.host, t.host.toUpperCase(), `${t.host}.`, `${t.host}:8443`, `${t.host}:443`, `${t.host.toUpperCase()}.:2053`, t.unicodeHost, `${t.unicodeHost}:8443`];
+const spellings = (t: Tenant) => [
+  t.host,
+  t.host.toUpperCase(),
+  `${t.host}.`,
+  `${t.host}:8443`,
+  `${t.host}:443`,
+  `${t.host.toUpperCase()}.:2053`,
+  t.unicodeHost,
+  `${t.unicodeHost}:8443`,
+];
 
 /** The rows of `t` that another account must not change: its applications, their routes and policies. */
 async function rowsOf(t: Tenant) {
   const orgId = t.org.id;
   const apps = await env.DB.prepare("SELECT * FROM access_apps WHERE org_id = ? ORDER BY id").bind(orgId).all();
-  const routes = await env.DB.prepare("SELECT r.* FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id WHERE a.org_id = ? ORDER BY 1, 2").bind(orgId).all();
+  const routes = await env.DB.prepare(
+    "SELECT r.* FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id WHERE a.org_id = ? ORDER BY 1, 2",
+  )
+    .bind(orgId)
+    .all();
   const policies = await env.DB.prepare("SELECT * FROM access_policies WHERE org_id = ? ORDER BY id").bind(orgId).all();
   return JSON.stringify([apps.results, routes.results, policies.results]);
 }
@@ -51,7 +68,10 @@ describe("hosts across accounts, every spelling", () => {
       for (const intruder of tenants.filter((t) => t !== owner)) {
         for (const spelling of spellings(owner)) {
           for (const domain of [spelling, `${spelling}/private`, `${spelling}/private/deeper`]) {
-            const res = await cf("POST", appsBase(intruder.org.account_id), { token: intruder.key, body: { type: "self_hosted", domain, policies: [policy("bypass", [everyone])] } });
+            const res = await cf("POST", appsBase(intruder.org.account_id), {
+              token: intruder.key,
+              body: { type: "self_hosted", domain, policies: [policy("bypass", [everyone])] },
+            });
             expect(res.status, `${domain}: ${res.text}`).toBe(400);
             expect(res.text).not.toContain(owner.org.account_id);
             attempts++;
@@ -69,7 +89,12 @@ describe("hosts across accounts, every spelling", () => {
         const theirs = clientHeaders(intruder.token.client_id, intruder.token.client_secret);
         for (const spelling of spellings(owner)) {
           const url = `${new URL(`https://${spelling}`).host}/private/x`;
-          for (const headers of [{}, theirs, { ...theirs, "X-Forwarded-Host": intruder.host }, { ...theirs, Forwarded: `host=${intruder.host}` }]) {
+          for (const headers of [
+            {},
+            theirs,
+            { ...theirs, "X-Forwarded-Host": intruder.host },
+            { ...theirs, Forwarded: `host=${intruder.host}` },
+          ]) {
             const res = await viaGateway([owner.host], "GET", url, { headers });
             expect([401, 403], `${url} ${JSON.stringify(headers)} → ${res.status}`).toContain(res.status);
             expect(res.headers.get("x-origin")).toBeNull();
@@ -77,13 +102,17 @@ describe("hosts across accounts, every spelling", () => {
         }
         // On the intruder's own host, a forged X-Forwarded-Host naming the owner's host is dropped: the origin
         // hears the host the decision was made on.
-        const own = await viaGateway([intruder.host], "GET", `${intruder.host}/private/x`, { headers: { ...theirs, "X-Forwarded-Host": owner.host } });
+        const own = await viaGateway([intruder.host], "GET", `${intruder.host}/private/x`, {
+          headers: { ...theirs, "X-Forwarded-Host": owner.host },
+        });
         expect(own.status).toBe(200);
         expect(own.body.headers["x-forwarded-host"]).toBe(intruder.host);
       }
       // The owner's own token passes under every spelling.
       for (const spelling of spellings(owner)) {
-        const res = await viaGateway([owner.host], "GET", `${new URL(`https://${spelling}`).host}/private/x`, { headers: clientHeaders(owner.token.client_id, owner.token.client_secret) });
+        const res = await viaGateway([owner.host], "GET", `${new URL(`https://${spelling}`).host}/private/x`, {
+          headers: clientHeaders(owner.token.client_id, owner.token.client_secret),
+        });
         expect(res.status, spelling).toBe(200);
       }
     }

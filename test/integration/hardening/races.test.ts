@@ -44,7 +44,9 @@ describe("races", () => {
     const a = await account();
     const t = await createToken(a);
     const answers = await Promise.all(
-      Array.from({ length: 3 }, () => cf("POST", `${a.base}/${t.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(5) } })),
+      Array.from({ length: 3 }, () =>
+        cf("POST", `${a.base}/${t.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(5) } }),
+      ),
     );
     const secrets = [t.client_secret, ...answers.filter((r) => r.status === 200).map((r) => r.body.result.client_secret)];
     const outcomes = await Promise.all(secrets.map((s) => verify(t.client_id, s)));
@@ -102,7 +104,9 @@ describe("races", () => {
       const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM access_app_routes WHERE host = ?").bind(host).first<{ n: number }>())!;
       expect(n).toBe(1);
       // The loser stored nothing: no application without its route.
-      const orphans = await env.DB.prepare("SELECT count(*) AS n FROM access_apps a WHERE NOT EXISTS (SELECT 1 FROM access_app_routes r WHERE r.app_id = a.id)").first<{ n: number }>();
+      const orphans = await env.DB.prepare(
+        "SELECT count(*) AS n FROM access_apps a WHERE NOT EXISTS (SELECT 1 FROM access_app_routes r WHERE r.app_id = a.id)",
+      ).first<{ n: number }>();
       expect(orphans!.n).toBe(0);
     }
   });
@@ -111,7 +115,12 @@ describe("races", () => {
     const a = await account();
     const app = await createApp(a, newHost(a), [policy("non_identity", [anyToken])]);
     const answers = await Promise.all(
-      Array.from({ length: 4 }, () => cf("POST", `${appsBase(a.org.account_id)}/${app.id}/policies`, { token: a.key, body: { ...policy("deny", [anyToken]), precedence: 5 } })),
+      Array.from({ length: 4 }, () =>
+        cf("POST", `${appsBase(a.org.account_id)}/${app.id}/policies`, {
+          token: a.key,
+          body: { ...policy("deny", [anyToken]), precedence: 5 },
+        }),
+      ),
     );
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     const listed = (await cf("GET", `${appsBase(a.org.account_id)}/${app.id}/policies`, { token: a.key })).body.result;

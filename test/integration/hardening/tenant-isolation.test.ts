@@ -42,11 +42,22 @@ let B: Awaited<ReturnType<typeof account>> & {
   webhookId: string;
   webhookUrl: string;
 };
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 const LEAK_PATHS = ["/secret-scanning/github", "/credentials/revoke"];
 
 /** Everything of B's that must never show up in an answer to A. */
-const leakMarkers = () => [B.user.email, B.serviceAccountEmail, B.clientId, B.serviceTokenName, B.accessTokenName, B.appHost, B.appAud, "b-policy-name", B.webhookUrl, "b-webhook-description"];
+const leakMarkers = () => [
+  B.user.email,
+  B.serviceAccountEmail,
+  B.clientId,
+  B.serviceTokenName,
+  B.accessTokenName,
+  B.appHost,
+  B.appAud,
+  "b-policy-name",
+  B.webhookUrl,
+  "b-webhook-description",
+];
 
 async function snapshotOfB(): Promise<string> {
   const tables = [
@@ -64,13 +75,23 @@ async function snapshotOfB(): Promise<string> {
     parts.push(JSON.stringify(results));
   }
   for (const table of ["access_app_routes", "access_app_policies"]) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE app_id IN (SELECT id FROM access_apps WHERE org_id = ?) ORDER BY 1, 2`).bind(B.org.id).all();
+    const { results } = await env.DB.prepare(
+      `SELECT * FROM ${table} WHERE app_id IN (SELECT id FROM access_apps WHERE org_id = ?) ORDER BY 1, 2`,
+    )
+      .bind(B.org.id)
+      .all();
     parts.push(JSON.stringify(results));
   }
   // The secrets as hex: a sealed BLOB would not show a rotation in JSON.
-  const hooks = await env.DB.prepare("SELECT *, hex(secret_enc) AS s, hex(prev_secret_enc) AS p FROM webhooks WHERE org_id = ? ORDER BY 1").bind(B.org.id).all();
+  const hooks = await env.DB.prepare("SELECT *, hex(secret_enc) AS s, hex(prev_secret_enc) AS p FROM webhooks WHERE org_id = ? ORDER BY 1")
+    .bind(B.org.id)
+    .all();
   parts.push(JSON.stringify(hooks.results));
-  const deliveries = await env.DB.prepare("SELECT * FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE org_id = ?) ORDER BY 1").bind(B.org.id).all();
+  const deliveries = await env.DB.prepare(
+    "SELECT * FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE org_id = ?) ORDER BY 1",
+  )
+    .bind(B.org.id)
+    .all();
   parts.push(JSON.stringify(deliveries.results));
   return parts.join("\n");
 }
@@ -79,11 +100,15 @@ beforeAll(async () => {
   A = await account();
   const b = await account();
   const sa = await createServiceAccount(b.key, { name: "b-robot" });
-  const st = (await call("POST", "/v1/service_token", { token: b.key, body: { name: "b-secret-token-name", service_account_id: sa.id } })).body;
+  const st = (await call("POST", "/v1/service_token", { token: b.key, body: { name: "b-secret-token-name", service_account_id: sa.id } }))
+    .body;
   const at = await createToken(b, { name: "b-access-token-name" });
   const appHost = newHost(b);
   const app = await createApp(b, appHost, [policy("non_identity", [anyToken], { name: "b-policy-name" })]);
-  const reusable = await cf("POST", policiesBase(b.org.account_id), { token: b.key, body: policy("bypass", [anyToken], { name: "b-policy-name" }) });
+  const reusable = await cf("POST", policiesBase(b.org.account_id), {
+    token: b.key,
+    body: policy("bypass", [anyToken], { name: "b-policy-name" }),
+  });
   expect(reusable.status).toBe(201);
   // Last, so that none of B's setup raises an event for it.
   const webhookUrl = newBox();
@@ -243,7 +268,9 @@ describe("tenant isolation", () => {
 
   it("answers A's own account pointed at B's objects exactly as at ids that name nothing", async () => {
     const before = await snapshotOfB();
-    const scoped = operations.filter((op) => op.path.includes("{account_id}") && op.params.some((p) => p.in === "path" && p.name !== "account_id"));
+    const scoped = operations.filter(
+      (op) => op.path.includes("{account_id}") && op.params.some((p) => p.in === "path" && p.name !== "account_id"),
+    );
     expect(scoped.length).toBeGreaterThanOrEqual(20);
     for (const op of scoped) {
       const ids = op.params.filter((p) => p.in === "path" && p.name !== "account_id").map((p) => pathValue(p.name, op.path));
@@ -268,11 +295,19 @@ describe("tenant isolation", () => {
   it("lets no one stop B's credentials through leak response without B's secrets, even with their ids", async () => {
     const before = await snapshotOfB();
     // Well-formed secrets naming B's credentials (valid prefix, id and checksum), with A's key sent along.
-    const forged = [mintToken("api_key", B.apiKeyId).token, mintToken("service_token", B.serviceTokenId).token, mintClientSecret(B.accessTokenId)];
+    const forged = [
+      mintToken("api_key", B.apiKeyId).token,
+      mintToken("service_token", B.serviceTokenId).token,
+      mintClientSecret(B.accessTokenId),
+    ];
     const revoked = await call("POST", "/credentials/revoke", { token: A.key, body: { credentials: [...forged, A.key.slice(0, -1)] } });
     expect(revoked.status).toBe(202);
     const github = await newGithubKey();
-    const reported = await report(await publishKeys([github]), forged.map((token) => ({ token, type: "edgekeys", url: "", source: "content" })), github);
+    const reported = await report(
+      await publishKeys([github]),
+      forged.map((token) => ({ token, type: "edgekeys", url: "", source: "content" })),
+      github,
+    );
     expect(reported.status).toBe(200);
     expect(reported.body.map((m: { label: string }) => m.label)).toEqual(["false_positive", "false_positive", "false_positive"]);
     expect(await snapshotOfB()).toBe(before);

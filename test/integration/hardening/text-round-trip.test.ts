@@ -31,11 +31,50 @@ const SEED = 20261124;
 
 /** Strings that have broken a text pipeline somewhere: storage, JSON, normalisation, trimming. */
 const NASTY = [
-  "\ud800", "\udfff", "a\ud800b", "\udc00\ud800", "key\ud83d", "\u0000", "a\u0000b", "\u001b[31mred\u001b[0m",
-  "line\nforged", "cr\rlf", "\t", "\u007f", "\u0085", "\u009b", "e\u0301", "Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d",
-  "\u202eevil.exe", "\u200f\u200e\u061c", "\u200b", "\ufeff", "\u2028\u2029", " ", "   ", "\u00a0", "\u3000",
-  "🔑", "👩‍👩‍👧‍👦", "🏳️‍🌈", "\u{10ffff}", "\ufffd", "\uffff", "名前", "ｆｕｌｌ", "Ⅸ", "ß", "İ", "\\u0000", "'; DROP TABLE credentials; --",
-  "", "x".repeat(256), "x".repeat(257), "🔑".repeat(128), "🔑".repeat(129), "é".repeat(256),
+  "\ud800",
+  "\udfff",
+  "a\ud800b",
+  "\udc00\ud800",
+  "key\ud83d",
+  "\u0000",
+  "a\u0000b",
+  "\u001b[31mred\u001b[0m",
+  "line\nforged",
+  "cr\rlf",
+  "\t",
+  "\u007f",
+  "\u0085",
+  "\u009b",
+  "e\u0301",
+  "Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d",
+  "\u202eevil.exe",
+  "\u200f\u200e\u061c",
+  "\u200b",
+  "\ufeff",
+  "\u2028\u2029",
+  " ",
+  "   ",
+  "\u00a0",
+  "\u3000",
+  "🔑",
+  "👩‍👩‍👧‍👦",
+  "🏳️‍🌈",
+  "\u{10ffff}",
+  "\ufffd",
+  "\uffff",
+  "名前",
+  "ｆｕｌｌ",
+  "Ⅸ",
+  "ß",
+  "İ",
+  "\\u0000",
+  "'; DROP TABLE credentials; --",
+  "",
+  "x".repeat(256),
+  "x".repeat(257),
+  "🔑".repeat(128),
+  "🔑".repeat(129),
+  "é".repeat(256),
 ];
 
 const char = (c: number) => String.fromCharCode(c);
@@ -44,7 +83,12 @@ const nastyUnit = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map(char) }, // printable ASCII
   { weight: 1, arbitrary: fc.integer({ min: 0x00, max: 0x1f }).map(char) }, // C0 controls, NUL
   { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map(char) }, // surrogate halves, now and then paired
-  { weight: 2, arbitrary: fc.constantFrom(0x7f, 0x85, 0x9b, 0xa0, 0x200b, 0x200d, 0x200e, 0x200f, 0x202e, 0x2028, 0x3000, 0xfeff, 0xfffd, 0xffff).map(char) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(0x7f, 0x85, 0x9b, 0xa0, 0x200b, 0x200d, 0x200e, 0x200f, 0x202e, 0x2028, 0x3000, 0xfeff, 0xfffd, 0xffff)
+      .map(char),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 0x300, max: 0x36f }).map(char) }, // combining marks
   { weight: 2, arbitrary: fc.integer({ min: 0x80, max: 0xffff }).map(char) }, // any BMP code unit
   { weight: 2, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) }, // astral: emoji and beyond
@@ -96,7 +140,8 @@ async function forAllNames(label: string, check: (name: string) => Promise<Outco
     fc.asyncProperty(text, async (name) => {
       const result = await check(name);
       // After the round trip, so that a name storage rewrites is reported as exactly that.
-      if (result === "accepted") expect(mustRefuse(name), `${show(name)} has a control character or lone surrogate but was accepted`).toBe(false);
+      if (result === "accepted")
+        expect(mustRefuse(name), `${show(name)} has a control character or lone surrogate but was accepted`).toBe(false);
       seen[result]++;
     }),
     { numRuns: RUNS + EXAMPLES.length, examples: EXAMPLES, seed: SEED },
@@ -151,36 +196,55 @@ const memberships = async (orgId: string) =>
 
 describe("Braintrust: stored names round-trip exactly or are refused", () => {
   /** A create answering 200 with the text in `field`, read back by id, and audited as `action` when the action records it. */
-  const createProperty = (path: string, field: string, body: (text: string, key: string) => Promise<Record<string, unknown>>, action: string | null, deleteAfter = false) => async () => {
-    const { key } = await account();
-    await forAllNames(`POST ${path} ${field}`, async (name) => {
-      const before = await count(key, path);
-      const res = await call("POST", path, { token: key, body: await body(name, key) });
-      if (outcome(res, 200, name) === "refused") {
-        expectBraintrustRefusal(res, field, name);
-        expect(await count(key, path), `refused ${show(name)} but stored`).toBe(before);
-        return "refused";
-      }
-      expect(res.body[field] === name, `answered ${show(res.body[field])} for ${show(name)}`).toBe(true);
-      const read = await call("GET", `${path}/${res.body.id}`, { token: key });
-      expect(read.body[field] === name, `stored ${show(read.body[field])} for ${show(name)}`).toBe(true);
-      if (action) {
-        const changes = await audited(key, res.body.id, action);
-        expect(changes[field] === name, `audited ${show(String(changes[field]))} for ${show(name)}`).toBe(true);
-      }
-      // An org holds at most 16 webhooks: each accepted one goes once checked.
-      if (deleteAfter) expect((await call("DELETE", `${path}/${res.body.id}`, { token: key })).status).toBe(200);
-      return "accepted";
-    });
-  };
+  const createProperty =
+    (
+      path: string,
+      field: string,
+      body: (text: string, key: string) => Promise<Record<string, unknown>>,
+      action: string | null,
+      deleteAfter = false,
+    ) =>
+    async () => {
+      const { key } = await account();
+      await forAllNames(`POST ${path} ${field}`, async (name) => {
+        const before = await count(key, path);
+        const res = await call("POST", path, { token: key, body: await body(name, key) });
+        if (outcome(res, 200, name) === "refused") {
+          expectBraintrustRefusal(res, field, name);
+          expect(await count(key, path), `refused ${show(name)} but stored`).toBe(before);
+          return "refused";
+        }
+        expect(res.body[field] === name, `answered ${show(res.body[field])} for ${show(name)}`).toBe(true);
+        const read = await call("GET", `${path}/${res.body.id}`, { token: key });
+        expect(read.body[field] === name, `stored ${show(read.body[field])} for ${show(name)}`).toBe(true);
+        if (action) {
+          const changes = await audited(key, res.body.id, action);
+          expect(changes[field] === name, `audited ${show(String(changes[field]))} for ${show(name)}`).toBe(true);
+        }
+        // An org holds at most 16 webhooks: each accepted one goes once checked.
+        if (deleteAfter) expect((await call("DELETE", `${path}/${res.body.id}`, { token: key })).status).toBe(200);
+        return "accepted";
+      });
+    };
 
-  it("POST /v1/api_key name", createProperty("/v1/api_key", "name", async (name) => ({ name }), "api_key.create"));
+  it(
+    "POST /v1/api_key name",
+    createProperty("/v1/api_key", "name", async (name) => ({ name }), "api_key.create"),
+  );
   it(
     "POST /v1/service_token name",
-    createProperty("/v1/service_token", "name", async (name, key) => ({ name, service_account_id: (sa[key] ??= (await createServiceAccount(key)).id) }), "service_token.create"),
+    createProperty(
+      "/v1/service_token",
+      "name",
+      async (name, key) => ({ name, service_account_id: (sa[key] ??= (await createServiceAccount(key)).id) }),
+      "service_token.create",
+    ),
   );
   // webhook.create records the URL and events, not the description; the receiver is local, for the events of the org.
-  it("POST /v1/webhook description", createProperty("/v1/webhook", "description", async (description) => ({ url: newBox(), description }), null, true));
+  it(
+    "POST /v1/webhook description",
+    createProperty("/v1/webhook", "description", async (description) => ({ url: newBox(), description }), null, true),
+  );
 
   /** One service account per run; `vary` picks which of its two names gets the arbitrary string. */
   const serviceAccountProperty = (vary: "name" | "token_name") => async () => {
@@ -206,7 +270,9 @@ describe("Braintrust: stored names round-trip exactly or are refused", () => {
       const token = tokens.find((t: { service_account_id: string }) => t.service_account_id === added.id);
       expect(token, `no token for ${show(value)}`).toBeDefined();
       expect(token.name === names.token_name, `stored token ${show(token.name)} for ${show(names.token_name)}`).toBe(true);
-      expect(token.service_account_name === names.name, `stored account ${show(token.service_account_name)} for ${show(names.name)}`).toBe(true);
+      expect(token.service_account_name === names.name, `stored account ${show(token.service_account_name)} for ${show(names.name)}`).toBe(
+        true,
+      );
       const saEvent = await audited(a.key, added.id, "service_account.create");
       expect(saEvent.name === names.name, `audited ${show(String(saEvent.name))} for ${show(names.name)}`).toBe(true);
       const created = await audited(a.key, token.id, "service_token.create");
@@ -269,7 +335,8 @@ describe("Cloudflare: stored names round-trip exactly or are refused", () => {
   const accessProperty = (what: "apps" | "policies") => async () => {
     const a = await account();
     const base = what === "apps" ? appsBase(a.org.account_id) : policiesBase(a.org.account_id);
-    const body = (name: string) => (what === "apps" ? { type: "self_hosted", domain: newHost(a), name } : { ...policy("non_identity", [anyToken]), name });
+    const body = (name: string) =>
+      what === "apps" ? { type: "self_hosted", domain: newHost(a), name } : { ...policy("non_identity", [anyToken]), name };
     const stored = async () => (await cf("GET", `${base}?per_page=1`, { token: a.key })).body.result_info.total_count as number;
     await forAllNames(`POST access/${what} name`, async (name) => {
       const before = await stored();

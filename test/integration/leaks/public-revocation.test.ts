@@ -38,13 +38,22 @@ describe("public revocation", () => {
     expect(await verify(access.client_id, access.client_secret)).toBe("unknown");
     expect(await authStatus(a.key)).toBe(200);
     const events = await call("GET", "/v1/audit_events?action=credential.leaked&limit=100", { token: a.key });
-    expect(events.body.objects.map((e: { target_type: string; changes: Record<string, unknown>; client_ip: string | null }) => [e.target_type, e.changes.reporter, e.changes.response, e.client_ip])).toEqual([
+    expect(
+      events.body.objects.map((e: { target_type: string; changes: Record<string, unknown>; client_ip: string | null }) => [
+        e.target_type,
+        e.changes.reporter,
+        e.changes.response,
+        e.client_ip,
+      ]),
+    ).toEqual([
       ["access_token", "public_revocation", "deleted", address],
       ["service_token", "public_revocation", "deleted", address],
       ["api_key", "public_revocation", "deleted", address],
     ]);
     // The log names the actor as the event says: anyone holding the secret, not the admin token.
-    expect(new Set(events.body.objects.map((e: { actor: unknown }) => JSON.stringify(e.actor)))).toEqual(new Set([JSON.stringify({ type: "public_revocation" })]));
+    expect(new Set(events.body.objects.map((e: { actor: unknown }) => JSON.stringify(e.actor)))).toEqual(
+      new Set([JSON.stringify({ type: "public_revocation" })]),
+    );
   });
 
   it("changes nothing for a forged secret of a real credential, or when sent again", async () => {
@@ -69,7 +78,9 @@ describe("public revocation", () => {
     const first = (await call("POST", "/v1/api_key", { token: a.key, body: { name: "first" } })).body.key;
     const access = await createToken(a);
     // 998 well-formed secrets of ids that exist nowhere, and legacy-looking hex: every chunk of the candidate read is exercised.
-    const filler = Array.from({ length: 998 }, (_, i) => (i % 2 ? mintToken("service_token", uuidv7()).token : i.toString(16).padStart(64, "0")));
+    const filler = Array.from({ length: 998 }, (_, i) =>
+      i % 2 ? mintToken("service_token", uuidv7()).token : i.toString(16).padStart(64, "0"),
+    );
     const res = await revoke([first, ...filler, access.client_secret], newAddress());
     expect(res.status).toBe(202);
     expect(await authStatus(first)).toBe(401);
@@ -101,7 +112,11 @@ describe("public revocation", () => {
     for (const bad of [[], Array.from({ length: 1001 }, () => a.key), [""], ["x".repeat(1025)], "sk-...", [42]]) {
       const res = await revoke(bad, address, { PUBLIC_REVOKE_LIMIT: "100" });
       expect(res.status, res.text).toBe(400);
-      expect(res.body).toMatchObject({ error: "invalid_request", message: expect.stringContaining("credentials"), request_id: expect.any(String) });
+      expect(res.body).toMatchObject({
+        error: "invalid_request",
+        message: expect.stringContaining("credentials"),
+        request_id: expect.any(String),
+      });
     }
     expect(await dumpDatabase()).toBe(before);
     expect(await authStatus(a.key)).toBe(200);
@@ -132,7 +147,10 @@ describe("the leak-response paths", () => {
     expect((await call("POST", "/credentials", { body: { credentials: [a.key] } })).status).toBe(404);
     expect(await authStatus(a.key)).toBe(200);
     const gateway = { ORIGIN_URL: inject("originUrl"), GATEWAY_ACCOUNT_ID: a.org.account_id };
-    const own = await callWithEnv(gateway, "POST", "/credentials/revoke", { body: { credentials: ["x"] }, headers: { "CF-Connecting-IP": newAddress() } });
+    const own = await callWithEnv(gateway, "POST", "/credentials/revoke", {
+      body: { credentials: ["x"] },
+      headers: { "CF-Connecting-IP": newAddress() },
+    });
     expect(own.status).toBe(202);
     const origins = await callWithEnv(gateway, "GET", "/credentials/other", { token: a.key });
     expect(origins.headers.get("x-origin")).toBe("echo");

@@ -56,13 +56,36 @@ describe("a signed report", () => {
     expect(await authStatus(a.key)).toBe(200);
     const leaked = await leakedEvents(a.key);
     expect(leaked).toEqual([
-      expect.objectContaining({ target_type: "api_key", target_id: second.body.id, changes: expect.objectContaining({ reporter: "github_secret_scanning", response: "deleted", url: matches[0]!.url, source: "content", name: "leaky" }) }),
-      expect.objectContaining({ target_type: "service_token", changes: expect.objectContaining({ response: "deleted", type: "some_other_type", source: "commit" }) }),
-      expect.objectContaining({ target_type: "access_token", target_id: access.id, changes: expect.objectContaining({ response: "deleted", client_id: access.client_id, source: "gist_content" }) }),
+      expect.objectContaining({
+        target_type: "api_key",
+        target_id: second.body.id,
+        changes: expect.objectContaining({
+          reporter: "github_secret_scanning",
+          response: "deleted",
+          url: matches[0]!.url,
+          source: "content",
+          name: "leaky",
+        }),
+      }),
+      expect.objectContaining({
+        target_type: "service_token",
+        changes: expect.objectContaining({ response: "deleted", type: "some_other_type", source: "commit" }),
+      }),
+      expect.objectContaining({
+        target_type: "access_token",
+        target_id: access.id,
+        changes: expect.objectContaining({ response: "deleted", client_id: access.client_id, source: "gist_content" }),
+      }),
     ]);
     const events = eventsOf(webhook.secret, await waitFor(box, 3));
     expect(events.map((e) => e.type)).toEqual(["credential.leaked", "credential.leaked", "credential.leaked"]);
-    expect(events[2]!.data).toMatchObject({ kind: "access_token", id: access.id, client_id: access.client_id, url: "https://gist.github.com/x", reporter: "github_secret_scanning" });
+    expect(events[2]!.data).toMatchObject({
+      kind: "access_token",
+      id: access.id,
+      client_id: access.client_id,
+      url: "https://gist.github.com/x",
+      reporter: "github_secret_scanning",
+    });
     expect(JSON.stringify(events)).not.toContain(access.client_secret);
   });
 
@@ -87,7 +110,14 @@ describe("a signed report", () => {
     const { mintToken } = await import("../../../src/core/credentials/tokens");
     const twin = mintToken("api_key", a.api_key.id).token;
     expect(twin).not.toBe(a.key);
-    const res = await report(keysUrl, [{ token: twin, ...seen() }, { token: forged.slice(0, -1) + (forged.endsWith("A") ? "B" : "A"), ...seen() }], key);
+    const res = await report(
+      keysUrl,
+      [
+        { token: twin, ...seen() },
+        { token: forged.slice(0, -1) + (forged.endsWith("A") ? "B" : "A"), ...seen() },
+      ],
+      key,
+    );
     expect(res.body.map((m: { label: string }) => m.label)).toEqual(["false_positive", "false_positive"]);
     expect(await authStatus(a.key)).toBe(200);
     expect(await authStatus(forged)).toBe(200);
@@ -97,7 +127,10 @@ describe("a signed report", () => {
     const { key, keysUrl } = await setup();
     const a = await account();
     const token = await createToken(a);
-    const rotated = await call("POST", `${a.base}/${token.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(60) } });
+    const rotated = await call("POST", `${a.base}/${token.id}/rotate`, {
+      token: a.key,
+      body: { previous_client_secret_expires_at: inMinutes(60) },
+    });
     const current = rotated.body.result.client_secret as string;
     expect(await verify(token.client_id, token.client_secret)).toBe("ok");
     const res = await report(keysUrl, [{ token: token.client_secret, ...seen() }], key);
@@ -110,7 +143,10 @@ describe("a signed report", () => {
     const kept = await call("GET", `${a.base}/${token.id}`, { token: a.key });
     expect(kept.status).toBe(200);
     const responses = (await leakedEvents(a.key)).map((e) => [e.changes.secret, e.changes.response]);
-    expect(responses).toEqual([["previous", "grace_ended"], ["current", "disabled"]]);
+    expect(responses).toEqual([
+      ["previous", "grace_ended"],
+      ["current", "disabled"],
+    ]);
   });
 
   it("finds a legacy 64-hex Access secret by its keyed hash, and it keeps working until then", async () => {
@@ -172,16 +208,23 @@ describe("anything not signed by a published GitHub key", () => {
 
   it("verifies the signed sample from GitHub's documentation", async () => {
     const keyId = "bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c";
-    const pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYAGMWO8XgCamYKMJS6jc/qgvSlAd\nAjPuDPRcXU22YxgBrz+zoN19MzuRyW87qEt9/AmtoNP5GrobzUvQSyJFVw==\n-----END PUBLIC KEY-----\n";
+    const pem =
+      "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYAGMWO8XgCamYKMJS6jc/qgvSlAd\nAjPuDPRcXU22YxgBrz+zoN19MzuRyW87qEt9/AmtoNP5GrobzUvQSyJFVw==\n-----END PUBLIC KEY-----\n";
     const { keysUrl } = await setup();
     await fetch(keysUrl, { method: "PUT", body: JSON.stringify({ public_keys: [{ key_identifier: keyId, key: pem, is_current: true }] }) });
     const body = '[{"source":"commit","token":"some_token","type":"some_type","url":"https://example.com/base-repo-url/"}]';
     const signature = "MEQCIQDaMKqrGnE27S0kgMrEK0eYBmyG0LeZismAEz/BgZyt7AIfXt9fErtRS4XaeSt/AO1RtBY66YcAdjxji410VQV4xg==";
     const headers = { "Content-Type": "application/json", "Github-Public-Key-Identifier": keyId, "Github-Public-Key-Signature": signature };
-    const res = await callWithEnv({ GITHUB_SECRET_SCANNING_KEYS_URL: keysUrl }, "POST", "/secret-scanning/github", { rawBody: body, headers });
+    const res = await callWithEnv({ GITHUB_SECRET_SCANNING_KEYS_URL: keysUrl }, "POST", "/secret-scanning/github", {
+      rawBody: body,
+      headers,
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual([{ token_raw: "some_token", token_type: "some_type", label: "false_positive" }]);
-    const tampered = await callWithEnv({ GITHUB_SECRET_SCANNING_KEYS_URL: keysUrl }, "POST", "/secret-scanning/github", { rawBody: body.replace("commit", "content"), headers });
+    const tampered = await callWithEnv({ GITHUB_SECRET_SCANNING_KEYS_URL: keysUrl }, "POST", "/secret-scanning/github", {
+      rawBody: body.replace("commit", "content"),
+      headers,
+    });
     expect(tampered.status).toBe(401);
   });
 
@@ -195,12 +238,14 @@ describe("anything not signed by a published GitHub key", () => {
     // While the endpoint fails, reports (unauthenticated, each well-formed) cost one outbound fetch a minute, not one each.
     const failing = `${keysUrl}-failing`;
     await fetch(failing, { method: "PUT", body: "FAIL" });
+    const failureLogged = expectLog(/secret scanning keys: .*answered 500/);
     for (let i = 0; i < 20; i++) {
       const res = await report(failing, "[]", key);
       expect(res.status).toBe(503);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     }
     expect(await keyFetches(failing)).toBe(1);
+    expect(failureLogged.lines).toHaveLength(1); // the one failed fetch is logged, the 19 refused reports are not
     const many = JSON.stringify(Array.from({ length: 1001 }, (_, i) => ({ token: `t${i}`, type: "x", url: "", source: "commit" })));
     const tooMany = await report(keysUrl, many, key);
     expect(tooMany.status, tooMany.text).toBe(400);

@@ -17,7 +17,9 @@ describe("webhook fairness and limits", { timeout: 30_000 }, () => {
     const hook = await createWebhook(busy.key, newBox());
     // A backlog of another org's due deliveries, none yet sent (as after a burst).
     const now = Date.now();
-    const insert = env.DB.prepare("INSERT INTO webhook_events (id, org_id, type, data, created_at) VALUES (?, ?, 'credential.created', '{}', ?)");
+    const insert = env.DB.prepare(
+      "INSERT INTO webhook_events (id, org_id, type, data, created_at) VALUES (?, ?, 'credential.created', '{}', ?)",
+    );
     await env.DB.batch(Array.from({ length: 150 }, (_, i) => insert.bind(`msg_backlog${i}_${now}`, busy.org.id, now - 1000)));
     await env.DB.prepare("UPDATE webhook_deliveries SET enqueued_at = NULL WHERE webhook_id = ?").bind(hook.id).run();
     const box = newBox();

@@ -46,7 +46,10 @@ async function scene(action: "disable" | "delete") {
   await age(t.off.id, 100, null);
   // Named by a rule (an exclude one counts: Access counts any reference).
   await createApp(a, newHost(a), [policy("non_identity", [anyToken], { exclude: [{ service_token: { token_id: t.named.id } }] })]);
-  const on = await cf("PATCH", orgPath(a), { token: a.key, body: { service_token_inactivity: { enabled: true, inactivity_threshold_days: 30, action } } });
+  const on = await cf("PATCH", orgPath(a), {
+    token: a.key,
+    body: { service_token_inactivity: { enabled: true, inactivity_threshold_days: 30, action } },
+  });
   expect(on.status, on.text).toBe(200);
   return { a, box, hook, t };
 }
@@ -55,7 +58,12 @@ const stateOf = async (a: Account, id: string) => {
   const res = await cf("GET", `${a.base}/${id}`, { token: a.key });
   return res.status === 404 ? "deleted" : res.body.result.enabled ? "enabled" : "disabled";
 };
-const audits = async (a: Account, action: string) => (await call("GET", `/v1/audit_events?action=${action}&limit=100`, { token: a.key })).body.objects as { target_id: string; changes: Record<string, unknown>; actor_principal_id: string | null }[];
+const audits = async (a: Account, action: string) =>
+  (await call("GET", `/v1/audit_events?action=${action}&limit=100`, { token: a.key })).body.objects as {
+    target_id: string;
+    changes: Record<string, unknown>;
+    actor_principal_id: string | null;
+  }[];
 
 describe("inactive service tokens (service_token_inactivity)", () => {
   it("disables only the old, idle tokens no policy names; the next request is refused; a second run changes nothing", async () => {
@@ -64,7 +72,14 @@ describe("inactive service tokens (service_token_inactivity)", () => {
     await age(t.idle.id, 100, null); // that use counted: age it again
     await runCron(Date.now());
     const states = Object.fromEntries(await Promise.all(Object.entries(t).map(async ([k, v]) => [k, await stateOf(a, v.id)])));
-    expect(states).toEqual({ recent: "enabled", idle: "disabled", idleUsed: "disabled", named: "enabled", young: "enabled", off: "disabled" });
+    expect(states).toEqual({
+      recent: "enabled",
+      idle: "disabled",
+      idleUsed: "disabled",
+      named: "enabled",
+      young: "enabled",
+      off: "disabled",
+    });
 
     const refused = await identity(clientHeaders(t.idle.client_id, t.idle.client_secret));
     expect(refused.status).toBe(403);
@@ -72,14 +87,21 @@ describe("inactive service tokens (service_token_inactivity)", () => {
 
     const events = await audits(a, "service_token.inactive_disabled");
     expect(events.map((e) => e.target_id).sort()).toEqual([t.idle.id, t.idleUsed.id].sort());
-    expect(events.find((e) => e.target_id === t.idleUsed.id)).toMatchObject({ actor_principal_id: null, changes: { threshold_days: 30, name: "idle-used", disabled: true } });
+    expect(events.find((e) => e.target_id === t.idleUsed.id)).toMatchObject({
+      actor_principal_id: null,
+      changes: { threshold_days: 30, name: "idle-used", disabled: true },
+    });
     const sent = eventsOf(hook.secret, await waitFor(box, 2)).filter((e) => e.type === "credential.inactive");
     expect(sent.map((e) => e.data.id).sort()).toEqual([t.idle.id, t.idleUsed.id].sort());
     expect(sent[0]!.data).toMatchObject({ kind: "access_token", org_id: a.org.id, threshold_days: 30, disabled: true });
 
-    const before = await env.DB.prepare("SELECT id, enabled, revision, updated_at FROM credentials WHERE org_id = ? ORDER BY id").bind(a.org.id).all();
+    const before = await env.DB.prepare("SELECT id, enabled, revision, updated_at FROM credentials WHERE org_id = ? ORDER BY id")
+      .bind(a.org.id)
+      .all();
     await runCron(Date.now() + 60_000);
-    const after = await env.DB.prepare("SELECT id, enabled, revision, updated_at FROM credentials WHERE org_id = ? ORDER BY id").bind(a.org.id).all();
+    const after = await env.DB.prepare("SELECT id, enabled, revision, updated_at FROM credentials WHERE org_id = ? ORDER BY id")
+      .bind(a.org.id)
+      .all();
     expect(after.results).toEqual(before.results);
     expect(await audits(a, "service_token.inactive_disabled")).toHaveLength(2);
   }, 20_000);
@@ -93,7 +115,8 @@ describe("inactive service tokens (service_token_inactivity)", () => {
     const events = await audits(a, "service_token.inactive_deleted");
     expect(events.map((e) => e.target_id).sort()).toEqual([t.idle.id, t.idleUsed.id, t.off.id].sort());
     expect(events[0]!.changes).toMatchObject({ threshold_days: 30, deleted: true });
-    const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ?").bind(a.org.id).first<{ n: number }>())!.n;
+    const count = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ?").bind(a.org.id).first<{ n: number }>())!.n;
     const n = await count();
     await runCron(Date.now() + 60_000);
     expect(await count()).toBe(n);
@@ -101,7 +124,12 @@ describe("inactive service tokens (service_token_inactivity)", () => {
     // `credential.deleted` is stamped by the database's clock, a moment after the run's time: the second run sends it.
     const sent = eventsOf(hook.secret, await waitFor(box, 6));
     for (const id of [t.idle.id, t.idleUsed.id, t.off.id]) {
-      expect(sent.filter((e) => e.data.id === id).map((e) => e.type).sort()).toEqual(["credential.deleted", "credential.inactive"]);
+      expect(
+        sent
+          .filter((e) => e.data.id === id)
+          .map((e) => e.type)
+          .sort(),
+      ).toEqual(["credential.deleted", "credential.inactive"]);
     }
   }, 20_000);
 
@@ -109,7 +137,10 @@ describe("inactive service tokens (service_token_inactivity)", () => {
     const a = await account();
     const idle = await createToken(a);
     await age(idle.id, 400, null);
-    await cf("PATCH", orgPath(a), { token: a.key, body: { service_token_inactivity: { enabled: true, inactivity_threshold_days: 30, action: "delete" } } });
+    await cf("PATCH", orgPath(a), {
+      token: a.key,
+      body: { service_token_inactivity: { enabled: true, inactivity_threshold_days: 30, action: "delete" } },
+    });
     await cf("PATCH", orgPath(a), { token: a.key, body: { service_token_inactivity: { enabled: false } } });
     const b = await account();
     const idleB = await createToken(b);
@@ -126,7 +157,10 @@ describe("enabled: false during a rotation's grace period", () => {
     const t = await createToken(a);
     const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [anyToken])]);
-    const rotated = await cf("POST", `${a.base}/${t.id}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(30) } });
+    const rotated = await cf("POST", `${a.base}/${t.id}/rotate`, {
+      token: a.key,
+      body: { previous_client_secret_expires_at: inMinutes(30) },
+    });
     const secrets = [t.client_secret, rotated.body.result.client_secret as string];
     const doors = async (secret: string) => [
       (await identity(clientHeaders(t.client_id, secret))).status,

@@ -11,7 +11,9 @@ const HOUR = 3_600_000;
 
 /** Puts a webhook's deliveries back to "pending, due at `due`, message sent at `enqueuedAt`" (as the consumer leaves them). */
 async function pendingAgain(webhookId: string, due: number, enqueuedAt: number | null) {
-  await env.DB.prepare("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, enqueued_at = ?, leased_until = NULL WHERE webhook_id = ?")
+  await env.DB.prepare(
+    "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, enqueued_at = ?, leased_until = NULL WHERE webhook_id = ?",
+  )
     .bind(due, enqueuedAt, webhookId)
     .run();
 }

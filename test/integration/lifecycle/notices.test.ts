@@ -14,7 +14,8 @@ import { createWebhook, eventsOf, newBox, received, runCron, waitFor } from "../
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-const expiresAt = async (id: string) => (await env.DB.prepare("SELECT expires_at FROM credentials WHERE id = ?").bind(id).first<{ expires_at: number }>())!.expires_at;
+const expiresAt = async (id: string) =>
+  (await env.DB.prepare("SELECT expires_at FROM credentials WHERE id = ?").bind(id).first<{ expires_at: number }>())!.expires_at;
 
 describe("expiry notices", () => {
   it("warns 30, 7 and 1 days before, once each, then says expired once; a refresh starts over", async () => {
@@ -26,7 +27,7 @@ describe("expiry notices", () => {
     const seen = async (count: number) => eventsOf(hook.secret, await waitFor(box, count));
 
     await runCron(Date.now()); // 41 days left: nothing yet
-    for (const [at, days] of [
+    for (const [at, _days] of [
       [expiry - 30 * DAY + MINUTE, 30],
       [expiry - 7 * DAY + MINUTE, 7],
       [expiry - DAY + MINUTE, 1],
@@ -44,7 +45,13 @@ describe("expiry notices", () => {
       ["credential.expiring", 1],
       ["credential.expired", null],
     ]);
-    expect(mine[0]!.data).toMatchObject({ kind: "access_token", name: "expiring", org_id: a.org.id, expires_at: new Date(expiry).toISOString(), threshold_days: 30 });
+    expect(mine[0]!.data).toMatchObject({
+      kind: "access_token",
+      name: "expiring",
+      org_id: a.org.id,
+      expires_at: new Date(expiry).toISOString(),
+      threshold_days: 30,
+    });
 
     // A refresh moves the expiry: the warnings are due again for the new one.
     await cf("POST", `${a.base}/${token.id}/refresh`, { token: a.key });

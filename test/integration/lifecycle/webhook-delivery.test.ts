@@ -32,9 +32,20 @@ describe.concurrent("webhook delivery", { timeout: 30_000 }, () => {
     const key = await call("POST", "/v1/api_key", { token: a.key, body: { name: "laptop" } });
     const got = await waitFor(box, 4);
     const events = eventsOf(hook.secret, got);
-    expect(events.map((e) => e.type).sort()).toEqual(["credential.created", "credential.created", "credential.deleted", "credential.rotated"]);
+    expect(events.map((e) => e.type).sort()).toEqual([
+      "credential.created",
+      "credential.created",
+      "credential.deleted",
+      "credential.rotated",
+    ]);
     const created = events.find((e) => e.type === "credential.created" && e.data.kind === "access_token")!;
-    expect(created.data).toMatchObject({ kind: "access_token", id: token.id, name: "deploy", org_id: a.org.id, client_id: token.client_id });
+    expect(created.data).toMatchObject({
+      kind: "access_token",
+      id: token.id,
+      name: "deploy",
+      org_id: a.org.id,
+      client_id: token.client_id,
+    });
     expect(Date.parse(created.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     expect(events.find((e) => e.data.kind === "api_key")!.data).toMatchObject({ id: key.body.id, name: "laptop" });
     const text = got.map((d) => d.body).join("\n");
@@ -74,8 +85,16 @@ describe.concurrent("webhook delivery", { timeout: 30_000 }, () => {
     for (const d of got) verified(hook.secret, d); // every attempt is signed for its own timestamp
     await eventually(async () => (await deliveries(a.key, hook.id))[0]?.status === "delivered", "delivered");
     const [delivery] = await deliveries(a.key, hook.id);
-    expect(delivery).toMatchObject({ event_id: got[0]!.headers["webhook-id"], type: "credential.created", status: "delivered", attempts: 3, next_attempt_at: null });
-    const attempts = await env.DB.prepare("SELECT attempt, status FROM webhook_attempts WHERE delivery_id LIKE ? ORDER BY attempt").bind(`${delivery!.event_id}.%`).all();
+    expect(delivery).toMatchObject({
+      event_id: got[0]!.headers["webhook-id"],
+      type: "credential.created",
+      status: "delivered",
+      attempts: 3,
+      next_attempt_at: null,
+    });
+    const attempts = await env.DB.prepare("SELECT attempt, status FROM webhook_attempts WHERE delivery_id LIKE ? ORDER BY attempt")
+      .bind(`${delivery!.event_id}.%`)
+      .all();
     expect(attempts.results).toEqual([
       { attempt: 1, status: 500 },
       { attempt: 2, status: 500 },

@@ -21,7 +21,11 @@ describe("per-credential limits", () => {
     const a = await account();
     const t = await createToken(a);
     const surfaces = [
-      { name: "braintrust", run: () => limited("GET", "/v1/api_key", { token: b.api_key.key }), check: (body: any) => expect(body).toMatchObject({ error: "rate_limited" }) },
+      {
+        name: "braintrust",
+        run: () => limited("GET", "/v1/api_key", { token: b.api_key.key }),
+        check: (body: any) => expect(body).toMatchObject({ error: "rate_limited" }),
+      },
       {
         name: "cloudflare",
         run: () => limited("GET", a.base, { token: a.key }),
@@ -113,7 +117,9 @@ describe("per-IP failed-authentication limits", () => {
     expect(right.headers.get("ratelimit")).toMatch(/^"auth-failures";r=0;t=\d+$/);
     // another IP is untouched
     const elsewhere = { "CF-Connecting-IP": "203.0.113.9" };
-    expect((await limited("GET", IDENTITY, { headers: { ...clientHeaders(t.client_id, t.client_secret), ...elsewhere } })).status).toBe(200);
+    expect((await limited("GET", IDENTITY, { headers: { ...clientHeaders(t.client_id, t.client_secret), ...elsewhere } })).status).toBe(
+      200,
+    );
     expect((await limited("GET", IDENTITY, { headers: { ...wrong, ...elsewhere } })).status).toBe(401);
   });
 
@@ -165,7 +171,10 @@ describe("per-IP limits count one client under one key, however its address is w
     expect((await guess(`2001:DB8:${p.toUpperCase()}:${q.padStart(4, "0")}:0:0::3`)).status).toBe(401);
     // a fourth address of the same /64 finds the budget spent
     expect((await guess(`2001:0db8:${p}:${q}:ffff:ffff:ffff:fffe`)).status).toBe(429);
-    const fromBlocked = await limited("GET", "/v1/api_key", { token: b.api_key.key, headers: { "CF-Connecting-IP": `2001:db8:${p}:${q}::99` } });
+    const fromBlocked = await limited("GET", "/v1/api_key", {
+      token: b.api_key.key,
+      headers: { "CF-Connecting-IP": `2001:db8:${p}:${q}::99` },
+    });
     expect(fromBlocked.status).toBe(429);
     expect(await blockedIps(`2001:db8:${p}:${q}::/64`)).toEqual([`2001:db8:${p}:${q}::/64`]);
     // the neighbouring /64 is another client
@@ -184,7 +193,10 @@ describe("per-IP limits count one client under one key, however its address is w
       expect(await exports.AuthService.verify(wrong, { ip: spelling }), spelling).toMatchObject({ ok: false, status: 401 });
     }
     expect(await exports.AuthService.verify(wrong, { ip: `::FFFF:${ip}` })).toMatchObject({ ok: false, status: 429 });
-    expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({ ok: false, status: 429 });
+    expect(await exports.AuthService.verify(clientHeaders(o.token.client_id, o.token.client_secret), { ip })).toMatchObject({
+      ok: false,
+      status: 429,
+    });
   });
 
   it("counts an address that spent its budget before judging its requests: a later burst gets no more than the bucket holds", async () => {

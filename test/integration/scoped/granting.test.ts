@@ -44,7 +44,9 @@ describe("validation", () => {
     expect(unknown.body.message).toContain('permissions[1]: unknown permission "keys:everything"');
     expect((await post({ rate_limit: { limit: 0, window_seconds: 60 } })).body.message).toContain("rate_limit.limit");
     expect((await post({ credits: { remaining: -1 } })).body.message).toContain("credits.remaining");
-    expect((await post({ credits: { remaining: 1, refill: { amount: 1, interval_seconds: 5 } } })).body.message).toContain("credits.refill.interval_seconds");
+    expect((await post({ credits: { remaining: 1, refill: { amount: 1, interval_seconds: 5 } } })).body.message).toContain(
+      "credits.refill.interval_seconds",
+    );
     expect((await post({ ip_allowlist: Array.from({ length: 65 }, (_, i) => `10.0.0.${i}`) })).status).toBe(400);
   });
 });
@@ -52,18 +54,27 @@ describe("validation", () => {
 describe("no escalation", () => {
   it("a member cannot grant what a member cannot do; an owner can", async () => {
     const o = await orgWithServiceAccount();
-    const member = await call("POST", "/v1/api_key", { token: o.memberKey, body: { name: "x", org_name: o.orgName, permissions: ["members:write"] } });
+    const member = await call("POST", "/v1/api_key", {
+      token: o.memberKey,
+      body: { name: "x", org_name: o.orgName, permissions: ["members:write"] },
+    });
     expect(member.status).toBe(403);
     expect(member.body.message).toContain("Cannot grant the permission members:write");
-    expect((await call("POST", "/v1/api_key", { token: o.memberKey, body: { name: "x", org_name: o.orgName, permissions: ["api_keys:read"] } })).status).toBe(200);
+    expect(
+      (await call("POST", "/v1/api_key", { token: o.memberKey, body: { name: "x", org_name: o.orgName, permissions: ["api_keys:read"] } }))
+        .status,
+    ).toBe(200);
     // An owner holds every permission, so may grant any.
-    expect((await call("POST", "/v1/api_key", { token: o.ownerKey, body: { name: "x", permissions: ["members:write"] } })).status).toBe(200);
+    expect((await call("POST", "/v1/api_key", { token: o.ownerKey, body: { name: "x", permissions: ["members:write"] } })).status).toBe(
+      200,
+    );
   });
 
   it("a scoped key creates only narrower keys: a subset of its permissions, inside its allowlist; omitted, they are inherited", async () => {
     const o = await bootstrap();
     const parent = await scopedKey(o.api_key.key, { permissions: ["api_keys:read", "api_keys:write"], ip_allowlist: ["192.0.2.0/24"] });
-    const create = (body: Record<string, unknown>) => from("192.0.2.1", "POST", "/v1/api_key", { token: parent.key, body: { name: "child", ...body } });
+    const create = (body: Record<string, unknown>) =>
+      from("192.0.2.1", "POST", "/v1/api_key", { token: parent.key, body: { name: "child", ...body } });
     const wider = await create({ permissions: ["api_keys:write", "service_tokens:read"] });
     expect(wider.status).toBe(403);
     expect(wider.body.message).toContain("service_tokens:read");
@@ -78,13 +89,19 @@ describe("no escalation", () => {
     // Nor may it lift a limit on an update, or widen itself.
     const lift = await from("192.0.2.1", "PATCH", `/v1/api_key/${narrower.body.id}`, { token: parent.key, body: { permissions: null } });
     expect(lift.status).toBe(403);
-    const widen = await from("192.0.2.1", "PATCH", `/v1/api_key/${parent.id}`, { token: parent.key, body: { permissions: ["api_keys:write", "audit:read"] } });
+    const widen = await from("192.0.2.1", "PATCH", `/v1/api_key/${parent.id}`, {
+      token: parent.key,
+      body: { permissions: ["api_keys:write", "audit:read"] },
+    });
     expect(widen.status).toBe(403);
   });
 
   it("service tokens (PUT and members PATCH) and Access tokens take a policy, attenuated the same way", async () => {
     const o = await orgWithServiceAccount();
-    const put = await call("PUT", "/v1/service_token", { token: o.ownerKey, body: { name: "svc", service_account_id: o.account.id, permissions: ["identity"] } });
+    const put = await call("PUT", "/v1/service_token", {
+      token: o.ownerKey,
+      body: { name: "svc", service_account_id: o.account.id, permissions: ["identity"] },
+    });
     expect(put.status, put.text).toBe(200);
     expect(put.body.permissions).toEqual(["identity"]);
     const patched = await call("PATCH", `/v1/service_token/${put.body.id}`, { token: o.ownerKey, body: { credits: { remaining: 5 } } });
@@ -102,7 +119,10 @@ describe("no escalation", () => {
     const scoped = await scopedKey(a.key, { permissions: ["access:write", "access:read"] });
     const t = await cf("POST", a.base, { token: scoped.key, body: { name: "edge", permissions: ["identity", "audit:read"] } });
     expect(t.status).toBe(403);
-    const ok = await createToken({ key: scoped.key, base: a.base }, { name: "edge", permissions: ["access:read"], rate_limit: { limit: 5, window_seconds: 1 } });
+    const ok = await createToken(
+      { key: scoped.key, base: a.base },
+      { name: "edge", permissions: ["access:read"], rate_limit: { limit: 5, window_seconds: 1 } },
+    );
     expect(ok).toMatchObject({ permissions: ["access:read"], rate_limit: { limit: 5, window_seconds: 1 } });
     const updated = await cf("PUT", `${a.base}/${ok.id}`, { token: a.key, body: { ip_allowlist: ["::ffff:203.0.113.9"] } });
     expect(updated.body.result).toMatchObject({ ip_allowlist: ["203.0.113.9"], permissions: ["access:read"] });
@@ -115,7 +135,10 @@ describe("audit", () => {
   it("records every policy change with before and after", async () => {
     const o = await bootstrap();
     const k = await scopedKey(o.api_key.key, { permissions: ["api_keys:read"] });
-    await call("PATCH", `/v1/api_key/${k.id}`, { token: o.api_key.key, body: { permissions: ["api_keys:read", "identity"], rate_limit: { limit: 9, window_seconds: 9 } } });
+    await call("PATCH", `/v1/api_key/${k.id}`, {
+      token: o.api_key.key,
+      body: { permissions: ["api_keys:read", "identity"], rate_limit: { limit: 9, window_seconds: 9 } },
+    });
     const events = await call("GET", `/v1/audit_events?target_id=${k.id}`, { token: o.api_key.key });
     expect(events.status, events.text).toBe(200);
     const [update, create] = events.body.objects;

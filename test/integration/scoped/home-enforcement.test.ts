@@ -16,7 +16,15 @@ describe("IP allowlist", () => {
     const o = await bootstrap();
     const k = await scopedKey(o.api_key.key, { ip_allowlist: ["192.0.2.0/24", "2001:db8:abcd::/48", "::ffff:198.51.100.7"] });
     expect(k.ip_allowlist).toEqual(["192.0.2.0/24", "2001:db8:abcd::/48", "198.51.100.7"]);
-    for (const ip of ["192.0.2.10", "::ffff:192.0.2.99", "::FFFF:c000:201", "2001:db8:abcd:12::1", "2001:0db8:abcd:0000:0000:0000:0000:0001", "198.51.100.7", "::ffff:198.51.100.7"]) {
+    for (const ip of [
+      "192.0.2.10",
+      "::ffff:192.0.2.99",
+      "::FFFF:c000:201",
+      "2001:db8:abcd:12::1",
+      "2001:0db8:abcd:0000:0000:0000:0000:0001",
+      "198.51.100.7",
+      "::ffff:198.51.100.7",
+    ]) {
       expect((await list(k.key, ip)).status, ip).toBe(200);
     }
     // Well over the failure budget (20): a proven credential outside its range is no guess.
@@ -25,7 +33,8 @@ describe("IP allowlist", () => {
       expect(res.status).toBe(403);
       expect(res.body.message).toMatch(/may not be used from your address/);
     }
-    for (const ip of ["198.51.100.8", "2001:db8:abce::1", "::192.0.2.10", "010.0.2.10"]) expect((await list(k.key, ip)).status, ip).toBe(403);
+    for (const ip of ["198.51.100.8", "2001:db8:abce::1", "::192.0.2.10", "010.0.2.10"])
+      expect((await list(k.key, ip)).status, ip).toBe(403);
     // No address at all: refused (fail closed).
     expect((await call("GET", "/v1/api_key", { token: k.key })).status).toBe(403);
     expect((await list(k.key, "192.0.2.10")).status).toBe(200);
@@ -59,7 +68,9 @@ describe("credits", () => {
     expect(refused[0]!.body.message).toMatch(/no credits left; no refill is due/);
     expect(refused[0]!.headers.get("Retry-After")).toBeNull();
     // Remaining never goes below 0, here and in D1's copy.
-    const row = await env.DB.prepare("SELECT credits_remaining, credits_exhausted_at FROM credentials WHERE id = ?").bind(k.id).first<any>();
+    const row = await env.DB.prepare("SELECT credits_remaining, credits_exhausted_at FROM credentials WHERE id = ?")
+      .bind(k.id)
+      .first<any>();
     expect(row.credits_remaining).toBe(0);
     expect(row.credits_exhausted_at).not.toBeNull();
     const got = await call("GET", `/v1/api_key/${k.id}`, { token: o.api_key.key });
@@ -87,7 +98,9 @@ describe("credits", () => {
     const k = await scopedKey(o.api_key.key, { credits: { remaining: 1, refill: { amount: 3, interval_seconds: 60 } } });
     expect((await list(k.key)).status).toBe(200);
     // Move the setting's stamp back so that the next interval begins 1.5 s from now (as 58.5 s of waiting would).
-    const policy = JSON.parse((await env.DB.prepare("SELECT policy FROM credentials WHERE id = ?").bind(k.id).first<{ policy: string }>())!.policy);
+    const policy = JSON.parse(
+      (await env.DB.prepare("SELECT policy FROM credentials WHERE id = ?").bind(k.id).first<{ policy: string }>())!.policy,
+    );
     const boundary = Date.now() + 1500;
     policy.credits.setAt = boundary - 60_000;
     await env.DB.prepare("UPDATE credentials SET policy = ? WHERE id = ?").bind(JSON.stringify(policy), k.id).run();
@@ -112,7 +125,9 @@ describe("credits", () => {
     await call("PATCH", `/v1/api_key/${k.id}`, { token: o.api_key.key, body: { credits: { remaining: 1 } } });
     for (let i = 0; i < 3; i++) await list(k.key);
     await new Promise((r) => setTimeout(r, 100)); // the home's write runs after its answer
-    const { results } = await env.DB.prepare("SELECT data FROM webhook_events WHERE org_id = ? AND type = 'credential.credits_exhausted'").bind(o.org.id).all<{ data: string }>();
+    const { results } = await env.DB.prepare("SELECT data FROM webhook_events WHERE org_id = ? AND type = 'credential.credits_exhausted'")
+      .bind(o.org.id)
+      .all<{ data: string }>();
     expect(results).toHaveLength(2);
     expect(JSON.parse(results[0]!.data)).toMatchObject({ kind: "api_key", id: k.id });
   });

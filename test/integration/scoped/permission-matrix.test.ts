@@ -32,7 +32,8 @@ let ids: Record<string, string> = {};
 beforeAll(async () => {
   A = await account();
   const sa = await createServiceAccount(A.key, { name: "robot" });
-  const token = (name: string) => call("POST", "/v1/service_token", { token: A.key, body: { name, service_account_id: sa.id } }).then((r) => r.body.id as string);
+  const token = (name: string) =>
+    call("POST", "/v1/service_token", { token: A.key, body: { name, service_account_id: sa.id } }).then((r) => r.body.id as string);
   const app = await createApp(A, newHost(A), [policy("non_identity", [anyToken])]);
   const reusable = await cf("POST", policiesBase(A.org.account_id), { token: A.key, body: policy("bypass", [anyToken]) });
   ids = {

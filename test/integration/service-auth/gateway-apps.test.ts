@@ -67,7 +67,10 @@ describe("gateway with Access applications", () => {
     const wrong = await viaGateway([h], "GET", `${h}/x`, { headers: clientHeaders(token.client_id, "0".repeat(64)) });
     expect(wrong.status).toBe(401);
     // Another account's token and this account's own API key are no service tokens of this application's account.
-    for (const res of [await viaGateway([h], "GET", `${h}/x`, { headers: as(theirs) }), await viaGateway([h], "GET", `${h}/x`, { token: a.key })]) {
+    for (const res of [
+      await viaGateway([h], "GET", `${h}/x`, { headers: as(theirs) }),
+      await viaGateway([h], "GET", `${h}/x`, { token: a.key }),
+    ]) {
       expect(res.status).toBe(403);
       expect(res.headers.get("x-origin")).toBeNull();
       expect(res.headers.get("location")).toBeNull();
@@ -81,7 +84,12 @@ describe("gateway with Access applications", () => {
     const h = newHost(a);
     await createApp(a, h, [policy("bypass", [everyone])]);
     const res = await viaGateway([h], "GET", `${h}/public`, {
-      headers: { ...as(token), "Cf-Access-Jwt-Assertion": "forged", "Cf-Access-Authenticated-User-Email": "x@y.z", Cookie: "CF_Authorization=forged; a=1" },
+      headers: {
+        ...as(token),
+        "Cf-Access-Jwt-Assertion": "forged",
+        "Cf-Access-Authenticated-User-Email": "x@y.z",
+        Cookie: "CF_Authorization=forged; a=1",
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.headers["cf-access-jwt-assertion"]).toBeUndefined();
@@ -91,7 +99,13 @@ describe("gateway with Access applications", () => {
     // Underscored names (which CGI, WSGI and PHP read as the dashed ones) and a second Cookie header
     // (joined with ", ") carry forged Access material too (found by the security review).
     const sly = await viaGateway([h], "GET", `${h}/public`, {
-      headers: { ...as(token), Cf_Access_Jwt_Assertion: "forged", cf_access_authenticated_user_email: "x@y.z", CF_Access_Client_Secret: token.client_secret, Cookie: "a=1, CF_Authorization=forged; b=2,c" },
+      headers: {
+        ...as(token),
+        Cf_Access_Jwt_Assertion: "forged",
+        cf_access_authenticated_user_email: "x@y.z",
+        CF_Access_Client_Secret: token.client_secret,
+        Cookie: "a=1, CF_Authorization=forged; b=2,c",
+      },
     });
     expect(sly.status).toBe(200);
     const names = Object.keys(sly.body.headers).map((n) => n.toLowerCase().replaceAll("_", "-"));
@@ -107,7 +121,8 @@ describe("gateway with Access applications", () => {
     const [t1, t2] = [await createToken(a), await createToken(a)];
     const h = newHost(a);
     await createApp(a, h, [policy("non_identity", [anyToken], { require: [ip("192.0.2.0/24")], exclude: [serviceToken(t2.id)] })]);
-    const from = (address: string, t: typeof t1) => viaGateway([h], "GET", `${h}/x`, { headers: { ...as(t), "CF-Connecting-IP": address } });
+    const from = (address: string, t: typeof t1) =>
+      viaGateway([h], "GET", `${h}/x`, { headers: { ...as(t), "CF-Connecting-IP": address } });
     expect((await from("192.0.2.10", t1)).status).toBe(200);
     expect((await from("::ffff:192.0.2.10", t1)).status).toBe(200);
     expect((await from("198.51.100.1", t1)).status).toBe(403);
@@ -115,12 +130,14 @@ describe("gateway with Access applications", () => {
 
     // An address that is not one (absent, a list, a loose spelling, a zone id) fails closed: it meets no
     // include or require rule, and every exclude rule (found by the security review: excludes failed open).
-    for (const address of ["192.0.2.10, 1.1.1.1", "0xc0.0.2.10", "3221225994", "192.0.2.999"]) expect((await from(address, t1)).status, address).toBe(403);
+    for (const address of ["192.0.2.10, 1.1.1.1", "0xc0.0.2.10", "3221225994", "192.0.2.999"])
+      expect((await from(address, t1)).status, address).toBe(403);
     const guarded = newHost(a);
     await createApp(a, guarded, [policy("bypass", [everyone], { exclude: [ip("203.0.113.0/24")] })]);
     const at = (headers: Record<string, string>) => viaGateway([guarded], "GET", `${guarded}/x`, { headers });
     expect((await at({ "CF-Connecting-IP": "198.51.100.7" })).status).toBe(200);
-    for (const address of ["203.0.113.9", "203.0.113.9, 1.1.1.1", "203.0.113.999", "fe80::1%eth0"]) expect((await at({ "CF-Connecting-IP": address })).status, address).toBe(401);
+    for (const address of ["203.0.113.9", "203.0.113.9, 1.1.1.1", "203.0.113.999", "fe80::1%eth0"])
+      expect((await at({ "CF-Connecting-IP": address })).status, address).toBe(401);
     expect((await at({})).status).toBe(401);
 
     const open = newHost(a);
@@ -159,7 +176,20 @@ describe("gateway with Access applications", () => {
     // Spellings that origins read differently (one decodes %2F, another keeps it in the segment; Tomcat
     // drops ;params, Windows trailing dots; some decode twice or fold Unicode) are refused, not guessed.
     // An escaped letter too: Node's URL (and Express) keeps `/%61dmin`, a decoding origin reads /admin.
-    const ambiguous = ["/%61dmin", "/public/..%2Fadmin", "/admin%2Fx", "/admin/..%2fsecret", "/admin%2f..%2fsecret", "/admin/..%5csecret", "/admin;x=1", "/public/..;/admin", "/admin.", "/admin%20", "/%2561dmin", "/ADM%C4%B0N"];
+    const ambiguous = [
+      "/%61dmin",
+      "/public/..%2Fadmin",
+      "/admin%2Fx",
+      "/admin/..%2fsecret",
+      "/admin%2f..%2fsecret",
+      "/admin/..%5csecret",
+      "/admin;x=1",
+      "/public/..;/admin",
+      "/admin.",
+      "/admin%20",
+      "/%2561dmin",
+      "/ADM%C4%B0N",
+    ];
     for (const path of ambiguous) {
       const res = await get(path, admin);
       expect(res.status, path).toBe(400);
@@ -196,7 +226,10 @@ describe("gateway with Access applications", () => {
     expect(removed.status, removed.text).toBe(202);
     expect((await through()).status).toBe(403);
 
-    const reusable = await cf("POST", `/client/v4/accounts/${a.org.account_id}/access/policies`, { token: a.key, body: policy("non_identity", [anyToken]) });
+    const reusable = await cf("POST", `/client/v4/accounts/${a.org.account_id}/access/policies`, {
+      token: a.key,
+      body: policy("non_identity", [anyToken]),
+    });
     const h2 = newHost(a);
     const linked = await createApp(a, h2, [{ id: reusable.body.result.id, precedence: 1 }]);
     const through2 = () => viaGateway([h2], "GET", `${h2}/x`, { headers: as(token) });
@@ -239,7 +272,10 @@ describe("gateway with Access applications", () => {
     await createApp(a, h, [policy("bypass", [everyone])]);
     const down = new Proxy(env.DB, {
       get(target, prop) {
-        if (prop === "prepare") return () => { throw new Error("D1 is down"); };
+        if (prop === "prepare")
+          return () => {
+            throw new Error("D1 is down");
+          };
         const value = Reflect.get(target, prop);
         return typeof value === "function" ? value.bind(target) : value;
       },

@@ -50,8 +50,36 @@ async function outboundDuring(run: () => Promise<void>): Promise<string[]> {
 describe("gateway forwarding: the path never picks the host", () => {
   const canaryHost = new URL(inject("canaryUrl")).host;
   const pieces = [
-    "/", "//", "///", "\\", "/\\", "@", ":", "user:pw@", "%2f", "%2F", "%5c", "%5C", "%40", "..", ".", "%2e%2e", "%2E.",
-    "\t", " ", "é", "日本", "%00", "?", "?x=1&y=//evil", "#frag", "evil.example", canaryHost, `//${canaryHost}`, "a", "v1",
+    "/",
+    "//",
+    "///",
+    "\\",
+    "/\\",
+    "@",
+    ":",
+    "user:pw@",
+    "%2f",
+    "%2F",
+    "%5c",
+    "%5C",
+    "%40",
+    "..",
+    ".",
+    "%2e%2e",
+    "%2E.",
+    "\t",
+    " ",
+    "é",
+    "日本",
+    "%00",
+    "?",
+    "?x=1&y=//evil",
+    "#frag",
+    "evil.example",
+    canaryHost,
+    `//${canaryHost}`,
+    "a",
+    "v1",
   ];
   const hostilePath = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 8 }).map((parts) => `/${parts.join("")}`);
 

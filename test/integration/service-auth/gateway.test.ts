@@ -84,7 +84,13 @@ describe("gateway mode", () => {
 
   it("answers 502 when the origin cannot be reached", async () => {
     const o = await orgWithToken();
-    const res = await through(o.org.account_id, "GET", "/x", { headers: clientHeaders(o.token.client_id, o.token.client_secret) }, "http://127.0.0.1:1");
+    const res = await through(
+      o.org.account_id,
+      "GET",
+      "/x",
+      { headers: clientHeaders(o.token.client_id, o.token.client_secret) },
+      "http://127.0.0.1:1",
+    );
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ error: "bad_gateway", message: expect.stringMatching(/origin did not answer/) });
   });

@@ -43,7 +43,6 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     expect(claims.nbf).toBe(claims.iat);
   });
 
-
   it("signs with the configured issuer and lifetime; the audience stays the credential's account", async () => {
     const o = await orgWithToken();
     const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), {
@@ -59,7 +58,11 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
 
   it("takes neither issuer nor audience from the Host header or the request URL", async () => {
     const o = await orgWithToken();
-    const res = await identity({ ...clientHeaders(o.token.client_id, o.token.client_secret), Host: "gateway.example", "X-Forwarded-Host": "gateway.example" });
+    const res = await identity({
+      ...clientHeaders(o.token.client_id, o.token.client_secret),
+      Host: "gateway.example",
+      "X-Forwarded-Host": "gateway.example",
+    });
     const claims = await verifyAssertion(res.headers.get("cf-access-jwt-assertion")!);
     expect(claims.iss).toBe("edgekeys");
     expect(claims.aud).toEqual([`edgekeys:account:${o.org.account_id}`]);
@@ -68,7 +71,9 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
 
   it("refuses a JWT_AUDIENCE in the per-account namespace (it would let get-identity mint gateway assertions)", async () => {
     const o = await orgWithToken();
-    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), { JWT_AUDIENCE: `edgekeys:account:${o.org.account_id}` });
+    const res = await identity(clientHeaders(o.token.client_id, o.token.client_secret), {
+      JWT_AUDIENCE: `edgekeys:account:${o.org.account_id}`,
+    });
     expect(res.status).toBe(500);
     expect(res.body.message).toMatch(/JWT_AUDIENCE/);
   });
@@ -78,13 +83,21 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     const jwt = (await identity(clientHeaders(o.token.client_id, o.token.client_secret))).headers.get("cf-access-jwt-assertion")!;
     const [h, p, s] = jwt.split(".");
     const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
-    const forged = btoa(JSON.stringify({ ...claims, account_id: "f".repeat(32) })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forged = btoa(JSON.stringify({ ...claims, account_id: "f".repeat(32) }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     await expect(verifyAssertion(`${h}.${forged}.${s}`)).rejects.toThrow();
     await expect(verifyAssertion(`${h}.${p}.${s!.slice(0, -2)}AA`)).rejects.toThrow();
     const who = identityOf(
-      await servicesFor(env).auth.authenticate(() => ({ kind: "client", clientId: o.token.client_id, secret: o.token.client_secret }), null),
+      await servicesFor(env).auth.authenticate(
+        () => ({ kind: "client", clientId: o.token.client_id, secret: o.token.client_secret }),
+        null,
+      ),
     );
-    const old = await servicesFor(env).signer().sign(who, `edgekeys:account:${o.org.account_id}`, Date.now() - 3_600_000);
+    const old = await servicesFor(env)
+      .signer()
+      .sign(who, `edgekeys:account:${o.org.account_id}`, Date.now() - 3_600_000);
     await expect(verifyAssertion(old)).rejects.toThrow(/expired/i);
   });
 
@@ -94,7 +107,11 @@ describe("GET /cdn-cgi/access/get-identity with an Access service token", () => 
     const on = { SERVICE_AUTH_HEADER: "X-Service-Auth" };
     expect((await identity({ "X-Service-Auth": value }, on)).status).toBe(200);
     expect((await identity({ "X-Service-Auth": value })).status).toBe(401); // off by default
-    for (const bad of ["not json", "null", JSON.stringify({ "CF-Access-Client-Id": o.token.client_id, "CF-Access-Client-Secret": o.token.client_secret })]) {
+    for (const bad of [
+      "not json",
+      "null",
+      JSON.stringify({ "CF-Access-Client-Id": o.token.client_id, "CF-Access-Client-Secret": o.token.client_secret }),
+    ]) {
       const res = await identity({ "X-Service-Auth": bad }, on);
       expect(res.status, bad).toBe(401);
       expect(res.body.message).toMatch(/X-Service-Auth must be JSON/);

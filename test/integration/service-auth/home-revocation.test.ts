@@ -41,7 +41,9 @@ describe("Braintrust writes reach the credential's home before they answer", () 
     const b = await bootstrap();
     const sa = await createServiceAccount(b.api_key.key);
     for (const byBody of [false, true]) {
-      const t = (await call("POST", "/v1/service_token", { token: b.api_key.key, body: { name: `t-${byBody}`, service_account_id: sa.id } })).body;
+      const t = (
+        await call("POST", "/v1/service_token", { token: b.api_key.key, body: { name: `t-${byBody}`, service_account_id: sa.id } })
+      ).body;
       await cached(stRef(t.id), asKey(t.key));
       const res = byBody
         ? await call("DELETE", "/v1/service_token", { token: b.api_key.key, body: { id: t.id } })
@@ -72,7 +74,10 @@ describe("Braintrust writes reach the credential's home before they answer", () 
     const robotToken = (await call("GET", "/v1/service_token", { token: b.api_key.key })).body.objects[0];
     await cached(keyRef(inB.id), asKey(inB.key));
     await cached(stRef(robotToken.id), asKey(robot.api_key!));
-    const res = await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { remove_users: { ids: [member.user.id, robot.id] } } });
+    const res = await call("PATCH", "/v1/organization/members", {
+      token: b.api_key.key,
+      body: { remove_users: { ids: [member.user.id, robot.id] } },
+    });
     expect(res.status, res.text).toBe(200);
     expect(await authStatus(inB.key)).toBe(401);
     expect(await authStatus(robot.api_key!)).toBe(401);
@@ -84,7 +89,8 @@ describe("Braintrust writes reach the credential's home before they answer", () 
     const member = await bootstrap();
     await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
     const inB = (await call("POST", "/v1/api_key", { token: member.api_key.key, body: { name: "in-b", org_name: b.org.name } })).body;
-    const ownerOnly = () => call("PATCH", "/v1/organization/members", { token: inB.key, body: { invite_users: { service_accounts: [{ name: "x" }] } } });
+    const ownerOnly = () =>
+      call("PATCH", "/v1/organization/members", { token: inB.key, body: { invite_users: { service_accounts: [{ name: "x" }] } } });
     expect((await ownerOnly()).status).toBe(403);
     await cached(keyRef(inB.id), asKey(inB.key));
     const promote = { invite_users: { emails: [member.user.email], group_names: ["Owners"] } };
@@ -94,7 +100,8 @@ describe("Braintrust writes reach the credential's home before they answer", () 
     const c = await bootstrap();
     await call("PATCH", "/v1/organization/members", { token: c.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
     const inC = (await call("POST", "/v1/api_key", { token: member.api_key.key, body: { name: "in-c", org_name: c.org.name } })).body;
-    const inCOwnerOnly = () => call("PATCH", "/v1/organization/members", { token: inC.key, body: { invite_users: { service_accounts: [{ name: "y" }] } } });
+    const inCOwnerOnly = () =>
+      call("PATCH", "/v1/organization/members", { token: inC.key, body: { invite_users: { service_accounts: [{ name: "y" }] } } });
     expect((await inCOwnerOnly()).status).toBe(403);
     await cached(keyRef(inC.id), asKey(inC.key));
     await call("POST", "/admin/bootstrap", { token: "test-admin-token", body: { org_name: c.org.name, email: member.user.email } });
@@ -129,7 +136,8 @@ describe("Access token writes reach the token's home before they answer", () => 
     const first = (await cf("POST", `${path}/rotate`, { token: a.key, body: {} })).body.result.client_secret;
     expect(await tokenStatus(t.client_id, t.client_secret)).toBe(401);
     expect(await tokenStatus(t.client_id, first)).toBe(200);
-    const second = (await cf("POST", `${path}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(10) } })).body.result.client_secret;
+    const second = (await cf("POST", `${path}/rotate`, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(10) } })).body
+      .result.client_secret;
     expect(await tokenStatus(t.client_id, first)).toBe(200);
     await cf("PUT", path, { token: a.key, body: { previous_client_secret_expires_at: inMinutes(-1) } });
     expect(await tokenStatus(t.client_id, first)).toBe(401);
@@ -204,7 +212,11 @@ describe("races and outages", () => {
       idFromName: (name: string) => env.CREDENTIALS.idFromName(name),
       get: (id: DurableObjectId) => {
         const real = env.CREDENTIALS.get(id);
-        return { verify: (req: never) => real.verify(req), hold: () => Promise.reject(new Error("down")), release: () => Promise.reject(new Error("down")) };
+        return {
+          verify: (req: never) => real.verify(req),
+          hold: () => Promise.reject(new Error("down")),
+          release: () => Promise.reject(new Error("down")),
+        };
       },
     };
     const logged = expectLog(/^credential object unreachable \(hold\): down$/);
@@ -233,7 +245,9 @@ it("refuses a removal that would revoke more credentials than one request may re
   const res = await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { remove_users: { ids: [member.user.id] } } });
   expect(res.status).toBe(400);
   expect(res.body.message).toMatch(new RegExp(`at most ${MAX_HOMES_PER_WRITE}`));
-  const left = await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ? AND principal_id = ?").bind(b.org.id, member.user.id).first<{ n: number }>();
+  const left = await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE org_id = ? AND principal_id = ?")
+    .bind(b.org.id, member.user.id)
+    .first<{ n: number }>();
   expect(left!.n).toBe(MAX_HOMES_PER_WRITE + 1);
 });
 

@@ -1,4 +1,4 @@
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { expect, inject, it } from "vitest";
 import { cf } from "../../helpers/cloudflare";
 import { callWithEnv } from "../../helpers/http";

@@ -20,7 +20,9 @@ describe("single-header auth", () => {
     const app = await createApp(a, saas, [policy("non_identity", [anyToken])], { read_service_tokens_from_header: "Authorization" });
     await createApp(a, plain, [policy("non_identity", [anyToken])]);
     expect(app).toMatchObject({ read_service_tokens_from_header: "Authorization" });
-    expect((await cf("GET", `${appsBase(a.org.account_id)}/${app.id}`, { token: a.key })).body.result.read_service_tokens_from_header).toBe("Authorization");
+    expect((await cf("GET", `${appsBase(a.org.account_id)}/${app.id}`, { token: a.key })).body.result.read_service_tokens_from_header).toBe(
+      "Authorization",
+    );
 
     const res = await viaGateway([saas, plain], "GET", `${saas}/reports`, { headers: { Authorization: json(t) } });
     expect(res.status, res.text).toBe(200);
@@ -45,7 +47,12 @@ describe("single-header auth", () => {
     // The SDK's update sends the field with the rest of the application.
     const updated = await cf("PUT", `${appsBase(a.org.account_id)}/${app.id}`, {
       token: a.key,
-      body: { type: "self_hosted", domain: h, read_service_tokens_from_header: "X-Other-Token", policies: [policy("non_identity", [anyToken])] },
+      body: {
+        type: "self_hosted",
+        domain: h,
+        read_service_tokens_from_header: "X-Other-Token",
+        policies: [policy("non_identity", [anyToken])],
+      },
     });
     expect(updated.status, updated.text).toBe(200);
     expect(updated.body.result.read_service_tokens_from_header).toBe("X-Other-Token");
@@ -67,13 +74,19 @@ describe("single-header auth", () => {
       ["{}", /"cf-access-client-id" is missing/],
       [`{"cf-access-client-id": ${id}}`, /"cf-access-client-secret" is missing/],
       [`{"cf-access-client-secret": ${secret}}`, /"cf-access-client-id" is missing/],
-      [`{"cf-access-client-id": ${id}, "cf-access-client-secret": ${secret}, "cf-access-client-secret": "ekcs_other"}`, /each once: "cf-access-client-secret" is given twice/],
-      [`{"cf-access-client-id": ${id}, "cf-access-client-secret": ${secret}, "cf-access-client-secret-2": "x"}`, /only: "cf-access-client-secret-2" is not one of them/],
+      [
+        `{"cf-access-client-id": ${id}, "cf-access-client-secret": ${secret}, "cf-access-client-secret": "ekcs_other"}`,
+        /each once: "cf-access-client-secret" is given twice/,
+      ],
+      [
+        `{"cf-access-client-id": ${id}, "cf-access-client-secret": ${secret}, "cf-access-client-secret-2": "x"}`,
+        /only: "cf-access-client-secret-2" is not one of them/,
+      ],
       [`{"cf-access-client-id": ${id}, "cf-access-client-secret": [${secret}]}`, /one object of two strings/],
       [`{"cf-access-client-id": 5, "cf-access-client-secret": ${secret}}`, /one object of two strings/],
       [`${json(t)}, ${json(t)}`, /one object of two strings/],
       [`{"cf-access-client-id": ${id}, "cf-access-client-secret": "wrong"}`, /Malformed service token/],
-      ["\"\\ud800\"", /one object of two strings/],
+      ['"\\ud800"', /one object of two strings/],
     ];
     let left = Infinity;
     const ip = "203.0.113.77";
@@ -90,7 +103,10 @@ describe("single-header auth", () => {
   it("refuses a header name that is not one, or one of Access's own, with 400 naming the field", async () => {
     const a = await account();
     for (const name of ["Bad Header", "X:Y", "CF-Access-Client-Secret", "cf_access_jwt_assertion", ""]) {
-      const res = await cf("POST", appsBase(a.org.account_id), { token: a.key, body: { type: "self_hosted", domain: newHost(a), read_service_tokens_from_header: name } });
+      const res = await cf("POST", appsBase(a.org.account_id), {
+        token: a.key,
+        body: { type: "self_hosted", domain: newHost(a), read_service_tokens_from_header: name },
+      });
       expect(res.status, name).toBe(400);
       expect(res.body.errors[0].source).toEqual({ pointer: "/read_service_tokens_from_header" });
     }

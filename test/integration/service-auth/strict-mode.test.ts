@@ -22,10 +22,22 @@ const freshIp = () => `198.51.100.${lastOctet++}`;
 
 /** The malformed ways to send a token, each with the message it is refused with. */
 const refusals = (t: Token, other: Token): [string, Record<string, string>, RegExp][] => [
-  ["two client ids", { "CF-Access-Client-Id": `${t.client_id}, ${other.client_id}`, "CF-Access-Client-Secret": t.client_secret }, /CF-Access-Client-Id was sent more than once/],
-  ["two secrets", { "CF-Access-Client-Id": t.client_id, "CF-Access-Client-Secret": `${t.client_secret}, ${other.client_secret}` }, /CF-Access-Client-Secret was sent more than once/],
+  [
+    "two client ids",
+    { "CF-Access-Client-Id": `${t.client_id}, ${other.client_id}`, "CF-Access-Client-Secret": t.client_secret },
+    /CF-Access-Client-Id was sent more than once/,
+  ],
+  [
+    "two secrets",
+    { "CF-Access-Client-Id": t.client_id, "CF-Access-Client-Secret": `${t.client_secret}, ${other.client_secret}` },
+    /CF-Access-Client-Secret was sent more than once/,
+  ],
   ["an id without a secret", { "CF-Access-Client-Id": t.client_id }, /CF-Access-Client-Id was sent without CF-Access-Client-Secret/],
-  ["a secret without an id", { "CF-Access-Client-Secret": t.client_secret }, /CF-Access-Client-Secret was sent without CF-Access-Client-Id/],
+  [
+    "a secret without an id",
+    { "CF-Access-Client-Secret": t.client_secret },
+    /CF-Access-Client-Secret was sent without CF-Access-Client-Id/,
+  ],
 ];
 
 describe("strict service-token auth", () => {
@@ -53,7 +65,11 @@ describe("strict service-token auth", () => {
       expect(rpc, what).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(message) });
     }
     // True repeated header lines arrive joined; RPC takes them as pairs.
-    const twice = await exports.AuthService.verify([["CF-Access-Client-Id", t.client_id], ["CF-Access-Client-Id", t.client_id], ["CF-Access-Client-Secret", t.client_secret]]);
+    const twice = await exports.AuthService.verify([
+      ["CF-Access-Client-Id", t.client_id],
+      ["CF-Access-Client-Id", t.client_id],
+      ["CF-Access-Client-Secret", t.client_secret],
+    ]);
     expect(twice).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(/sent more than once/) });
     // The well-formed pair still passes everywhere.
     expect((await identity(clientHeaders(t.client_id, t.client_secret))).status).toBe(200);
@@ -103,7 +119,9 @@ describe("strict service-token auth", () => {
     await createApp(a, h, [policy("non_identity", [{ service_token: { token_id: t.id } }])]);
     const cookie = await viaGateway([h], "GET", `${h}/x`, { headers: { Cookie: "CF_Authorization=eyJhbGciOiJub25lIn0.e30." } });
     expect(cookie.status).toBe(401);
-    const ok = await viaGateway([h], "GET", `${h}/x`, { headers: { ...clientHeaders(t.client_id, t.client_secret), Cookie: "CF_Authorization=x; theme=dark" } });
+    const ok = await viaGateway([h], "GET", `${h}/x`, {
+      headers: { ...clientHeaders(t.client_id, t.client_secret), Cookie: "CF_Authorization=x; theme=dark" },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("set-cookie")).toBeNull();
     expect(ok.body.headers.cookie).toBe("theme=dark");

@@ -94,9 +94,7 @@ describe("cidrProblem", () => {
   });
 
   it("accepts every generated IPv4 and IPv6 CIDR range (property)", () => {
-    fc.assert(
-      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, bits) => cidrProblem(`${address}/${bits}`) === null),
-    );
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, bits) => cidrProblem(`${address}/${bits}`) === null));
     // An IPv4-mapped range is the IPv4 range it maps, so its prefix is at least 96; `::a.b.c.d` is refused (above).
     const v6 = fc.ipV6().filter((a) => !/^::[^:]*\./.test(a));
     fc.assert(
@@ -182,7 +180,7 @@ describe("inRange", () => {
     fc.assert(
       fc.property(fc.ipV4(), fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, network, bits) => {
         const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-        const expected = ((v4Number(address) & mask) >>> 0) === ((v4Number(network) & mask) >>> 0);
+        const expected = (v4Number(address) & mask) >>> 0 === (v4Number(network) & mask) >>> 0;
         expect(inRange(address, `${network}/${bits}`)).toBe(expected);
       }),
     );
@@ -293,7 +291,10 @@ describe("decide", () => {
   });
 
   it("never admits through a Service Auth policy without a token, even one including everyone", () => {
-    const policies = [policy("all", "non_identity", { include: [everyone] }), policy("net", "non_identity", { include: [ip("0.0.0.0/0")] })];
+    const policies = [
+      policy("all", "non_identity", { include: [everyone] }),
+      policy("net", "non_identity", { include: [ip("0.0.0.0/0")] }),
+    ];
     expect(decide(policies, anonymous)).toEqual({ admit: false, policyId: null });
     expect(decide(policies, facts())).toEqual({ admit: false, policyId: null });
     expect(decide(policies, withToken)).toEqual({ admit: "service_auth", policyId: "all" });

@@ -46,7 +46,12 @@ describe("create", () => {
   });
 
   it("takes a duration (forever: no expiry), a disabled state and a starting secret version", async () => {
-    const { credential } = await s.accessTokens.create(asOwner(orgId), { name: "ci", duration: "forever", enabled: false, clientSecretVersion: 3 });
+    const { credential } = await s.accessTokens.create(asOwner(orgId), {
+      name: "ci",
+      duration: "forever",
+      enabled: false,
+      clientSecretVersion: 3,
+    });
     expect(credential).toMatchObject({ expiresAt: null, enabled: false, secretVersion: 3 });
   });
 });
@@ -59,7 +64,10 @@ describe("list, get and delete", () => {
     const page = await s.accessTokens.list(asOwner(orgId), { page: 2, perPage: 2 });
     expect(page.items.map((c) => c.name)).toEqual(["web-2"]);
     expect(page.total).toBe(3);
-    expect((await s.accessTokens.list(asOwner(orgId), { search: "WEB", page: 1, perPage: 10 })).items.map((c) => c.name)).toEqual(["web", "web-2"]);
+    expect((await s.accessTokens.list(asOwner(orgId), { search: "WEB", page: 1, perPage: 10 })).items.map((c) => c.name)).toEqual([
+      "web",
+      "web-2",
+    ]);
     expect((await s.accessTokens.list(asOwner(orgId), { name: "web", page: 1, perPage: 10 })).total).toBe(1);
     await expect(s.accessTokens.get(asOwner(orgId), theirs.credential.id)).rejects.toMatchObject({ code: "not_found" });
     await expect(s.accessTokens.delete(asOwner(orgId), theirs.credential.id)).rejects.toMatchObject({ code: "not_found" });
@@ -74,7 +82,11 @@ describe("list, get and delete", () => {
     s.homes.unreachable = false;
     s.freshTimeline();
     await s.accessTokens.delete(asOwner(orgId), credential.id);
-    expect(s.timeline).toEqual([`hold client:${credential.clientId}`, "write deleteCredential", `release hold-1 client:${credential.clientId}`]);
+    expect(s.timeline).toEqual([
+      `hold client:${credential.clientId}`,
+      "write deleteCredential",
+      `release hold-1 client:${credential.clientId}`,
+    ]);
     expect(s.repo.events.at(-1)).toMatchObject({ action: "access_token.delete", targetId: credential.id, changes: { name: "ci" } });
   });
 });
@@ -83,7 +95,9 @@ describe("update and refresh", () => {
   it("change name and enabled, bump the revision, and record only what was asked", async () => {
     const { credential } = await s.accessTokens.create(asOwner(orgId), { name: "ci" });
     s.clock.now += 1000;
-    const { credential: updated, secret } = await guarded(credential, () => s.accessTokens.update(asOwner(orgId), credential.id, { name: "cd", enabled: false }));
+    const { credential: updated, secret } = await guarded(credential, () =>
+      s.accessTokens.update(asOwner(orgId), credential.id, { name: "cd", enabled: false }),
+    );
     expect(secret).toBeNull();
     expect(updated).toMatchObject({ name: "cd", enabled: false, revision: 1, updatedAt: s.clock.now, expiresAt: credential.expiresAt });
     expect(s.repo.events.at(-1)).toMatchObject({ action: "access_token.update", at: s.clock.now, changes: { name: "cd", enabled: false } });
@@ -125,7 +139,13 @@ describe("rotation", () => {
   it("without grace: a new secret, and the old one dies at once (its hash is not kept)", async () => {
     const { credential, secret: old } = await s.accessTokens.create(asOwner(orgId), { name: "ci" });
     const { credential: rotated, secret } = await guarded(credential, () => s.accessTokens.rotate(asOwner(orgId), credential.id, null));
-    expect(rotated).toMatchObject({ secretVersion: 2, prevSecretHash: null, prevHashVersion: null, prevExpiresAt: s.clock.now, clientId: credential.clientId });
+    expect(rotated).toMatchObject({
+      secretVersion: 2,
+      prevSecretHash: null,
+      prevHashVersion: null,
+      prevExpiresAt: s.clock.now,
+      clientId: credential.clientId,
+    });
     expect(await verifies(secret!, rotated.secretHash, rotated.hashVersion)).toBe(true);
     expect(await verifies(old, rotated.secretHash, rotated.hashVersion)).toBe(false);
     expect(s.repo.events.at(-1)).toMatchObject({
@@ -141,11 +161,15 @@ describe("rotation", () => {
     expect(rotated.prevExpiresAt).toBe(until);
     expect(await verifies(old, rotated.prevSecretHash, rotated.prevHashVersion)).toBe(true);
 
-    const later = await guarded(credential, () => s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: until + HOUR }));
+    const later = await guarded(credential, () =>
+      s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: until + HOUR }),
+    );
     expect(later.credential.prevExpiresAt).toBe(until + HOUR);
     expect(await verifies(old, later.credential.prevSecretHash, later.credential.prevHashVersion)).toBe(true);
 
-    const past = await guarded(credential, () => s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: s.clock.now - 1 }));
+    const past = await guarded(credential, () =>
+      s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: s.clock.now - 1 }),
+    );
     expect(past.credential).toMatchObject({ prevSecretHash: null, prevHashVersion: null, prevExpiresAt: s.clock.now - 1 });
   });
 
@@ -155,17 +179,24 @@ describe("rotation", () => {
     s.clock.now += 2 * HOUR;
     // The dead hash is still stored; asking for more grace drops it instead of reviving it.
     expect(stored(credential.id).prevSecretHash).not.toBeNull();
-    const { credential: after } = await s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: s.clock.now + HOUR });
+    const { credential: after } = await s.accessTokens.update(asOwner(orgId), credential.id, {
+      previousSecretExpiresAt: s.clock.now + HOUR,
+    });
     expect(after).toMatchObject({ prevSecretHash: null, prevExpiresAt: s.clock.now });
     // and with no previous hash left, a later grace time changes nothing
-    const { credential: again } = await s.accessTokens.update(asOwner(orgId), credential.id, { previousSecretExpiresAt: s.clock.now + HOUR });
+    const { credential: again } = await s.accessTokens.update(asOwner(orgId), credential.id, {
+      previousSecretExpiresAt: s.clock.now + HOUR,
+    });
     expect(again).toMatchObject({ prevSecretHash: null, prevExpiresAt: s.clock.now });
   });
 
   it("by raising client_secret_version through an update, with the grace asked for", async () => {
     const { credential, secret: old } = await s.accessTokens.create(asOwner(orgId), { name: "ci" });
     const until = s.clock.now + HOUR;
-    const { credential: rotated, secret } = await s.accessTokens.update(asOwner(orgId), credential.id, { clientSecretVersion: 5, previousSecretExpiresAt: until });
+    const { credential: rotated, secret } = await s.accessTokens.update(asOwner(orgId), credential.id, {
+      clientSecretVersion: 5,
+      previousSecretExpiresAt: until,
+    });
     expect(clientSecretId(secret!)).toBe(credential.id);
     expect(rotated).toMatchObject({ secretVersion: 5, prevExpiresAt: until });
     expect(await verifies(old, rotated.prevSecretHash, rotated.prevHashVersion)).toBe(true);
@@ -237,7 +268,10 @@ describe("authorization, decided in the core", () => {
       () => s.accessTokens.refresh(member, credential.id),
       () => s.accessTokens.delete(member, credential.id),
     ]) {
-      await expect(attempt()).rejects.toMatchObject({ code: "forbidden", message: /^Managing Access service tokens requires an org owner's credential/ });
+      await expect(attempt()).rejects.toMatchObject({
+        code: "forbidden",
+        message: /^Managing Access service tokens requires an org owner's credential/,
+      });
     }
     expect(s.repo.events).toHaveLength(events);
     expect((await s.accessTokens.get(asOwner(orgId), credential.id)).enabled).toBe(true);

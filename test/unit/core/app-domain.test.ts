@@ -1,7 +1,15 @@
 /** Where Access applications live: parsing a `domain`, the normal form of paths, and which application claims a request. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppRoute, canonicalHost, normalPath, parseDomain, readRequestPath, requestHost, selectApp } from "../../../src/core/access/app-domain";
+import {
+  type AppRoute,
+  canonicalHost,
+  normalPath,
+  parseDomain,
+  readRequestPath,
+  requestHost,
+  selectApp,
+} from "../../../src/core/access/app-domain";
 
 /** The entry `selectApp` picks, or "ambiguous" when it refuses the path. */
 function mostSpecific<T extends { path: string }>(entries: readonly T[], requestPath: string): T | undefined | "ambiguous" {
@@ -38,7 +46,13 @@ describe("parseDomain", () => {
   });
 
   it("refuses a port: a port never changes which application decides", () => {
-    for (const domain of ["app.example.com:8443", "app.example.com:8443/admin", "app.example.com.:8443", "app.example.com:443", "app.example.com:"]) {
+    for (const domain of [
+      "app.example.com:8443",
+      "app.example.com:8443/admin",
+      "app.example.com.:8443",
+      "app.example.com:443",
+      "app.example.com:",
+    ]) {
       expect(parseDomain(domain), domain).toMatch(/must not have a port/);
     }
   });
@@ -320,7 +334,10 @@ describe("mostSpecific", () => {
     // Small alphabets, so that entries and requests overlap often.
     const segment = fc.constantFrom("a", "A", "b", "ab", "%61", "%2F", "%2e%2e", "..", ".", "", "\\", "c", "%C3%A9");
     const rawPath = fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join("/")}`);
-    const entriesArb = fc.array(rawPath.map((p) => ({ path: normalPath(p) })), { maxLength: 6 });
+    const entriesArb = fc.array(
+      rawPath.map((p) => ({ path: normalPath(p) })),
+      { maxLength: 6 },
+    );
     const segments = (p: string) => (p === "" ? [] : p.slice(1).split("/"));
     /** Whether `claimed`'s segments start `path`'s, compared segment by segment. */
     const segmentPrefix = (claimed: string, path: string) => {
@@ -353,7 +370,10 @@ describe("mostSpecific", () => {
   it("never answers ambiguous for a path of plain letters, digits and slashes (property)", () => {
     const segment = fc.constantFrom("a", "A", "b", "ab", "admin", "Admin", "c", "");
     const plain = fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join("/")}`);
-    const entriesArb = fc.array(plain.map((p) => ({ path: normalPath(p) })), { maxLength: 6 });
+    const entriesArb = fc.array(
+      plain.map((p) => ({ path: normalPath(p) })),
+      { maxLength: 6 },
+    );
     fc.assert(fc.property(entriesArb, plain, (list, requestPath) => mostSpecific(list, requestPath) !== "ambiguous"));
   });
 });

@@ -170,7 +170,10 @@ describe("get and delete", () => {
       { id: uuidv7(), kind: "api_key" as const, orgId: a.org.id },
     ];
     for (const scope of misses) {
-      await expect(s.credentials.get(scope)).rejects.toMatchObject({ code: "not_found", message: `API key ${JSON.stringify(scope.id)} not found` });
+      await expect(s.credentials.get(scope)).rejects.toMatchObject({
+        code: "not_found",
+        message: `API key ${JSON.stringify(scope.id)} not found`,
+      });
     }
     await expect(s.credentials.get({ id, kind: "service_token", orgId: a.org.id })).rejects.toMatchObject({ message: /^Service token/ });
   });
@@ -181,7 +184,9 @@ describe("get and delete", () => {
     const b = await s.orgWithOwner("globex", "bob@example.com");
     const events = s.repo.events.length;
     await expect(s.credentials.delete({ id, kind: "api_key", orgId: b.org.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
-    await expect(s.credentials.delete({ id, kind: "service_token", orgId: a.org.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
+    await expect(s.credentials.delete({ id, kind: "service_token", orgId: a.org.id }, "owner")).rejects.toMatchObject({
+      code: "not_found",
+    });
     expect(s.repo.events).toHaveLength(events);
 
     const deleted = await s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id }, "owner");
@@ -189,13 +194,17 @@ describe("get and delete", () => {
     expect(deleted.owner?.id).toBe(a.owner.id);
     expect(s.repo.events.at(-1)).toMatchObject({ action: "api_key.delete", orgId: a.org.id, targetId: id, changes: { name: "ci" } });
     expect(await s.repo.getCaller(id)).toBeNull();
-    await expect(s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id }, "owner")).rejects.toMatchObject({ code: "not_found" });
+    await expect(s.credentials.delete({ id, kind: "api_key", principalId: a.owner.id }, "owner")).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 
   it("delete holds the home before it writes and releases it after; an unreachable home stops it", async () => {
     const { credential } = await s.credentials.issue(key("ci"), "owner");
     s.homes.unreachable = true;
-    await expect(s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id }, "owner")).rejects.toMatchObject({ code: "unavailable" });
+    await expect(s.credentials.delete({ id: credential.id, kind: "api_key", orgId: a.org.id }, "owner")).rejects.toMatchObject({
+      code: "unavailable",
+    });
     expect(s.repo.tables.credentials.has(credential.id)).toBe(true);
 
     s.homes.unreachable = false;
@@ -208,16 +217,26 @@ describe("get and delete", () => {
 describe("authorization, decided in the core by the kinds registry", () => {
   it("lets a member manage API keys but not service tokens, and writes nothing when refused", async () => {
     const events = s.repo.events.length;
-    await expect(s.credentials.issue(token("deploy"), "member")).rejects.toMatchObject({ code: "forbidden", message: /^Creating service tokens requires an org owner's credential/ });
-    await expect(s.credentials.replaceByName(token("deploy"), "member")).rejects.toMatchObject({ code: "forbidden", message: /^Replacing service tokens/ });
+    await expect(s.credentials.issue(token("deploy"), "member")).rejects.toMatchObject({
+      code: "forbidden",
+      message: /^Creating service tokens requires an org owner's credential/,
+    });
+    await expect(s.credentials.replaceByName(token("deploy"), "member")).rejects.toMatchObject({
+      code: "forbidden",
+      message: /^Replacing service tokens/,
+    });
     expect(s.repo.events).toHaveLength(events);
     const issued = await s.credentials.issue(token("deploy"), "owner");
-    await expect(s.credentials.delete({ id: issued.credential.id, kind: "service_token", orgId: a.org.id }, "member")).rejects.toMatchObject({
+    await expect(
+      s.credentials.delete({ id: issued.credential.id, kind: "service_token", orgId: a.org.id }, "member"),
+    ).rejects.toMatchObject({
       code: "forbidden",
       message: /^Deleting service tokens/,
     });
     expect(s.timeline.filter((e) => e.startsWith("hold"))).toEqual([]);
     const mine = await s.credentials.issue(key("mine"), "member");
-    expect((await s.credentials.delete({ id: mine.credential.id, kind: "api_key", orgId: a.org.id }, "member")).credential.id).toBe(mine.credential.id);
+    expect((await s.credentials.delete({ id: mine.credential.id, kind: "api_key", orgId: a.org.id }, "member")).credential.id).toBe(
+      mine.credential.id,
+    );
   });
 });

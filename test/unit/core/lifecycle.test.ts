@@ -1,7 +1,15 @@
 /** The time rules of credential lifecycle events: expiry notices, delivery retries, and the settings they read. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DAY_MS, DEFAULT_RETRY_SCHEDULE, DEFAULT_WARNING_DAYS, expiryNotice, parseNumberList, parseRetryAfter, retryDelay } from "../../../src/core/webhooks/lifecycle";
+import {
+  DAY_MS,
+  DEFAULT_RETRY_SCHEDULE,
+  DEFAULT_WARNING_DAYS,
+  expiryNotice,
+  parseNumberList,
+  parseRetryAfter,
+  retryDelay,
+} from "../../../src/core/webhooks/lifecycle";
 
 const EXPIRES = Date.UTC(2030, 0, 31, 12, 0, 0);
 const THRESHOLDS = [30, 7, 1];
@@ -50,9 +58,21 @@ describe("expiryNotice", () => {
   });
 
   it("counts days left upwards, and a threshold is due exactly at its moment", () => {
-    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(30)).send).toEqual({ type: "credential.expiring", daysLeft: 30, threshold: 30 });
-    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(29.5)).send).toEqual({ type: "credential.expiring", daysLeft: 30, threshold: 30 });
-    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(29)).send).toEqual({ type: "credential.expiring", daysLeft: 29, threshold: 30 });
+    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(30)).send).toEqual({
+      type: "credential.expiring",
+      daysLeft: 30,
+      threshold: 30,
+    });
+    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(29.5)).send).toEqual({
+      type: "credential.expiring",
+      daysLeft: 30,
+      threshold: 30,
+    });
+    expect(expiryNotice(EXPIRES, null, THRESHOLDS, daysBefore(29)).send).toEqual({
+      type: "credential.expiring",
+      daysLeft: 29,
+      threshold: 30,
+    });
     expect(expiryNotice(EXPIRES, 7, THRESHOLDS, EXPIRES - 1).send).toEqual({ type: "credential.expiring", daysLeft: 1, threshold: 1 });
   });
 
@@ -79,13 +99,21 @@ describe("expiryNotice", () => {
 
   it("sends `expired` alone for a credential found already expired, whatever was noticed before", () => {
     for (const noticed of [null, 30, 7, 1]) {
-      expect(expiryNotice(EXPIRES, noticed, THRESHOLDS, EXPIRES + DAY_MS)).toEqual({ send: { type: "credential.expired" }, noticedDays: 0, nextAt: null });
+      expect(expiryNotice(EXPIRES, noticed, THRESHOLDS, EXPIRES + DAY_MS)).toEqual({
+        send: { type: "credential.expired" },
+        noticedDays: 0,
+        nextAt: null,
+      });
     }
   });
 
   it("gives the same answers whatever the order of the thresholds", () => {
     const times = [daysBefore(40), daysBefore(30), daysBefore(10), daysBefore(3), daysBefore(0.5), EXPIRES, EXPIRES + 1];
-    for (const order of [[1, 7, 30], [7, 30, 1], [30, 1, 7]]) {
+    for (const order of [
+      [1, 7, 30],
+      [7, 30, 1],
+      [30, 1, 7],
+    ]) {
       for (const noticed of [null, 30, 7, 1, 0]) {
         for (const now of times) {
           expect(expiryNotice(EXPIRES, noticed, order, now)).toEqual(expiryNotice(EXPIRES, noticed, THRESHOLDS, now));

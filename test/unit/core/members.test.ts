@@ -38,7 +38,11 @@ describe("invites", () => {
     const carol = added[0]!.principal;
     expect(carol).toMatchObject({ kind: "user", email: "carol@example.com" });
     expect(roleOf(a.org.id, carol)).toBe("member");
-    expect(s.repo.events.at(-1)).toMatchObject({ action: "member.invite", targetId: carol.id, changes: { email: "carol@example.com", role: "member" } });
+    expect(s.repo.events.at(-1)).toMatchObject({
+      action: "member.invite",
+      targetId: carol.id,
+      changes: { email: "carol@example.com", role: "member" },
+    });
     // An existing user is invited as they are.
     const bob = (await bobOfGlobex()).owner;
     const [again] = await change({ inviteEmails: ["bob@example.com"] });
@@ -149,7 +153,10 @@ describe("removals", () => {
   });
 
   it("never leave an org without an owner", async () => {
-    await expect(change({ removeEmails: ["alice@example.com"] })).rejects.toMatchObject({ code: "invalid_request", details: { field: "remove_users" } });
+    await expect(change({ removeEmails: ["alice@example.com"] })).rejects.toMatchObject({
+      code: "invalid_request",
+      details: { field: "remove_users" },
+    });
     const b = await bobOfGlobex();
     s.join(a.org, b.owner, "owner");
     await expect(change({ removeIds: [a.owner.id, b.owner.id] })).rejects.toMatchObject({ details: { field: "remove_users" } });
@@ -166,7 +173,10 @@ describe("removals", () => {
       s.homes.duringHold = null;
       await s.members.change(a.org, "owner", request({ inviter: b.owner.id, removeIds: [b.owner.id] }));
     };
-    await expect(change({ removeIds: [a.owner.id] })).rejects.toMatchObject({ code: "invalid_request", details: { field: "remove_users" } });
+    await expect(change({ removeIds: [a.owner.id] })).rejects.toMatchObject({
+      code: "invalid_request",
+      details: { field: "remove_users" },
+    });
     expect(roleOf(a.org.id, a.owner)).toBe("owner");
     expect(s.repo.tables.credentials.has(a.caller.credential.id)).toBe(true);
     expect(s.repo.tables.credentials.has(bobsKey.id)).toBe(false);
@@ -175,5 +185,7 @@ describe("removals", () => {
 });
 
 it("refuses a member's credential: only owners change members", async () => {
-  await expect(s.members.change(a.org, "member", request({ inviteEmails: ["x@example.com"] }))).rejects.toMatchObject({ code: "forbidden" });
+  await expect(s.members.change(a.org, "member", request({ inviteEmails: ["x@example.com"] }))).rejects.toMatchObject({
+    code: "forbidden",
+  });
 });

@@ -69,13 +69,21 @@ it("finds a service account only in its own org; another org's looks missing", a
     [a.org.id, uuidv7()],
     [b.org.id, b.owner.id],
   ] as const) {
-    await expect(s.orgs.serviceAccount(orgId, saId)).rejects.toMatchObject({ code: "not_found", message: `Service account ${JSON.stringify(saId)} not found` });
+    await expect(s.orgs.serviceAccount(orgId, saId)).rejects.toMatchObject({
+      code: "not_found",
+      message: `Service account ${JSON.stringify(saId)} not found`,
+    });
   }
 });
 
 describe("bootstrap", () => {
   it("creates the org, the user as its owner and a working key, and records it against the org", async () => {
-    const { org, user, issued } = await s.orgs.bootstrap({ orgName: "initech", email: " Peter@Example.com ", givenName: "Peter", familyName: null });
+    const { org, user, issued } = await s.orgs.bootstrap({
+      orgName: "initech",
+      email: " Peter@Example.com ",
+      givenName: "Peter",
+      familyName: null,
+    });
     expect(user).toMatchObject({ kind: "user", email: "peter@example.com", givenName: "Peter", familyName: null });
     const caller = await s.repo.getCaller(issued.credential.id);
     expect(caller).toMatchObject({ org, principal: user, role: "owner", credential: { name: "bootstrap", kind: "api_key" } });
@@ -105,7 +113,10 @@ describe("bootstrap", () => {
   it("makes another user of an existing org an owner, holding the homes of their credentials that gain power", async () => {
     const b = await s.orgWithOwner("globex", "bob@example.com");
     s.join(a.org, b.owner);
-    const { credential: bobsKey } = await s.credentials.issue({ kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null }, "owner");
+    const { credential: bobsKey } = await s.credentials.issue(
+      { kind: "api_key", orgId: a.org.id, principalId: b.owner.id, name: "k", expiresAt: null },
+      "owner",
+    );
     s.freshTimeline();
     await s.orgs.bootstrap({ orgName: "acme", email: "bob@example.com", givenName: null, familyName: null });
     expect(s.repo.tables.membership(a.org.id, b.owner.id)?.role).toBe("owner");

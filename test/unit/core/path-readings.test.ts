@@ -69,7 +69,27 @@ function claimedBy<T extends { path: string }>(apps: readonly T[], path: string)
 /** Pieces rich in what origins disagree on: separators, dots, escapes of them, NTFS streams, params. */
 const piece = fc.constantFrom(
   ...["/", ".", "..", "%", "2", "5", "e", "f", "F", "s", ":", "$", ";", "\\", "secret", "admin", "x"],
-  ...["%2f", "%2F", "%5c", "%2e", "%2E", "%25", "%73", "%65", "%53", "%zz", "%f", "%ff", "%c3%a9", "%C3", "%00", "%0a", "::$DATA", ";x=1", "%3b"],
+  ...[
+    "%2f",
+    "%2F",
+    "%5c",
+    "%2e",
+    "%2E",
+    "%25",
+    "%73",
+    "%65",
+    "%53",
+    "%zz",
+    "%f",
+    "%ff",
+    "%c3%a9",
+    "%C3",
+    "%00",
+    "%0a",
+    "::$DATA",
+    ";x=1",
+    "%3b",
+  ],
   ...["%EF%BC%8F", "%EF%BC%BC", "%C2%A0", "%EF%BC%8E", "%EF%BD%93", "%3f", "%23", "~1", "%EF%BB%BF"],
 );
 const rawPath = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => `/${pieces.join("")}`);
@@ -94,7 +114,10 @@ describe("the gateway's path decision, read by every origin", () => {
         for (const [reader, read] of Object.entries(READERS)) {
           const path = read(pathname);
           if (path === null) continue; // that origin refuses the request itself
-          expect(claimedBy(apps, path)?.name, `${reader} reads ${JSON.stringify(pathname)} (sent as ${JSON.stringify(raw)}) as ${path}`).toBe(selected.app?.name);
+          expect(
+            claimedBy(apps, path)?.name,
+            `${reader} reads ${JSON.stringify(pathname)} (sent as ${JSON.stringify(raw)}) as ${path}`,
+          ).toBe(selected.app?.name);
         }
       }),
       { numRuns: RUNS },
@@ -105,7 +128,16 @@ describe("the gateway's path decision, read by every origin", () => {
 
   it("refuses each of the red team's spellings that reached the wrong application", () => {
     const apps = [APPS[0]!, APPS[1]!];
-    for (const raw of ["/%73ecret/report%zz", "/s%65cret/x%GG", "/%2fsecret/%zz", "/%73ecret/%ff", "/x/..%2fsecret/%zz", "/secret::$DATA", "/secret::$INDEX_ALLOCATION/x", "/%73ecret/x"]) {
+    for (const raw of [
+      "/%73ecret/report%zz",
+      "/s%65cret/x%GG",
+      "/%2fsecret/%zz",
+      "/%73ecret/%ff",
+      "/x/..%2fsecret/%zz",
+      "/secret::$DATA",
+      "/secret::$INDEX_ALLOCATION/x",
+      "/%73ecret/x",
+    ]) {
       const selected = selectApp(apps, new URL(`https://victim.test${raw}`).pathname);
       expect(selected, raw).toHaveProperty("refused");
     }

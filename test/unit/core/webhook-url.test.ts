@@ -103,7 +103,14 @@ describe("webhookUrlProblem", () => {
   });
 
   it("refuses a loopback address spelt in another notation", () => {
-    for (const url of ["https://2130706433", "https://0x7f000001", "https://017700000001", "https://127.1", "https://0177.0.0.1", "https://0x7f.1"]) {
+    for (const url of [
+      "https://2130706433",
+      "https://0x7f000001",
+      "https://017700000001",
+      "https://127.1",
+      "https://0177.0.0.1",
+      "https://0x7f.1",
+    ]) {
       expect(webhookUrlProblem(url, false), url).not.toBeNull();
     }
   });

@@ -20,8 +20,7 @@ export const listApiKeysRoute = createRoute({
   operationId: "getApiKey",
   tags: ["ApiKeys"],
   summary: "List api_keys",
-  description:
-    "List the calling user's api_keys, most recently created first. Page with `starting_after` until a page comes back empty",
+  description: "List the calling user's api_keys, most recently created first. Page with `starting_after` until a page comes back empty",
   security: [{ bearerAuth: [] }],
   request: { query: ListApiKeysQuery },
   responses: {

@@ -69,15 +69,18 @@ export const registerListAuditEvents = (app: BraintrustApp) =>
     const q = c.req.valid("query");
     const { caller, services } = c.var;
     const { org, role } = await services.orgs.resolve(caller, q.org_name);
-    const events = await services.auditLog.list({ orgId: org.id, role }, {
-      targetId: q.target_id,
-      action: q.action,
-      since: q.since === undefined ? undefined : Date.parse(q.since),
-      until: q.until === undefined ? undefined : Date.parse(q.until),
-      startingAfter: q.starting_after,
-      endingBefore: q.ending_before,
-      limit: pageSize(q.limit),
-    });
+    const events = await services.auditLog.list(
+      { orgId: org.id, role },
+      {
+        targetId: q.target_id,
+        action: q.action,
+        since: q.since === undefined ? undefined : Date.parse(q.since),
+        until: q.until === undefined ? undefined : Date.parse(q.until),
+        startingAfter: q.starting_after,
+        endingBefore: q.ending_before,
+        limit: pageSize(q.limit),
+      },
+    );
     return c.json(
       {
         objects: events.map((e) => ({
@@ -86,7 +89,10 @@ export const registerListAuditEvents = (app: BraintrustApp) =>
           org_id: e.orgId,
           actor_principal_id: e.actorPrincipalId,
           actor_credential_id: e.actorCredentialId,
-          actor: e.actor.type === "principal" ? { type: e.actor.type, principal_id: e.actor.principalId, email: e.actor.email } : { type: e.actor.type },
+          actor:
+            e.actor.type === "principal"
+              ? { type: e.actor.type, principal_id: e.actor.principalId, email: e.actor.email }
+              : { type: e.actor.type },
           action: e.action,
           target_type: e.targetType,
           target_id: e.targetId,

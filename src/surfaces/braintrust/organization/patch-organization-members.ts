@@ -111,7 +111,11 @@ export const registerPatchOrganizationMembers = (app: BraintrustApp) =>
       inviter: caller.principal.id,
       inviteEmails: invite?.emails ?? [],
       inviteIds: invite?.ids ?? [],
-      serviceAccounts: (invite?.service_accounts ?? []).map((sa) => ({ name: sa.name, tokenName: sa.token_name ?? null, tokenPolicy: policyInput(sa) })),
+      serviceAccounts: (invite?.service_accounts ?? []).map((sa) => ({
+        name: sa.name,
+        tokenName: sa.token_name ?? null,
+        tokenPolicy: policyInput(sa),
+      })),
       grantedBy: caller.credential.policy,
       role: roleFromGroups(invite),
       removeIds: body.remove_users?.ids ?? [],

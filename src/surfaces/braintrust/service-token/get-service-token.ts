@@ -5,9 +5,7 @@ import { serviceTokenToWire } from "../wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
 export const ServiceTokenIdParams = z.object({
-  service_token_id: z
-    .uuid()
-    .openapi({ param: { name: "service_token_id", in: "path" }, description: "ServiceToken id" }),
+  service_token_id: z.uuid().openapi({ param: { name: "service_token_id", in: "path" }, description: "ServiceToken id" }),
 });
 
 export const getServiceTokenRoute = createRoute({

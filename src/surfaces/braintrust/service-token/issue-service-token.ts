@@ -7,11 +7,7 @@ import type { CreateServiceTokenBody } from "../schemas";
 import { serviceTokenToWire } from "../wire";
 import { policyInput } from "../../shared/policy";
 
-export async function issueServiceToken(
-  c: Context<AppEnv>,
-  body: z.infer<typeof CreateServiceTokenBody>,
-  mode: "create" | "replace",
-) {
+export async function issueServiceToken(c: Context<AppEnv>, body: z.infer<typeof CreateServiceTokenBody>, mode: "create" | "replace") {
   const { caller, services } = c.var;
   const { org, role } = await services.orgs.resolve(caller, body.org_name);
   const account = await services.orgs.serviceAccount(org.id, body.service_account_id);

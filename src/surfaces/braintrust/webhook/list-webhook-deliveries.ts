@@ -19,7 +19,9 @@ const ListDeliveriesQuery = WebhookOrgQuery.extend({
     .int()
     .min(0)
     .optional()
-    .openapi({ description: `Limit the number of deliveries to return (default ${DEFAULT_DELIVERIES_LIMIT}, at most ${MAX_DELIVERIES_LIMIT})` }),
+    .openapi({
+      description: `Limit the number of deliveries to return (default ${DEFAULT_DELIVERIES_LIMIT}, at most ${MAX_DELIVERIES_LIMIT})`,
+    }),
   // Delivery ids are not UUIDs (`msg_<hex>.<webhook id>`); the shape is checked loosely, an unknown id gives an empty page.
   starting_after: z
     .string()
@@ -39,7 +41,10 @@ export const listWebhookDeliveriesRoute = createRoute({
   security: [{ bearerAuth: [] }],
   request: { params: WebhookIdParams, query: ListDeliveriesQuery },
   responses: {
-    200: { description: "Returns a list of delivery objects", content: { "application/json": { schema: listOf(DeliverySchema, "delivery") } } },
+    200: {
+      description: "Returns a list of delivery objects",
+      content: { "application/json": { schema: listOf(DeliverySchema, "delivery") } },
+    },
     ...errorResponses,
   },
 });

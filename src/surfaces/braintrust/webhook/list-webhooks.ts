@@ -26,7 +26,10 @@ export const listWebhooksRoute = createRoute({
   security: [{ bearerAuth: [] }],
   request: { query: ListWebhooksQuery },
   responses: {
-    200: { description: "Returns a list of webhook objects", content: { "application/json": { schema: listOf(WebhookSchema, "webhook") } } },
+    200: {
+      description: "Returns a list of webhook objects",
+      content: { "application/json": { schema: listOf(WebhookSchema, "webhook") } },
+    },
     ...errorResponses,
   },
 });

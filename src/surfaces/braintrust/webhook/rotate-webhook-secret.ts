@@ -2,7 +2,14 @@ import { createRoute } from "@hono/zod-openapi";
 import { ErrorSchema } from "../../../http/errors";
 import type { BraintrustApp } from "../app-type";
 import { errorResponses } from "../schemas";
-import { EXTENSION_NOTE, RotateWebhookSecretBody, WEBHOOK_TAGS, WebhookIdParams, WebhookOrgQuery, WebhookWithSecretSchema } from "./schemas";
+import {
+  EXTENSION_NOTE,
+  RotateWebhookSecretBody,
+  WEBHOOK_TAGS,
+  WebhookIdParams,
+  WebhookOrgQuery,
+  WebhookWithSecretSchema,
+} from "./schemas";
 import { actingIn, webhookToWire } from "./wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 

@@ -93,10 +93,7 @@ export const WebhookIdParams = z.object({
 
 /** The org a webhook addressed by id is looked up in; a webhook of another org answers 404 like a missing one. */
 export const WebhookOrgQuery = z.object({
-  org_name: z
-    .string()
-    .optional()
-    .openapi({ description: "The org the webhook belongs to (default: the caller's credential's org)" }),
+  org_name: z.string().optional().openapi({ description: "The org the webhook belongs to (default: the caller's credential's org)" }),
 });
 
 export const DeliverySchema = z
@@ -111,7 +108,11 @@ export const DeliverySchema = z
     attempts: z.number().int().openapi({ description: "Attempts made so far" }),
     created: dateTime.openapi({ description: "When the event happened" }),
     last_attempt_at: dateTime.nullable().openapi({ description: "When the last attempt was made" }),
-    last_status: z.number().int().nullable().openapi({ description: "The HTTP status of the last attempt; null when the endpoint did not answer" }),
+    last_status: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The HTTP status of the last attempt; null when the endpoint did not answer" }),
     last_error: z.string().nullable().openapi({ description: "What went wrong on the last attempt" }),
     next_attempt_at: dateTime.nullable().openapi({ description: "When the next attempt is due; null unless pending" }),
   })

@@ -15,7 +15,10 @@ export const deleteAccessAppRoute = createRoute({
   security: CLOUDFLARE_SECURITY,
   request: { params: AppParams },
   responses: {
-    202: { description: "The id of the deleted application", content: { "application/json": { schema: envelope(z.object({ id: z.uuid() })) } } },
+    202: {
+      description: "The id of the deleted application",
+      content: { "application/json": { schema: envelope(z.object({ id: z.uuid() })) } },
+    },
     ...accessErrorResponses,
   },
 });

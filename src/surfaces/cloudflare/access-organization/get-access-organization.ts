@@ -24,4 +24,6 @@ export type GetAccessOrganizationRequest = RouteRequest<typeof getAccessOrganiza
 export type GetAccessOrganizationResponse = RouteResponse<typeof getAccessOrganizationRoute>;
 
 export const registerGetAccessOrganization = (app: CloudflareApp) =>
-  app.openapi(getAccessOrganizationRoute, async (c) => c.json(ok(organizationToWire(await c.var.services.accessOrganization.get(c.var.account))), 200));
+  app.openapi(getAccessOrganizationRoute, async (c) =>
+    c.json(ok(organizationToWire(await c.var.services.accessOrganization.get(c.var.account))), 200),
+  );

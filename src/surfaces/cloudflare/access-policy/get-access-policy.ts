@@ -13,7 +13,8 @@ export const getAccessPolicyRoute = createRoute({
   operationId: "access-policies-get-an-access-reusable-policy",
   tags: ["Access policies"],
   summary: "Get a reusable Access policy",
-  description: "Fetches one reusable policy, with the number of applications using it. An app-scoped policy is found under its application.",
+  description:
+    "Fetches one reusable policy, with the number of applications using it. An app-scoped policy is found under its application.",
   security: CLOUDFLARE_SECURITY,
   request: { params: PolicyParams },
   responses: {

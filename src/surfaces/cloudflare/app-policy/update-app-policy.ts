@@ -31,6 +31,12 @@ export const registerUpdateAppPolicy = (app: CloudflareApp) =>
   app.openapi(updateAppPolicyRoute, async (c) => {
     const { app_id, policy_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const updated = await c.var.services.accessPolicies.updateForApp(c.var.account, app_id, policy_id, policyInputOf(body), body.precedence);
+    const updated = await c.var.services.accessPolicies.updateForApp(
+      c.var.account,
+      app_id,
+      policy_id,
+      policyInputOf(body),
+      body.precedence,
+    );
     return c.json(ok(appPolicyToWire(updated)), 200);
   });

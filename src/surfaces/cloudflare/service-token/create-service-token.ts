@@ -53,12 +53,16 @@ export type CreateServiceTokenResponse = RouteResponse<typeof createServiceToken
 export const registerCreateServiceToken = (app: CloudflareApp) =>
   app.openapi(createServiceTokenRoute, async (c) => {
     const body = c.req.valid("json");
-    const { credential, secret } = await c.var.services.accessTokens.create(c.var.account, {
-      name: body.name,
-      duration: body.duration,
-      enabled: body.enabled,
-      clientSecretVersion: body.client_secret_version,
-      policy: policyInput(body),
-    }, c.var.caller.credential.policy);
+    const { credential, secret } = await c.var.services.accessTokens.create(
+      c.var.account,
+      {
+        name: body.name,
+        duration: body.duration,
+        enabled: body.enabled,
+        clientSecretVersion: body.client_secret_version,
+        policy: policyInput(body),
+      },
+      c.var.caller.credential.policy,
+    );
     return c.json(ok({ ...accessTokenToWire(credential), client_secret: secret }), 201);
   });

@@ -29,8 +29,7 @@ export const listServiceTokensRoute = createRoute({
   operationId: "access-service-tokens-list-service-tokens",
   tags: ["Access service tokens"],
   summary: "List service tokens",
-  description:
-    "Lists the account's service tokens, oldest first, one page at a time. A page past the end answers an empty `result`.",
+  description: "Lists the account's service tokens, oldest first, one page at a time. A page past the end answers an empty `result`.",
   security: CLOUDFLARE_SECURITY,
   request: { params: AccountParams, query: ListQuery },
   responses: {

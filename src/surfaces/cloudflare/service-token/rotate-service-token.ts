@@ -1,6 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CloudflareApp } from "../app-type";
-import { CLOUDFLARE_SECURITY, AccessServiceTokenWithSecretSchema, envelope, errorResponses, PreviousSecretExpiresAtSchema, TokenParams } from "../schemas";
+import {
+  CLOUDFLARE_SECURITY,
+  AccessServiceTokenWithSecretSchema,
+  envelope,
+  errorResponses,
+  PreviousSecretExpiresAtSchema,
+  TokenParams,
+} from "../schemas";
 import { accessTokenToWire, ok } from "../wire";
 import type { RouteRequest, RouteResponse } from "../../../http/route-types";
 
@@ -18,7 +25,8 @@ export const rotateServiceTokenRoute = createRoute({
   operationId: "access-service-tokens-rotate-a-service-token",
   tags: ["Access service tokens"],
   summary: "Rotate a service token",
-  description: "Generates a new Client Secret for a service token under the same client id, and revokes the old one (at once, or at `previous_client_secret_expires_at`).",
+  description:
+    "Generates a new Client Secret for a service token under the same client id, and revokes the old one (at once, or at `previous_client_secret_expires_at`).",
   security: CLOUDFLARE_SECURITY,
   request: { params: TokenParams, body: { required: false, content: { "application/json": { schema: RotateBody } } } },
   responses: {

@@ -54,14 +54,19 @@ export const registerUpdateServiceToken = (app: CloudflareApp) =>
   app.openapi(updateServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const { credential, secret } = await c.var.services.accessTokens.update(c.var.account, service_token_id, {
-      name: body.name,
-      duration: body.duration,
-      enabled: body.enabled,
-      clientSecretVersion: body.client_secret_version,
-      previousSecretExpiresAt:
-        body.previous_client_secret_expires_at === undefined ? undefined : Date.parse(body.previous_client_secret_expires_at),
-      policy: policyInput(body),
-    }, c.var.caller.credential.policy);
+    const { credential, secret } = await c.var.services.accessTokens.update(
+      c.var.account,
+      service_token_id,
+      {
+        name: body.name,
+        duration: body.duration,
+        enabled: body.enabled,
+        clientSecretVersion: body.client_secret_version,
+        previousSecretExpiresAt:
+          body.previous_client_secret_expires_at === undefined ? undefined : Date.parse(body.previous_client_secret_expires_at),
+        policy: policyInput(body),
+      },
+      c.var.caller.credential.policy,
+    );
     return c.json(ok({ ...accessTokenToWire(credential), ...(secret === null ? {} : { client_secret: secret }) }), 200);
   });

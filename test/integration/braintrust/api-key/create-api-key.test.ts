@@ -122,7 +122,9 @@ describe("POST /v1/api_key", () => {
     const huge = await call("POST", "/v1/api_key", { token: api_key.key, body: { name: "x".repeat(70_000) } });
     expect(huge.status).toBe(413);
     expect(huge.body.error).toBe("payload_too_large");
-    const { results } = await env.DB.prepare("SELECT count(*) AS n FROM credentials WHERE principal_id = (SELECT principal_id FROM credentials WHERE id = ?)")
+    const { results } = await env.DB.prepare(
+      "SELECT count(*) AS n FROM credentials WHERE principal_id = (SELECT principal_id FROM credentials WHERE id = ?)",
+    )
       .bind(api_key.id)
       .all<{ n: number }>();
     expect(results[0]!.n).toBe(1); // nothing was created by any refused request

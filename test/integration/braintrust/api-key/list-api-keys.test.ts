@@ -112,7 +112,10 @@ it("takes an empty value as not given, as the official client sends for null (li
   const o = await ownerWithKeys(3);
   const all = (await list(o.token)).map((k) => k.id);
   for (const query of ["?limit=", "?org_name=", "?ids=", "?api_key_name=", "?limit=&org_name=&ids=&api_key_name=&starting_after="]) {
-    expect((await list(o.token, query)).map((k) => k.id), query).toEqual(all);
+    expect(
+      (await list(o.token, query)).map((k) => k.id),
+      query,
+    ).toEqual(all);
   }
   // and a real value next to an empty one still applies
   expect((await list(o.token, "?limit=1&org_name=")).map((k) => k.id)).toEqual(all.slice(0, 1));

@@ -116,7 +116,11 @@ describe("PATCH /v1/organization/members", () => {
     expect(asMember.status).toBe(403);
     expect(asMember.body.message).toMatch(/owner/);
     const stranger = await bootstrap();
-    for (const target of [{ org_name: stranger.org.name }, { org_id: stranger.org.id }, { org_id: b.org.id, org_name: stranger.org.name }]) {
+    for (const target of [
+      { org_name: stranger.org.name },
+      { org_id: stranger.org.id },
+      { org_id: b.org.id, org_name: stranger.org.name },
+    ]) {
       const res = await patch(b.api_key.key, { ...target, invite_users: { service_accounts: [{ name: "x" }] } });
       expect(res.status, JSON.stringify(target)).toBe(403);
     }
@@ -217,7 +221,15 @@ describe("the last owner", () => {
     const [owner] = await repo.findMembers(a.org.id, { ids: [a.user.id], emails: [] });
     const event = new AuditContext().event("member.remove", a.org.id, "principal", a.user.id, {});
     await expect(
-      repo.changeMembership({ orgId: a.org.id, now: Date.now(), inviteEmails: [], inviteIds: [], serviceAccounts: [], remove: [owner!.principal], events: [{ event }] }),
+      repo.changeMembership({
+        orgId: a.org.id,
+        now: Date.now(),
+        inviteEmails: [],
+        inviteIds: [],
+        serviceAccounts: [],
+        remove: [owner!.principal],
+        events: [{ event }],
+      }),
     ).rejects.toMatchObject({ code: "invalid_request", details: { field: "remove_users" } });
     // the owner's credentials, deleted earlier in the same batch, are back: nothing was half-applied
     expect(await authStatus(a.api_key.key)).toBe(200);

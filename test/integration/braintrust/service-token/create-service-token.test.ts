@@ -88,8 +88,14 @@ describe("POST /v1/service_token", () => {
         expect(res.status, `${method} ${JSON.stringify(name)}`).toBe(400);
         expect(res.body).toMatchObject({ error: "invalid_request", field: "name" });
       }
-      for (const [sa, field] of [[{ name }, "invite_users.service_accounts[0].name"], [{ name: "ok", token_name: name }, "invite_users.service_accounts[0].token_name"]] as const) {
-        const res = await call("PATCH", "/v1/organization/members", { token: o.ownerKey, body: { invite_users: { service_accounts: [sa] } } });
+      for (const [sa, field] of [
+        [{ name }, "invite_users.service_accounts[0].name"],
+        [{ name: "ok", token_name: name }, "invite_users.service_accounts[0].token_name"],
+      ] as const) {
+        const res = await call("PATCH", "/v1/organization/members", {
+          token: o.ownerKey,
+          body: { invite_users: { service_accounts: [sa] } },
+        });
         expect(res.status, JSON.stringify(sa)).toBe(400);
         expect(res.body).toMatchObject({ error: "invalid_request", field });
       }

@@ -51,6 +51,9 @@ it("takes an empty service_token_name, ids or org_name as not given", async () =
   for (const query of ["?service_token_name=", "?ids=", "?org_name=&limit="]) {
     const res = await call("GET", `/v1/service_token${query}`, { token: b.api_key.key });
     expect(res.status, query).toBe(200);
-    expect(res.body.objects.map((t: { name: string }) => t.name), query).toEqual(["t1"]);
+    expect(
+      res.body.objects.map((t: { name: string }) => t.name),
+      query,
+    ).toEqual(["t1"]);
   }
 });

@@ -10,12 +10,27 @@ import { newBox } from "../../../helpers/lifecycle";
 
 /** `whsec_` + base64 of 32 bytes (Standard Webhooks). */
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
-const ALL_EVENTS = ["credential.created", "credential.rotated", "credential.deleted", "credential.expiring", "credential.expired", "credential.inactive"];
+const ALL_EVENTS = [
+  "credential.created",
+  "credential.rotated",
+  "credential.deleted",
+  "credential.expiring",
+  "credential.expired",
+  "credential.inactive",
+];
 
 const create = (token: string, body: Record<string, unknown>) => call("POST", "/v1/webhook", { token, body });
 const listed = async (token: string) => (await call("GET", "/v1/webhook", { token })).body.objects as { id: string }[];
-const hex = (text: string) => [...new TextEncoder().encode(text)].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
-const bytesHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+const hex = (text: string) =>
+  [...new TextEncoder().encode(text)]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
+const bytesHex = (bytes: Uint8Array) =>
+  [...bytes]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
 
 describe("POST /v1/webhook", () => {
   it("creates a webhook with every field and its secret, shown once, stored sealed", async () => {
@@ -44,7 +59,9 @@ describe("POST /v1/webhook", () => {
     expect(got.body).toEqual(rest);
     expect((await call("GET", "/v1/webhook", { token: o.ownerKey })).body).toEqual({ objects: [rest] });
     // at rest: sealed (IV ‖ ciphertext ‖ tag), neither the text nor its key bytes in clear
-    const row = await env.DB.prepare("SELECT hex(secret_enc) AS h, length(secret_enc) AS n, prev_secret_enc AS p FROM webhooks WHERE id = ?")
+    const row = await env.DB.prepare(
+      "SELECT hex(secret_enc) AS h, length(secret_enc) AS n, prev_secret_enc AS p FROM webhooks WHERE id = ?",
+    )
       .bind(res.body.id)
       .first<{ h: string; n: number; p: unknown }>();
     expect(row!.n).toBe(12 + secret.length + 16);
@@ -53,7 +70,9 @@ describe("POST /v1/webhook", () => {
     expect(row!.h).not.toContain(bytesHex(raw.slice(16)));
     expect(row!.p).toBeNull();
     // and it opens, with the deployment's key and for this row only, to the secret answered
-    const stored = await env.DB.prepare("SELECT secret_enc FROM webhooks WHERE id = ?").bind(res.body.id).first<{ secret_enc: ArrayBuffer }>();
+    const stored = await env.DB.prepare("SELECT secret_enc FROM webhooks WHERE id = ?")
+      .bind(res.body.id)
+      .first<{ secret_enc: ArrayBuffer }>();
     const box = new SecretBox(env.WEBHOOK_ENCRYPTION_KEY);
     expect(await box.open(res.body.id, stored!.secret_enc)).toBe(secret);
     await expect(box.open(o.owner.org.id, stored!.secret_enc)).rejects.toThrow();
@@ -100,7 +119,11 @@ describe("POST /v1/webhook", () => {
     for (const [body, field, message] of cases) {
       const res = await create(o.ownerKey, body);
       expect(res.status, JSON.stringify(body).slice(0, 100)).toBe(400);
-      expect(res.body, JSON.stringify(body).slice(0, 100)).toMatchObject({ error: "invalid_request", field, message: message ?? expect.any(String) });
+      expect(res.body, JSON.stringify(body).slice(0, 100)).toMatchObject({
+        error: "invalid_request",
+        field,
+        message: message ?? expect.any(String),
+      });
     }
     // a URL of exactly 2048 characters and a description of 256 are fine
     const longest = `https://hooks.example.com/${"x".repeat(2048 - 26)}`;
@@ -126,7 +149,10 @@ describe("POST /v1/webhook", () => {
   it("acts in the org named by org_name when the caller belongs to it", async () => {
     const o = await org();
     // the owner's user becomes owner of a second org too (bootstrap with the same email)
-    const second = await call("POST", "/admin/bootstrap", { token: "test-admin-token", body: { org_name: `${o.orgName}-2`, email: o.owner.user.email } });
+    const second = await call("POST", "/admin/bootstrap", {
+      token: "test-admin-token",
+      body: { org_name: `${o.orgName}-2`, email: o.owner.user.email },
+    });
     expect(second.status, second.text).toBe(200);
     const res = await create(o.ownerKey, { url: newBox(), org_name: second.body.org.name });
     expect(res.status, res.text).toBe(200);

@@ -16,7 +16,9 @@ const normalised = (text: string, id: string) => text.replaceAll(id, MISSING).re
 async function seedEvents(orgId: string, count: number, at: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const id = `msg_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare("INSERT INTO webhook_events (id, org_id, type, data, created_at) VALUES (?, ?, 'credential.expired', '{}', ?)").bind(id, orgId, at).run();
+    await env.DB.prepare("INSERT INTO webhook_events (id, org_id, type, data, created_at) VALUES (?, ?, 'credential.expired', '{}', ?)")
+      .bind(id, orgId, at)
+      .run();
   }
 }
 
@@ -129,7 +131,12 @@ describe("GET /v1/webhook/{webhook_id}/deliveries", () => {
     const other = await org();
     const ours = await createWebhook(o.ownerKey, newBox());
     const theirs = await createWebhook(other.ownerKey, newBox());
-    for (const [query, field] of [["?limit=x", "limit"], ["?limit=-1", "limit"], ["?starting_after=a%20b", "starting_after"], [`?starting_after=${"x".repeat(129)}`, "starting_after"]]) {
+    for (const [query, field] of [
+      ["?limit=x", "limit"],
+      ["?limit=-1", "limit"],
+      ["?starting_after=a%20b", "starting_after"],
+      [`?starting_after=${"x".repeat(129)}`, "starting_after"],
+    ]) {
       const res = await list(o.ownerKey, ours.id, query);
       expect(res.status, query).toBe(400);
       expect(res.body, query).toMatchObject({ error: "invalid_request", field });

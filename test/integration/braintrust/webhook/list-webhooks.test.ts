@@ -21,9 +21,17 @@ describe("GET /v1/webhook", () => {
     const all = await call("GET", "/v1/webhook", { token: o.ownerKey });
     expect(all.status, all.text).toBe(200);
     expect(ids(all.body.objects)).toEqual(created);
-    expect(Object.keys(all.body.objects[0]).sort()).toEqual(
-      ["created", "description", "disabled_at", "disabled_reason", "events", "id", "org_id", "previous_secret_expires_at", "url"],
-    );
+    expect(Object.keys(all.body.objects[0]).sort()).toEqual([
+      "created",
+      "description",
+      "disabled_at",
+      "disabled_reason",
+      "events",
+      "id",
+      "org_id",
+      "previous_secret_expires_at",
+      "url",
+    ]);
     expect(all.body.objects[0].description).toBe("hook 6");
     for (const secret of secrets) expect(all.text).not.toContain(secret.slice(6));
     expect(all.text).not.toContain("whsec_");

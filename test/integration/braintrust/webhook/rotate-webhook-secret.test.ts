@@ -11,10 +11,15 @@ import { call, MISSING } from "../../../helpers/http";
 import { createWebhook, newBox } from "../../../helpers/lifecycle";
 
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
-const rotate = (token: string, id: string, opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; query?: string } = {}) =>
-  call("POST", `/v1/webhook/${id}/rotate_secret${opts.query ?? ""}`, { token, ...opts });
+const rotate = (
+  token: string,
+  id: string,
+  opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; query?: string } = {},
+) => call("POST", `/v1/webhook/${id}/rotate_secret${opts.query ?? ""}`, { token, ...opts });
 const sealed = (id: string) =>
-  env.DB.prepare("SELECT hex(secret_enc) AS current, iif(prev_secret_enc IS NULL, NULL, hex(prev_secret_enc)) AS previous, prev_expires_at AS until FROM webhooks WHERE id = ?")
+  env.DB.prepare(
+    "SELECT hex(secret_enc) AS current, iif(prev_secret_enc IS NULL, NULL, hex(prev_secret_enc)) AS previous, prev_expires_at AS until FROM webhooks WHERE id = ?",
+  )
     .bind(id)
     .first<{ current: string; previous: string | null; until: number | null }>();
 const normalised = (text: string, id: string) => text.replaceAll(id, MISSING).replace(/"request_id":"[^"]*"/, "");
@@ -63,7 +68,9 @@ describe("POST /v1/webhook/{webhook_id}/rotate_secret", () => {
     expect(won.length).toBeGreaterThan(0);
     for (const a of answers.filter((a) => a.status === 409)) expect(a.body).toMatchObject({ error: "conflict" });
     // what is sealed is what was answered: the last winner's secret, and before it the previous winner's (or the first)
-    const row = await env.DB.prepare("SELECT secret_enc, prev_secret_enc FROM webhooks WHERE id = ?").bind(hook.id).first<{ secret_enc: ArrayBuffer; prev_secret_enc: ArrayBuffer }>();
+    const row = await env.DB.prepare("SELECT secret_enc, prev_secret_enc FROM webhooks WHERE id = ?")
+      .bind(hook.id)
+      .first<{ secret_enc: ArrayBuffer; prev_secret_enc: ArrayBuffer }>();
     const box = new SecretBox(env.WEBHOOK_ENCRYPTION_KEY);
     const current = await box.open(hook.id, row!.secret_enc);
     expect(won).toContain(current);

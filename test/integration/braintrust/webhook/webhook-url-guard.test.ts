@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { bootstrap, call, callWithEnv } from "../../../helpers/http";
 
-const strict = (token: string, url: string) => callWithEnv({ WEBHOOK_ALLOW_INSECURE: "false" }, "POST", "/v1/webhook", { token, body: { url } });
+const strict = (token: string, url: string) =>
+  callWithEnv({ WEBHOOK_ALLOW_INSECURE: "false" }, "POST", "/v1/webhook", { token, body: { url } });
 
 describe("POST /v1/webhook without WEBHOOK_ALLOW_INSECURE", () => {
   it("refuses http and every target naming this machine or a private network, at url", async () => {

@@ -40,10 +40,10 @@ const snapshot = async (a: Account) =>
 
 describe("Access applications and policies across accounts", () => {
   it("answers another account's application or policy exactly as a missing one, and changes nothing", async () => {
-    const { ids, snapshot: before } = await setup();
+    const { ids, snapshot: current } = await setup();
     const intruder = await accessAccount();
     await createPolicy(intruder); // an account with objects of its own
-    const kept = await before();
+    const kept = await current();
     const theirs = operations(intruder, ids);
     const missing = operations(intruder, { app: MISSING, appPolicy: MISSING, policy: MISSING });
     for (const [i, [method, path, body]] of theirs.entries()) {
@@ -53,26 +53,35 @@ describe("Access applications and policies across accounts", () => {
       const anonymised = res.text.replaceAll(ids.app, MISSING).replaceAll(ids.appPolicy, MISSING).replaceAll(ids.policy, MISSING);
       expect(anonymised, `${method} ${path}`).toBe(none.text);
     }
-    expect(await before()).toBe(kept);
+    expect(await current()).toBe(kept);
   });
 
   it("refuses a member's credential on every operation with 403 (9109), changing nothing", async () => {
-    const { owner, ids, snapshot: before } = await setup();
+    const { owner, ids, snapshot: current } = await setup();
     const member = await memberOf(owner);
-    const kept = await before();
-    const all = [...operations(owner, ids), ["GET", owner.apps], ["POST", owner.apps, { type: "self_hosted", domain: host(owner) }], ["GET", owner.policies], ["POST", owner.policies, policyBody()]] as const;
+    const kept = await current();
+    const all = [
+      ...operations(owner, ids),
+      ["GET", owner.apps],
+      ["POST", owner.apps, { type: "self_hosted", domain: host(owner) }],
+      ["GET", owner.policies],
+      ["POST", owner.policies, policyBody()],
+    ] as const;
     for (const [method, path, body] of all) {
       const res = await cf(method, path, { token: member, body });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.errors[0]).toMatchObject({ code: 9109, message: expect.stringMatching(/owner/) });
     }
-    expect(await before()).toBe(kept);
+    expect(await current()).toBe(kept);
   });
 
   it("answers an account the caller is not in with 7003, naming the path asked for", async () => {
     const a = await accessAccount();
     const b = await accessAccount();
-    for (const path of [`/client/v4/accounts/${b.org.account_id}/access/apps`, `/accounts/${b.org.account_id}/access/policies/${MISSING}`]) {
+    for (const path of [
+      `/client/v4/accounts/${b.org.account_id}/access/apps`,
+      `/accounts/${b.org.account_id}/access/policies/${MISSING}`,
+    ]) {
       const res = await cf("GET", path, { token: a.key });
       expect(res.status).toBe(404);
       expect(res.body.errors[0]).toEqual({

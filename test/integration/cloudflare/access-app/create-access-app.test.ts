@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { cf } from "../../../helpers/cloudflare";
-import { accessAccount, createApp, createPolicy, expectRefused, host, ISO, policyBody, TOKEN_ID, tokenRule } from "../../../helpers/cloudflare-access";
+import {
+  accessAccount,
+  createApp,
+  createPolicy,
+  expectRefused,
+  host,
+  ISO,
+  policyBody,
+  TOKEN_ID,
+  tokenRule,
+} from "../../../helpers/cloudflare-access";
 import { MISSING } from "../../../helpers/http";
 
 describe("POST .../access/apps", () => {
@@ -48,7 +58,13 @@ describe("POST .../access/apps", () => {
       created_at: "2014-01-01T05:20:00.12345Z",
       policies: [
         policyBody({ name: "bots", session_duration: "30m", approval_required: false, future: "kept", id: undefined }),
-        { name: "office", decision: "bypass", include: [{ ip: { ip: "192.0.2.0/24" } }], exclude: [{ ip: { ip: "192.0.2.7" } }], created_at: "x" },
+        {
+          name: "office",
+          decision: "bypass",
+          include: [{ ip: { ip: "192.0.2.0/24" } }],
+          exclude: [{ ip: { ip: "192.0.2.7" } }],
+          created_at: "x",
+        },
       ],
     };
     const res = await cf("POST", a.apps, { token: a.key, body });
@@ -121,18 +137,38 @@ describe("POST .../access/apps", () => {
       [app({ domain: "a\u0000b.test" }), "/domain"],
       [app({ name: "bad\u0000name" }), "/name"],
       [app({ destinations: [{ type: "private", cidr: "10.0.0.0/8" }] }), "/destinations/0/type", /only "public" destinations.*"private"/],
-      [app({ destinations: [{ type: "public", uri: host(a) }, { type: "public", uri: "x y" }] }), "/destinations/1/uri"],
-      [app({ destinations: [{ type: "public", uri: host(a), overrides: [{ behavior: "public", path_pattern: "/x" }] }] }), "/destinations/0/overrides", /overrides/],
+      [
+        app({
+          destinations: [
+            { type: "public", uri: host(a) },
+            { type: "public", uri: "x y" },
+          ],
+        }),
+        "/destinations/1/uri",
+      ],
+      [
+        app({ destinations: [{ type: "public", uri: host(a), overrides: [{ behavior: "public", path_pattern: "/x" }] }] }),
+        "/destinations/0/overrides",
+        /overrides/,
+      ],
       [app({ self_hosted_domains: [host(a), "*.x.test"] }), "/self_hosted_domains/1", /wildcards/],
       [app({ session_duration: "forever" }), "/session_duration", /session duration/, 10003],
       [app({ session_duration: "1y" }), "/session_duration", /not a valid duration/, 10003],
       [app({ app_launcher_visible: "yes" }), "/app_launcher_visible"],
       [app({ options_preflight_bypass: true, cors_headers: { allow_all_origins: true } }), "/options_preflight_bypass", /cors_headers/],
       [app({ future_field: "a\ud800b" }), "/future_field", /surrogate/],
-      [app({ future_field: { deep: JSON.parse("[".repeat(40) + "]".repeat(40)) } }), "/future_field/deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0", /deeper/],
+      [
+        app({ future_field: { deep: JSON.parse("[".repeat(40) + "]".repeat(40)) } }),
+        "/future_field/deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0",
+        /deeper/,
+      ],
       [inline({ decision: "allow" }), "/policies/0/decision", /allow.*user identities/],
       [inline({ decision: "block" }), "/policies/0/decision"],
-      [inline({ include: [{ email: { email: "a@example.com" } }] }), "/policies/0/include/0", /"email".*service_token, any_valid_service_token, everyone, ip/],
+      [
+        inline({ include: [{ email: { email: "a@example.com" } }] }),
+        "/policies/0/include/0",
+        /"email".*service_token, any_valid_service_token, everyone, ip/,
+      ],
       [inline({ include: [tokenRule(TOKEN_ID), { geo: { country_code: "US" } }] }), "/policies/0/include/1", /"geo"/],
       [inline({ include: [{ ip: { ip: "300.1.1.1/8" } }] }), "/policies/0/include/0/ip/ip", /IPv4 or IPv6/],
       [inline({ exclude: [{ service_token: { token_id: "nope" } }] }), "/policies/0/exclude/0/service_token/token_id"],
@@ -157,7 +193,10 @@ describe("POST .../access/apps", () => {
     const a = await accessAccount();
     const domain = host(a);
     await createApp(a, { domain: `${domain}/admin` });
-    for (const body of [{ domain: `${domain.toUpperCase()}/Admin/` }, { domain: host(a), destinations: [{ type: "public", uri: `${domain}//admin` }] }]) {
+    for (const body of [
+      { domain: `${domain.toUpperCase()}/Admin/` },
+      { domain: host(a), destinations: [{ type: "public", uri: `${domain}//admin` }] },
+    ]) {
       const res = await cf("POST", a.apps, { token: a.key, body: { type: "self_hosted", ...body } });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.errors[0].message).toContain(`${domain}/admin is already claimed by another Access application`);
@@ -174,7 +213,8 @@ describe("POST .../access/apps", () => {
     const domain = host(a);
     await createApp(a, { domain: `${domain}/admin` });
     const nobodys = `${domain.split(".")[0]}-nobody.example.test`;
-    const refusal = (name: string) => `${name} is not a host of this account: the operator of this edgekeys assigns hosts to accounts (ORIGINS' account_id, or GATEWAY_ACCOUNT_ID with ORIGIN_URL)`;
+    const refusal = (name: string) =>
+      `${name} is not a host of this account: the operator of this edgekeys assigns hosts to accounts (ORIGINS' account_id, or GATEWAY_ACCOUNT_ID with ORIGIN_URL)`;
     for (const [path, body] of [
       ["/domain", { domain: `${domain}/admin` }],
       ["/domain", { domain: `${domain}/other` }],
@@ -183,9 +223,20 @@ describe("POST .../access/apps", () => {
       ["/self_hosted_domains/1", { domain: host(b), self_hosted_domains: [host(b), domain] }],
     ] as const) {
       const theirs = await cf("POST", b.apps, { token: b.key, body: { type: "self_hosted", ...body } });
-      const none = await cf("POST", b.apps, { token: b.key, body: JSON.parse(JSON.stringify({ type: "self_hosted", ...body }).replaceAll(domain.toUpperCase(), nobodys).replaceAll(domain, nobodys)) });
+      const none = await cf("POST", b.apps, {
+        token: b.key,
+        body: JSON.parse(
+          JSON.stringify({ type: "self_hosted", ...body })
+            .replaceAll(domain.toUpperCase(), nobodys)
+            .replaceAll(domain, nobodys),
+        ),
+      });
       expect(theirs.status, JSON.stringify(body)).toBe(400);
-      expect(theirs.body.errors[0]).toMatchObject({ code: 10001, source: { pointer: path }, message: expect.stringContaining(refusal(domain)) });
+      expect(theirs.body.errors[0]).toMatchObject({
+        code: 10001,
+        source: { pointer: path },
+        message: expect.stringContaining(refusal(domain)),
+      });
       expect(theirs.text.replaceAll(domain, nobodys)).toBe(none.text);
     }
     // Moving b's own application onto a's host is refused the same way.

@@ -12,11 +12,19 @@ describe("GET .../access/apps/{app_id}", () => {
     const a = await accessAccount();
     const p1 = await createPolicy(a, { name: "late" });
     const p2 = await createPolicy(a, { name: "early" });
-    const app = await createApp(a, { policies: [{ id: p1.id, precedence: 9 }, { id: p2.id, precedence: 3 }] });
+    const app = await createApp(a, {
+      policies: [
+        { id: p1.id, precedence: 9 },
+        { id: p2.id, precedence: 3 },
+      ],
+    });
     const res = await cf("GET", `${a.apps}/${app.id}`, { token: a.key });
     expect(res.status).toBe(200);
     expect(res.body.result).toEqual(app);
-    expect(res.body.result.policies.map((p: { name: string; precedence: number }) => [p.name, p.precedence])).toEqual([["early", 3], ["late", 9]]);
+    expect(res.body.result.policies.map((p: { name: string; precedence: number }) => [p.name, p.precedence])).toEqual([
+      ["early", 3],
+      ["late", 9],
+    ]);
   });
 
   it("answers 404 for an unknown id and 400 (10004) for a malformed one", async () => {

@@ -22,7 +22,14 @@ describe("host ownership", () => {
     const [victim, attacker] = [await account(), await account()];
     const host = newHost(victim);
     await createApp(victim, `${host}/secret`, [policy("non_identity", [anyToken])]);
-    for (const domain of [`${host}:8443`, `${host}:443/secret`, `${host}/secret/x`, `${host}/other`, host, `${host.toUpperCase()}./SECRET/deeper`]) {
+    for (const domain of [
+      `${host}:8443`,
+      `${host}:443/secret`,
+      `${host}/secret/x`,
+      `${host}/other`,
+      host,
+      `${host.toUpperCase()}./SECRET/deeper`,
+    ]) {
       const res = await create(attacker, domain);
       expect(res.status, `${domain}: ${res.text}`).toBe(400);
       expect(res.text).not.toContain(victim.org.account_id);
@@ -62,16 +69,20 @@ describe("host ownership", () => {
     await createApp(other, host, open); // the other account's Bypass for everyone...
     giveHost(host, owner.org.account_id); // ...left behind when the operator gives the host to its owner
     expect((await viaGateway([host], "GET", `${host}/x`)).status).toBe(404);
-    expect((await viaGateway([host], "GET", `${host}/x`, { headers: clientHeaders(otherToken.client_id, otherToken.client_secret) })).status).toBe(404);
+    expect(
+      (await viaGateway([host], "GET", `${host}/x`, { headers: clientHeaders(otherToken.client_id, otherToken.client_secret) })).status,
+    ).toBe(404);
     await createApp(owner, `${host}/x`, [policy("non_identity", [serviceToken(ownerToken.id)])]);
     expect((await viaGateway([host], "GET", `${host}/x/y`)).status).toBe(401);
-    expect((await viaGateway([host], "GET", `${host}/x/y`, { headers: clientHeaders(ownerToken.client_id, ownerToken.client_secret) })).status).toBe(200);
+    expect(
+      (await viaGateway([host], "GET", `${host}/x/y`, { headers: clientHeaders(ownerToken.client_id, ownerToken.client_secret) })).status,
+    ).toBe(200);
   });
 
   it("gives hosts by ORIGINS' account_id, and every other host to GATEWAY_ACCOUNT_ID with ORIGIN_URL", async () => {
     const [owner, other] = [await account(), await account()];
     const pinned = `${unique("pinned")}.test`;
-    const origins = JSON.stringify({ [pinned.toUpperCase() + "."]: { origin: "http://127.0.0.1:1", account_id: owner.org.account_id } });
+    const origins = JSON.stringify({ [`${pinned.toUpperCase()}.`]: { origin: "http://127.0.0.1:1", account_id: owner.org.account_id } });
     expect((await create(other, pinned, { ORIGINS: origins })).status).toBe(400);
     expect((await create(owner, pinned, { ORIGINS: origins })).status).toBe(201);
     const single = { ORIGINS: "", ORIGIN_URL: "http://127.0.0.1:1", GATEWAY_ACCOUNT_ID: owner.org.account_id };
@@ -96,7 +107,9 @@ describe("host ownership", () => {
       token: a.key,
       body: { type: "self_hosted", domain: `${host}/secret`, policies: [policy("non_identity", [serviceToken(t1.id)])] },
     });
-    const as = (t: typeof t1, extra: Record<string, string> = {}) => ({ headers: { ...clientHeaders(t.client_id, t.client_secret), ...extra } });
+    const as = (t: typeof t1, extra: Record<string, string> = {}) => ({
+      headers: { ...clientHeaders(t.client_id, t.client_secret), ...extra },
+    });
     for (const spelling of [host, `${host}:8443`, `${host}:443`, `${host.toUpperCase()}.:8443`]) {
       expect((await callWithEnv(single, "GET", `https://${spelling}/secret/x`, as(t2))).status, spelling).toBe(403);
       expect((await callWithEnv(single, "GET", `https://${spelling}/secret/x`, { token: a.key })).status, spelling).toBe(403);
@@ -110,9 +123,18 @@ describe("host ownership", () => {
     const a = await account();
     const cases: [Record<string, string>, RegExp][] = [
       [{ ORIGIN_URL: "http://127.0.0.1:1" }, /ORIGIN_URL serves every host not in ORIGINS.*set GATEWAY_ACCOUNT_ID/],
-      [{ ORIGINS: JSON.stringify({ "a.test": "http://127.0.0.1:1" }) }, /ORIGINS entry "a\.test" names no account: write \{"origin": "http:\/\/127\.0\.0\.1:1", "account_id": "<32 hex>"\}/],
-      [{ ORIGINS: JSON.stringify({ "a.test:8443": { origin: "http://127.0.0.1:1", account_id: a.org.account_id } }) }, /ORIGINS entry "a\.test:8443" must not have a port/],
-      [{ ORIGINS: JSON.stringify({ "A.test": "self", "a.test.": "self" }), GATEWAY_ACCOUNT_ID: a.org.account_id }, /names the host a\.test twice/],
+      [
+        { ORIGINS: JSON.stringify({ "a.test": "http://127.0.0.1:1" }) },
+        /ORIGINS entry "a\.test" names no account: write \{"origin": "http:\/\/127\.0\.0\.1:1", "account_id": "<32 hex>"\}/,
+      ],
+      [
+        { ORIGINS: JSON.stringify({ "a.test:8443": { origin: "http://127.0.0.1:1", account_id: a.org.account_id } }) },
+        /ORIGINS entry "a\.test:8443" must not have a port/,
+      ],
+      [
+        { ORIGINS: JSON.stringify({ "A.test": "self", "a.test.": "self" }), GATEWAY_ACCOUNT_ID: a.org.account_id },
+        /names the host a\.test twice/,
+      ],
     ];
     for (const [vars, message] of cases) {
       const res = await callWithEnv(vars, "GET", "/v1/api_key", { token: a.key });
@@ -128,13 +150,25 @@ describe("an application as large as the schema allows", () => {
     const host = newHost(a);
     const destinations = Array.from({ length: 50 }, (_, i) => ({ type: "public", uri: `${host}/d${i}` }));
     const policies = Array.from({ length: 50 }, (_, i) => ({ ...policy("non_identity", [anyToken]), name: `p${i}` }));
-    const res = await cf("POST", appsBase(a.org.account_id), { token: a.key, body: { type: "self_hosted", domain: host, destinations, policies } });
+    const res = await cf("POST", appsBase(a.org.account_id), {
+      token: a.key,
+      body: { type: "self_hosted", domain: host, destinations, policies },
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.result.policies).toHaveLength(50);
     expect(res.body.result.destinations).toHaveLength(50);
     const updated = await cf("PUT", `${appsBase(a.org.account_id)}/${res.body.result.id}`, {
       token: a.key,
-      body: { type: "self_hosted", domain: host, destinations: destinations.slice(1), policies: res.body.result.policies.map((p: { id: string; name: string }) => ({ ...policy("deny", [anyToken]), id: p.id, name: p.name })) },
+      body: {
+        type: "self_hosted",
+        domain: host,
+        destinations: destinations.slice(1),
+        policies: res.body.result.policies.map((p: { id: string; name: string }) => ({
+          ...policy("deny", [anyToken]),
+          id: p.id,
+          name: p.name,
+        })),
+      },
     });
     expect(updated.status, updated.text).toBe(200);
     expect(updated.body.result.policies.every((p: { decision: string }) => p.decision === "deny")).toBe(true);

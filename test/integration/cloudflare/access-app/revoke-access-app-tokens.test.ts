@@ -14,7 +14,11 @@ describe("POST .../access/apps/{app_id}/revoke_tokens", () => {
     const res = await cf("POST", `${a.apps}/${app.id}/revoke_tokens`, { token: a.key });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ success: true, errors: [], messages: [], result: null });
-    expect((await auditEvents(a)).at(-1)).toMatchObject({ action: "access_app.revoke_tokens", target_type: "access_app", target_id: app.id });
+    expect((await auditEvents(a)).at(-1)).toMatchObject({
+      action: "access_app.revoke_tokens",
+      target_type: "access_app",
+      target_id: app.id,
+    });
     expect((await cf("GET", `${a.apps}/${app.id}`, { token: a.key })).body.result).toEqual(app);
   });
 

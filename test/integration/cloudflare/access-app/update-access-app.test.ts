@@ -38,10 +38,13 @@ describe("PUT .../access/apps/{app_id}", () => {
     const a = await accessAccount();
     const app = await createApp(a, { policies: [policyBody({ name: "kept" }), policyBody({ name: "dropped" })] });
     const [kept, dropped] = app.policies;
-    const put = (policies: unknown[]) => cf("PUT", `${a.apps}/${app.id}`, { token: a.key, body: { type: "self_hosted", domain: app.domain, policies } });
+    const put = (policies: unknown[]) =>
+      cf("PUT", `${a.apps}/${app.id}`, { token: a.key, body: { type: "self_hosted", domain: app.domain, policies } });
     const edited = await put([{ ...policyBody({ name: "kept, renamed" }), id: kept!.id }]);
     expect(edited.status, edited.text).toBe(200);
-    expect(edited.body.result.policies).toMatchObject([{ id: kept!.id, name: "kept, renamed", precedence: 1, created_at: kept!.created_at }]);
+    expect(edited.body.result.policies).toMatchObject([
+      { id: kept!.id, name: "kept, renamed", precedence: 1, created_at: kept!.created_at },
+    ]);
     expect((await cf("GET", `${a.apps}/${app.id}/policies/${dropped!.id}`, { token: a.key })).status).toBe(404);
     const reusable = await createPolicy(a);
     const linked = await put([reusable.id]);
@@ -58,7 +61,13 @@ describe("PUT .../access/apps/{app_id}", () => {
     const other = await createApp(a);
     const path = `${a.apps}/${app.id}`;
     await expectRefused(a, "PUT", path, { domain: host(a) }, "/type");
-    await expectRefused(a, "PUT", path, { type: "self_hosted", domain: host(a), policies: [policyBody({ decision: "allow" })] }, "/policies/0/decision");
+    await expectRefused(
+      a,
+      "PUT",
+      path,
+      { type: "self_hosted", domain: host(a), policies: [policyBody({ decision: "allow" })] },
+      "/policies/0/decision",
+    );
     await expectRefused(a, "PUT", path, { type: "self_hosted", domain: host(a), policies: [{ id: MISSING }] }, "/policies/0/id");
     const taken = await cf("PUT", path, { token: a.key, body: { type: "self_hosted", domain: other.domain } });
     expect(taken.status).toBe(400); // retrying cannot fix it: not a 409, which the SDK retries

@@ -21,7 +21,15 @@ describe("the Access organization", () => {
 
     const put = await cf("PUT", orgPath(a), {
       token: a.key,
-      body: { name: "Widget Corp", auth_domain: "widget.cloudflareaccess.com", session_duration: "24h", login_design: { text_color: "#000" }, service_token_inactivity: inactivity, account_id: "ignored", future_field: { a: [1] } },
+      body: {
+        name: "Widget Corp",
+        auth_domain: "widget.cloudflareaccess.com",
+        session_duration: "24h",
+        login_design: { text_color: "#000" },
+        service_token_inactivity: inactivity,
+        account_id: "ignored",
+        future_field: { a: [1] },
+      },
     });
     expect(put.status, put.text).toBe(200);
     const expected = {
@@ -41,7 +49,10 @@ describe("the Access organization", () => {
     expect(patched.body.result).toEqual({ ...expected, service_token_inactivity: { ...inactivity, enabled: false } });
     expect((await cf("GET", orgPath(a), { token: a.key })).body.result).toEqual(patched.body.result);
 
-    const posted = await cf("POST", orgPath(a), { token: a.key, body: { name: "Widget Corp Internal", auth_domain: "w.cloudflareaccess.com" } });
+    const posted = await cf("POST", orgPath(a), {
+      token: a.key,
+      body: { name: "Widget Corp Internal", auth_domain: "w.cloudflareaccess.com" },
+    });
     expect(posted.status, posted.text).toBe(201);
     expect(posted.body.result).toMatchObject({ name: "Widget Corp Internal", session_duration: "24h", strict_service_token_auth: true });
 
@@ -54,10 +65,22 @@ describe("the Access organization", () => {
     const a = await accessAccount();
     const cases: [Record<string, unknown>, string, number?][] = [
       [{ strict_service_token_auth: "yes" }, "/strict_service_token_auth"],
-      [{ service_token_inactivity: { ...inactivity, inactivity_threshold_days: 29 } }, "/service_token_inactivity/inactivity_threshold_days"],
-      [{ service_token_inactivity: { ...inactivity, inactivity_threshold_days: 366 } }, "/service_token_inactivity/inactivity_threshold_days"],
-      [{ service_token_inactivity: { ...inactivity, inactivity_threshold_days: 45.5 } }, "/service_token_inactivity/inactivity_threshold_days"],
-      [{ service_token_inactivity: { ...inactivity, inactivity_threshold_days: "90" } }, "/service_token_inactivity/inactivity_threshold_days"],
+      [
+        { service_token_inactivity: { ...inactivity, inactivity_threshold_days: 29 } },
+        "/service_token_inactivity/inactivity_threshold_days",
+      ],
+      [
+        { service_token_inactivity: { ...inactivity, inactivity_threshold_days: 366 } },
+        "/service_token_inactivity/inactivity_threshold_days",
+      ],
+      [
+        { service_token_inactivity: { ...inactivity, inactivity_threshold_days: 45.5 } },
+        "/service_token_inactivity/inactivity_threshold_days",
+      ],
+      [
+        { service_token_inactivity: { ...inactivity, inactivity_threshold_days: "90" } },
+        "/service_token_inactivity/inactivity_threshold_days",
+      ],
       [{ service_token_inactivity: { ...inactivity, action: "archive" } }, "/service_token_inactivity/action"],
       [{ service_token_inactivity: { ...inactivity, enabled: "true" } }, "/service_token_inactivity/enabled"],
       [{ service_token_inactivity: "on" }, "/service_token_inactivity"],
@@ -78,7 +101,14 @@ describe("the Access organization", () => {
 
   it("keeps a new account strict: turning strict mode off is a 400 naming the field", async () => {
     const a = await accessAccount();
-    const res = await expectRefused(a, "PATCH", orgPath(a), { strict_service_token_auth: false }, "/strict_service_token_auth", /cannot be turned off/);
+    const res = await expectRefused(
+      a,
+      "PATCH",
+      orgPath(a),
+      { strict_service_token_auth: false },
+      "/strict_service_token_auth",
+      /cannot be turned off/,
+    );
     expect(res.body.errors[0].code).toBe(10001);
     expect((await cf("PATCH", orgPath(a), { token: a.key, body: { strict_service_token_auth: true } })).status).toBe(200);
   });
@@ -106,7 +136,10 @@ describe("the Access organization", () => {
     const stranger = await accessAccount();
     for (const method of ["GET", "PUT", "PATCH", "POST"]) {
       const theirs = await cf(method, orgPath(a), { token: stranger.key, body: method === "GET" ? undefined : { name: "x" } });
-      const missing = await cf(method, orgPath({ org: { account_id: "0".repeat(32) } }), { token: stranger.key, body: method === "GET" ? undefined : { name: "x" } });
+      const missing = await cf(method, orgPath({ org: { account_id: "0".repeat(32) } }), {
+        token: stranger.key,
+        body: method === "GET" ? undefined : { name: "x" },
+      });
       expect(theirs.status).toBe(404);
       expect(theirs.body.errors[0].code).toBe(7003);
       expect(theirs.body.errors[0].code).toBe(missing.body.errors[0].code);

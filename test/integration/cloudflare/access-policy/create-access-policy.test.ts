@@ -47,7 +47,15 @@ describe("POST .../access/policies", () => {
     };
     const res = await cf("POST", a.policies, {
       token: a.key,
-      body: { ...body, id: MISSING, reusable: false, app_count: 7, account_id: "f".repeat(32), precedence: 3, created_at: "2014-01-01T05:20:00Z" },
+      body: {
+        ...body,
+        id: MISSING,
+        reusable: false,
+        app_count: 7,
+        account_id: "f".repeat(32),
+        precedence: 3,
+        created_at: "2014-01-01T05:20:00Z",
+      },
     });
     expect(res.status, res.text).toBe(201);
     const { id, created_at, updated_at, ...rest } = res.body.result;
@@ -68,7 +76,11 @@ describe("POST .../access/policies", () => {
       [policyBody({ include: undefined }), "/include"],
       [policyBody({ include: [] }), "/include"],
       [policyBody({ include: "everyone" }), "/include"],
-      [policyBody({ include: [{ email: { email: "a@example.com" } }] }), "/include/0", /unsupported rule kind "email".*service_token, any_valid_service_token, everyone, ip/],
+      [
+        policyBody({ include: [{ email: { email: "a@example.com" } }] }),
+        "/include/0",
+        /unsupported rule kind "email".*service_token, any_valid_service_token, everyone, ip/,
+      ],
       [policyBody({ require: [{ everyone: {} }, { group: { id: "x" } }] }), "/require/1", /"group"/],
       [policyBody({ exclude: [{ email_domain: { domain: "example.com" } }] }), "/exclude/0", /"email_domain"/],
       [policyBody({ include: [{}] }), "/include/0", /exactly one key/],

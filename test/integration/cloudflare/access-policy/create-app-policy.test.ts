@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { cf } from "../../../helpers/cloudflare";
-import { accessAccount, createApp, createPolicy, expectRefused, expectRefusedWhole, ISO, policyBody, TOKEN_ID, tokenRule } from "../../../helpers/cloudflare-access";
+import {
+  accessAccount,
+  createApp,
+  createPolicy,
+  expectRefused,
+  expectRefusedWhole,
+  ISO,
+  policyBody,
+  TOKEN_ID,
+  tokenRule,
+} from "../../../helpers/cloudflare-access";
 import { MISSING } from "../../../helpers/http";
 
 describe("POST .../access/apps/{app_id}/policies", () => {

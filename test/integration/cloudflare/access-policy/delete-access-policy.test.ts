@@ -18,7 +18,8 @@ describe("DELETE .../access/policies/{policy_id}", () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ success: true, errors: [], messages: [], result: { id: gone.id } });
     expect((await cf("GET", `${a.policies}/${gone.id}`, { token: a.key })).status).toBe(404);
-    const policiesOf = async (id: string) => (await cf("GET", `${a.apps}/${id}`, { token: a.key })).body.result.policies.map((p: { name: string }) => p.name);
+    const policiesOf = async (id: string) =>
+      (await cf("GET", `${a.apps}/${id}`, { token: a.key })).body.result.policies.map((p: { name: string }) => p.name);
     expect(await policiesOf(app1.id)).toEqual(["stays"]);
     expect(await policiesOf(app2.id)).toEqual([]);
     expect((await cf("GET", `${a.apps}/${app1.id}/policies/${gone.id}`, { token: a.key })).status).toBe(404);

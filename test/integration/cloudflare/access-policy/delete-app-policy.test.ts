@@ -37,7 +37,11 @@ describe("DELETE .../access/apps/{app_id}/policies/{policy_id}", () => {
     const a = await accessAccount();
     const app1 = await createApp(a, { policies: [policyBody()] });
     const app2 = await createApp(a, { policies: [policyBody()] });
-    for (const url of [`${a.apps}/${app1.id}/policies/${MISSING}`, `${a.apps}/${MISSING}/policies/${app1.policies[0]!.id}`, `${a.apps}/${app1.id}/policies/${app2.policies[0]!.id}`]) {
+    for (const url of [
+      `${a.apps}/${app1.id}/policies/${MISSING}`,
+      `${a.apps}/${MISSING}/policies/${app1.policies[0]!.id}`,
+      `${a.apps}/${app1.id}/policies/${app2.policies[0]!.id}`,
+    ]) {
       expect((await cf("DELETE", url, { token: a.key })).status, url).toBe(404);
     }
     expect((await cf("GET", `${a.apps}/${app2.id}`, { token: a.key })).body.result.policies).toHaveLength(1);

@@ -32,7 +32,10 @@ describe("GET .../access/policies", () => {
     await createApp(a, { policies: [unused.id, { id: shared.id, precedence: 2 }] });
     await createApp(a, { policies: [policyBody({ name: "inline" })] });
     const res = await cf("GET", a.policies, { token: a.key });
-    expect(res.body.result.map((p: { name: string; app_count: number }) => [p.name, p.app_count])).toEqual([["unused", 1], ["shared", 2]]);
+    expect(res.body.result.map((p: { name: string; app_count: number }) => [p.name, p.app_count])).toEqual([
+      ["unused", 1],
+      ["shared", 2],
+    ]);
     expect(res.body.result.every((p: { reusable: boolean }) => p.reusable)).toBe(true);
     const other = await accessAccount();
     expect((await cf("GET", other.policies, { token: other.key })).body.result).toEqual([]);

@@ -11,7 +11,11 @@ describe("GET .../access/apps/{app_id}/policies", () => {
   it("lists the application's policies in ascending precedence, paged, [] past the end, 200 per page by default", async () => {
     const a = await accessAccount();
     const app = await createApp(a, {
-      policies: [policyBody({ name: "c", precedence: 30 }), policyBody({ name: "a", precedence: 10 }), policyBody({ name: "b", precedence: 20 })],
+      policies: [
+        policyBody({ name: "c", precedence: 30 }),
+        policyBody({ name: "a", precedence: 10 }),
+        policyBody({ name: "b", precedence: 20 }),
+      ],
     });
     const base = `${a.apps}/${app.id}/policies`;
     const all = await cf("GET", base, { token: a.key });

@@ -42,7 +42,14 @@ describe("PUT .../access/apps/{app_id}/policies/{policy_id}", () => {
     expect(taken.status).toBe(409);
     expect(taken.body.errors[0].code).toBe(10008);
     await expectRefused(a, "PUT", path, policyBody({ decision: "allow" }), "/decision");
-    await expectRefused(a, "PUT", path, policyBody({ include: [{ everyone: {} }, { device_posture: {} }] }), "/include/1", /"device_posture"/);
+    await expectRefused(
+      a,
+      "PUT",
+      path,
+      policyBody({ include: [{ everyone: {} }, { device_posture: {} }] }),
+      "/include/1",
+      /"device_posture"/,
+    );
     expect((await cf("GET", path, { token: a.key })).body.result).toEqual(one);
     const p = await createPolicy(a);
     const linking = await createApp(a, { policies: [p.id] });

@@ -39,7 +39,13 @@ describe("POST .../access/service_tokens", () => {
 
   it("takes durations in Go's format, forever without expires_at, enabled and client_secret_version", async () => {
     const a = await account();
-    for (const [duration, ms] of [["300ms", 300], ["2h45m", 2.75 * HOUR], ["1.5h", 1.5 * HOUR], ["1h30m10s", 5410_000], ["90s", 90_000]] as const) {
+    for (const [duration, ms] of [
+      ["300ms", 300],
+      ["2h45m", 2.75 * HOUR],
+      ["1.5h", 1.5 * HOUR],
+      ["1h30m10s", 5410_000],
+      ["90s", 90_000],
+    ] as const) {
       const t = await createToken(a, { duration });
       expect(t.duration).toBe(duration);
       expect(Date.parse(t.expires_at as string) - Date.parse(t.created_at as string), duration).toBe(ms);
@@ -116,7 +122,10 @@ describe("names storage cannot keep as sent", () => {
     const a = await account();
     const t = await createToken(a, { name: "kept" });
     for (const name of ["a\u0000b", "a\ud800b", "\udfff", "tab\there"]) {
-      for (const [method, path] of [["POST", a.base], ["PUT", `${a.base}/${t.id}`]] as const) {
+      for (const [method, path] of [
+        ["POST", a.base],
+        ["PUT", `${a.base}/${t.id}`],
+      ] as const) {
         const res = await cf(method, path, { token: a.key, body: { name } });
         expect(res.status, `${method} ${JSON.stringify(name)}`).toBe(400);
         expect(res.body.errors[0]).toMatchObject({ code: 10001, message: expect.stringContaining('"name"'), source: { pointer: "/name" } });

@@ -60,7 +60,9 @@ it("folds Unicode case in search, and a rename is found by its new name", async 
   await createToken(a, { name: "ΣΊΣΥΦΟΣ" });
   await createToken(a, { name: "plain" });
   const names = async (search: string) =>
-    ((await cf("GET", `${a.base}?search=${encodeURIComponent(search)}`, { token: a.key })).body.result as { name: string }[]).map((x) => x.name);
+    ((await cf("GET", `${a.base}?search=${encodeURIComponent(search)}`, { token: a.key })).body.result as { name: string }[]).map(
+      (x) => x.name,
+    );
   expect(await names("DÉJÀ")).toEqual(["Déjà vu"]);
   expect(await names("déjà")).toEqual(["Déjà vu"]);
   expect(await names("σίσυφ")).toEqual(["ΣΊΣΥΦΟΣ"]);
