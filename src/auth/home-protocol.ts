@@ -31,21 +31,20 @@ export interface VerifyRequest {
   ip: string | null;
 }
 
+/**
+ * What a verification answers. (The home also puts the D1 statements it made for the call beside
+ * the answer, which `src/bench/metrics.ts` reads: benchmark plumbing, not part of the protocol.)
+ */
 export type VerifyOutcome =
   /** `policy`: the rate limit that decided (the credential's own, or the default). */
-  (
-    | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision; policy: Policy }
-    /** A proven credential used from outside its IP allowlist. */
-    | { ok: false; failure: "ip_not_allowed" }
-    /** A proven credential with no credits left; `retryAfterSeconds` until the next refill, null when none is due. */
-    | { ok: false; failure: "credits_exhausted"; retryAfterSeconds: number | null }
-    | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
-    /** The record changed under three verifications in a row: retry. */
-    | { ok: false; failure: "busy" }
-  ) & {
-    /** D1 statements this call made before answering (0 in the steady state); the benchmark counts them. */
-    d1Statements: number;
-  };
+  | { ok: true; record: VerificationRecord; usedPrevious: boolean; decision: Decision; policy: Policy }
+  /** A proven credential used from outside its IP allowlist. */
+  | { ok: false; failure: "ip_not_allowed" }
+  /** A proven credential with no credits left; `retryAfterSeconds` until the next refill, null when none is due. */
+  | { ok: false; failure: "credits_exhausted"; retryAfterSeconds: number | null }
+  | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
+  /** The record changed under three verifications in a row: retry. */
+  | { ok: false; failure: "busy" };
 
 /** The home's RPC methods. */
 export interface CredentialHome extends Rpc.DurableObjectBranded {
