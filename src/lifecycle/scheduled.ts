@@ -10,6 +10,7 @@
  */
 import { configOf } from "../config";
 import { AuditContext } from "../core/shared/audit-events";
+import { type CredentialKind, isClientKind } from "../core/shared/kinds";
 import { DAY_MS, expiryNotice } from "../core/webhooks/lifecycle";
 import { D1Lifecycle, type NoticeRow } from "../db/lifecycle";
 import { retireInactiveTokens } from "../core/credentials/inactive-tokens";
@@ -91,7 +92,7 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
       const rows = await store.idle(cutoff, PAGE);
       const items = [];
       for (const row of rows) {
-        const disable = row.kind === "access_token" && settings.inactiveDisable !== "off";
+        const disable = isClientKind(row.kind as CredentialKind) && settings.inactiveDisable !== "off";
         if (disable && settings.inactiveDisable === "on") {
           await disableIdleToken(env, row);
           report.disabled++;

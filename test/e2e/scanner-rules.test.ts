@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { uuidv7 } from "../../src/core/shared/ids";
 import { mintClientSecret, mintToken, SECRET_PATTERNS } from "../../src/core/credentials/tokens";
+import { GITLEAKS_TOML, SECRETLINT_JSON } from "../helpers/scanner-rules";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "edgekeys-scan-"));
@@ -59,6 +60,16 @@ it("secretlint with scanners/secretlint.json finds every real secret and no near
   const found = results.flatMap((r) => r.messages.map((m) => text.slice(m.range[0], m.range[1])));
   expect(found.sort()).toEqual([...real].sort());
   expect(run.status).not.toBe(0); // secretlint fails the build on a finding
+});
+
+it("scanners/ holds exactly the rules the kind registry makes (UPDATE_SCANNERS=1 rewrites them)", () => {
+  for (const [file, expected] of [
+    ["scanners/gitleaks.toml", GITLEAKS_TOML],
+    ["scanners/secretlint.json", SECRETLINT_JSON],
+  ] as const) {
+    if (process.env.UPDATE_SCANNERS) writeFileSync(path.join(root, file), expected);
+    expect(readFileSync(path.join(root, file), "utf8"), file).toBe(expected);
+  }
 });
 
 it("gitleaks' rules in scanners/gitleaks.toml are the same patterns and find the same", () => {

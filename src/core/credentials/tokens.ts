@@ -12,7 +12,10 @@
  */
 import { bytesToHex, hexToBytes, hexToUuid, uuidToHex } from "../shared/ids";
 
-import { TOKEN_PREFIXES, type TokenKind } from "../shared/kinds";
+import { CREDENTIAL_KIND_NAMES, SECRET_FORMATS, SECRET_PREFIXES, TOKEN_PREFIXES, type TokenKind } from "../shared/kinds";
+
+/** A prefix as a literal in a pattern (`.`, `+` and the like escaped; `-` and `_` need nothing). */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export { TOKEN_PREFIXES, type TokenKind } from "../shared/kinds";
 
@@ -142,8 +145,8 @@ function idOf(raw: string, prefix: string): string | null {
 export const CLIENT_ID_PATTERN = /^[0-9a-f]{32}\.access$/;
 /** Client secrets as Cloudflare mints them (and edgekeys did before `ekcs_`): 64 hex characters. Still accepted. */
 export const LEGACY_CLIENT_SECRET_PATTERN = /^[0-9a-f]{64}$/;
-/** The prefix of the client secrets edgekeys mints: clients treat the secret as opaque, scanners recognise it. */
-export const CLIENT_SECRET_PREFIX = "ekcs_";
+/** The prefix of the client secrets edgekeys mints (the registry's): clients treat the secret as opaque, scanners recognise it. */
+export const CLIENT_SECRET_PREFIX = SECRET_PREFIXES.access_token;
 
 export const mintClientId = () => `${bytesToHex(crypto.getRandomValues(new Uint8Array(16)))}.access`;
 /** A new client secret of the Access token `id`: the id rides in it, so a leaked secret alone names its token. */
@@ -160,8 +163,6 @@ export const isClientSecret = (raw: string): boolean => LEGACY_CLIENT_SECRET_PAT
  * the rule files in `scanners/`); README lists them. A match is a candidate:
  * the checksum, then the keyed hash, decide.
  */
-export const SECRET_PATTERNS = {
-  api_key: "sk-[0-9A-Za-z]{61}",
-  service_token: "bt-st-[0-9A-Za-z]{61}",
-  access_client_secret: "ekcs_[0-9A-Za-z]{61}",
-} as const;
+export const SECRET_PATTERNS = Object.fromEntries(
+  CREDENTIAL_KIND_NAMES.map((kind) => [SECRET_FORMATS[kind], `${escapeRegExp(SECRET_PREFIXES[kind])}[0-9A-Za-z]{${BODY_CHARS}}`]),
+) as Record<string, string>;

@@ -16,7 +16,7 @@
  */
 import type { AuditContext } from "../shared/audit-events";
 import type { SecretHasher } from "../credentials/hashing";
-import type { CredentialKind } from "../shared/kinds";
+import { type CredentialKind, isClientKind, SECRET_FORMATS } from "../shared/kinds";
 import type { Credential } from "../shared/model";
 import type { LeakResponse, LeakStore } from "./ports";
 import { clientSecretId, LEGACY_CLIENT_SECRET_PATTERN, parseToken } from "../credentials/tokens";
@@ -47,9 +47,9 @@ type Recognised = { format: string; kind: CredentialKind; id: string | null };
 /** A reported string's format and, when the format carries one, the credential id inside it. */
 export function recognise(token: string): Recognised | null {
   const parsed = parseToken(token);
-  if (parsed) return { format: `edgekeys_${parsed.kind}`, kind: parsed.kind, id: parsed.credentialId };
+  if (parsed) return { format: `edgekeys_${SECRET_FORMATS[parsed.kind]}`, kind: parsed.kind, id: parsed.credentialId };
   const accessId = clientSecretId(token);
-  if (accessId) return { format: "edgekeys_access_client_secret", kind: "access_token", id: accessId };
+  if (accessId) return { format: `edgekeys_${SECRET_FORMATS.access_token}`, kind: "access_token", id: accessId };
   // A 64-hex secret names nothing; its keyed hash finds it (an indexed lookup, not a scan).
   if (LEGACY_CLIENT_SECRET_PATTERN.test(token)) return { format: "access_client_secret_hex", kind: "access_token", id: null };
   return null;
@@ -115,7 +115,8 @@ export class LeakService {
       proven = c.secretHash;
       live = usable;
       // Even an expired or disabled credential is stopped: a refresh or an enable would revive the leaked secret.
-      if (c.kind !== "access_token" || this.accessAction === "revoke") response = "deleted";
+      // Bearer kinds have no disabled state (Braintrust's API has none): deleted; client kinds per LEAKED_CREDENTIAL_ACTION.
+      if (!isClientKind(c.kind) || this.accessAction === "revoke") response = "deleted";
       else if (c.enabled) response = "disabled";
     } else if (
       c.prevSecretHash &&

@@ -19,23 +19,33 @@ interface KindSpec {
   presented: "bearer" | "client";
   /** Bearer tokens: their prefix (the checksum and id follow). */
   prefix?: string;
+  /** Client kinds: the prefix of the client secrets edgekeys mints (the secret carries the id as a token does). */
+  secretPrefix?: string;
+  /**
+   * The secret's format for scanners: its name in `SECRET_PATTERNS` and the scanner rule files,
+   * and (as `edgekeys_<name>`) the token type registered with GitHub's secret scanning.
+   */
+  secretFormat: string;
   /** Whether creating, changing and deleting it needs an org owner, and how the refusal names it. */
   ownersOnly: false | { what: string };
 }
 
 export const CREDENTIAL_KINDS = {
-  api_key: { label: "API key", authLabel: "API key", presented: "bearer", prefix: "sk-", ownersOnly: false },
+  api_key: { label: "API key", authLabel: "API key", presented: "bearer", prefix: "sk-", secretFormat: "api_key", ownersOnly: false },
   service_token: {
     label: "Service token",
     authLabel: "Service token",
     presented: "bearer",
     prefix: "bt-st-",
+    secretFormat: "service_token",
     ownersOnly: { what: "service tokens" },
   },
   access_token: {
     label: "Access service token",
     authLabel: "service token",
     presented: "client",
+    secretPrefix: "ekcs_",
+    secretFormat: "access_client_secret",
     ownersOnly: { what: "Access service tokens" },
   },
 } as const satisfies Record<string, KindSpec>;
@@ -56,6 +66,21 @@ export const isTokenKind = (kind: CredentialKind): kind is TokenKind => CREDENTI
 export const TOKEN_PREFIXES = Object.fromEntries(
   CREDENTIAL_KIND_NAMES.filter(isTokenKind).map((kind) => [kind, (CREDENTIAL_KINDS[kind] as { prefix: string }).prefix]),
 ) as Record<TokenKind, string>;
+
+export const isClientKind = (kind: CredentialKind): kind is ClientKind => CREDENTIAL_KINDS[kind].presented === "client";
+
+/** The prefix of each kind's secrets as edgekeys mints them: the token itself, or the client secret. */
+export const SECRET_PREFIXES = Object.fromEntries(
+  CREDENTIAL_KIND_NAMES.map((kind) => {
+    const spec = CREDENTIAL_KINDS[kind] as KindSpec;
+    return [kind, (spec.prefix ?? spec.secretPrefix)!];
+  }),
+) as Record<CredentialKind, string>;
+
+/** Each kind's secret format name (`SECRET_PATTERNS`' keys; `edgekeys_<name>` for GitHub). */
+export const SECRET_FORMATS = Object.fromEntries(
+  CREDENTIAL_KIND_NAMES.map((kind) => [kind, CREDENTIAL_KINDS[kind].secretFormat]),
+) as Record<CredentialKind, string>;
 
 /** The one place owner-only changes are decided: refuses a member's `verb` ("Creating") on an owners-only kind. */
 export function authorizeChange(kind: CredentialKind, role: Role, verb: string): void {

@@ -25,6 +25,7 @@ import type { HostApp } from "../../core/access/ports";
 import { decide } from "../../core/access/decision";
 import { requestHost, selectApp } from "../../core/access/app-domain";
 import { DomainError, forbidden } from "../../core/shared/errors";
+import { isClientKind } from "../../core/shared/kinds";
 import { hexToUuid, uuidToHex } from "../../core/shared/ids";
 import type { AppEnv } from "../../http/app-env";
 import { clientIp } from "../../http/client-ip";
@@ -121,7 +122,7 @@ async function admitToApplication(c: Context<AppEnv>, app: HostApp, target: Targ
   let response: Response | undefined;
   await serviceAuthDoor(app.tokenHeader ?? null)(c, async () => {
     const { identity } = c.var;
-    const ours = identity.credentialKind === "access_token" && identity.orgId === app.orgId;
+    const ours = isClientKind(identity.credentialKind) && identity.orgId === app.orgId;
     const verdict = decide(app.policies, { ip, tokenId: ours ? identity.credentialId : null });
     if (verdict.admit === false) throw forbidden("No policy of this application admits this credential");
     if (verdict.admit === "bypass") {
