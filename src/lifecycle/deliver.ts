@@ -12,7 +12,7 @@
  */
 import { configOf } from "../config";
 import { AuditContext } from "../core/shared/audit-events";
-import { DAY_MS, parseRetryAfter, retryDelay } from "../core/webhooks/lifecycle";
+import { judgeAttempt, parseRetryAfter } from "../core/webhooks/lifecycle";
 import { SecretBox } from "../core/webhooks/secret-box";
 import { signWebhook } from "../core/webhooks/signing";
 import { webhookUrlProblem } from "../core/webhooks/url";
@@ -22,10 +22,6 @@ import type { DeliveryMessage } from "./dispatch";
 
 /** Longer than any attempt (its timeout) takes: a lease outlives the attempt that holds it. */
 const LEASE_MS = 120_000;
-/** The longest delay a queue message can carry. */
-const MAX_QUEUE_DELAY_SECONDS = 12 * 3600;
-/** An endpoint failing without a success for this long is disabled. */
-const FAILING_DISABLE_MS = 3 * DAY_MS;
 
 /** Handles a batch of the webhook queue (or of its dead-letter queue). */
 export async function consume(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
@@ -67,33 +63,21 @@ export async function attempt(env: Env, deliveryId: string, now = Date.now()): P
     enqueuedAt: null,
     disable: null,
   };
-  const disable = (reason: string) => ({
-    reason,
-    event: new AuditContext().event(
-      "webhook.disable",
-      claimed.webhook.orgId,
-      "webhook",
-      claimed.webhook.id,
-      { reason, url: claimed.webhook.url },
-      now,
-    ),
-  });
-  if (status !== null && status >= 200 && status < 300) {
-    outcome.result = "delivered";
-  } else if (status === 410 || error === "endpoint disabled" || error?.startsWith("url ")) {
-    outcome.result = "failed";
-    if (status === 410) outcome.disable = disable("the endpoint answered 410 Gone");
-  } else {
-    const delay = retryDelay(number, settings.retrySchedule, retryAfter);
-    const failingFor = now - (claimed.webhook.failingSince ?? now);
-    if (delay === null || failingFor > FAILING_DISABLE_MS) {
-      outcome.result = "dead";
-      outcome.disable = disable(delay === null ? `every attempt of a delivery failed (${number})` : "failing for more than 3 days");
-    } else {
-      outcome.nextAttemptAt = now + delay * 1000;
-      // Sent now with its delay, or left for the cron when a queue cannot hold it that long.
-      if (delay <= MAX_QUEUE_DELAY_SECONDS && env.WEBHOOK_QUEUE) outcome.enqueuedAt = outcome.nextAttemptAt;
-    }
+  // What follows is the core's decision (core/webhooks/lifecycle.ts); this file carries it out.
+  const verdict = judgeAttempt(
+    { status, error, retryAfter, attempt: number, failingSince: claimed.webhook.failingSince, now },
+    settings.retrySchedule,
+  );
+  outcome.result = verdict.result;
+  outcome.nextAttemptAt = verdict.nextAttemptAt;
+  // Sent now with its delay, or left for the cron when a queue cannot hold it that long.
+  if (verdict.viaQueue && env.WEBHOOK_QUEUE) outcome.enqueuedAt = verdict.nextAttemptAt;
+  if (verdict.disable !== null) {
+    const changes = { reason: verdict.disable, url: claimed.webhook.url };
+    outcome.disable = {
+      reason: verdict.disable,
+      event: new AuditContext().event("webhook.disable", claimed.webhook.orgId, "webhook", claimed.webhook.id, changes, now),
+    };
   }
   await lifecycle.record(outcome);
   if (outcome.enqueuedAt !== null)

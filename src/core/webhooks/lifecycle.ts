@@ -88,3 +88,58 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
+
+/** The longest delay a queue message can carry. */
+export const MAX_QUEUE_DELAY_SECONDS = 12 * 3600;
+/** An endpoint failing without a success for this long is disabled. */
+export const FAILING_DISABLE_MS = 3 * DAY_MS;
+
+/** What one attempt of a delivery saw. */
+export interface AttemptSeen {
+  /** The endpoint's status, null when none came (unreachable, timed out, refused before sending). */
+  status: number | null;
+  error: string | null;
+  /** Seconds the endpoint asked to wait (Retry-After), if it did. */
+  retryAfter: number | null;
+  /** This attempt's number, from 1. */
+  attempt: number;
+  /** Since when the endpoint has failed without a success, if it has. */
+  failingSince: number | null;
+  now: number;
+}
+
+/** What follows an attempt: decided here, carried out by the queue's consumer. */
+export interface AttemptVerdict {
+  result: "delivered" | "failed" | "dead" | "pending";
+  /** When to try again (pending only). */
+  nextAttemptAt: number | null;
+  /** Whether the retry rides on the queue (its delay fits), or waits for the cron. */
+  viaQueue: boolean;
+  /** Why the endpoint is disabled, if it is. */
+  disable: string | null;
+}
+
+/**
+ * The decision after an attempt: a 2xx delivers; a 410, a disabled endpoint or a refused URL fail
+ * for good (a 410 disables the endpoint); anything else is retried on the schedule (or after the
+ * endpoint's Retry-After), until the schedule ends or the endpoint has failed for 3 days, which
+ * dead-letters the delivery and disables the endpoint.
+ */
+export function judgeAttempt(seen: AttemptSeen, schedule: readonly number[]): AttemptVerdict {
+  const { status, error, now } = seen;
+  const verdict: AttemptVerdict = { result: "pending", nextAttemptAt: null, viaQueue: false, disable: null };
+  if (status !== null && status >= 200 && status < 300) return { ...verdict, result: "delivered" };
+  if (status === 410 || error === "endpoint disabled" || error?.startsWith("url ")) {
+    return { ...verdict, result: "failed", disable: status === 410 ? "the endpoint answered 410 Gone" : null };
+  }
+  const delay = retryDelay(seen.attempt, schedule, seen.retryAfter);
+  const failingFor = now - (seen.failingSince ?? now);
+  if (delay === null || failingFor > FAILING_DISABLE_MS) {
+    return {
+      ...verdict,
+      result: "dead",
+      disable: delay === null ? `every attempt of a delivery failed (${seen.attempt})` : "failing for more than 3 days",
+    };
+  }
+  return { ...verdict, nextAttemptAt: now + delay * 1000, viaQueue: delay <= MAX_QUEUE_DELAY_SECONDS };
+}

@@ -2,10 +2,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type AttemptSeen,
   DAY_MS,
   DEFAULT_RETRY_SCHEDULE,
   DEFAULT_WARNING_DAYS,
   expiryNotice,
+  FAILING_DISABLE_MS,
+  judgeAttempt,
+  MAX_QUEUE_DELAY_SECONDS,
   parseNumberList,
   parseRetryAfter,
   retryDelay,
@@ -256,5 +260,50 @@ describe("parseNumberList", () => {
     for (const text of ["", " ", "0", "-1", "1.5", "a", "30,,7", "30,7,", ",30", "30;7", "1e3", "0x10", "30 7", "+5", "05"]) {
       expect(parseNumberList(text), JSON.stringify(text)).toBe("must be positive integers separated by commas");
     }
+  });
+});
+
+describe("judgeAttempt: what follows an attempt of a delivery", () => {
+  const schedule = [5, 300, 1800];
+  const now = Date.UTC(2026, 11, 7);
+  const seen = (more: Partial<AttemptSeen>): AttemptSeen => ({
+    status: 500,
+    error: null,
+    retryAfter: null,
+    attempt: 1,
+    failingSince: now,
+    now,
+    ...more,
+  });
+
+  it("delivers on a 2xx, whatever came before", () => {
+    for (const status of [200, 202, 299]) expect(judgeAttempt(seen({ status, attempt: 3 }), schedule).result).toBe("delivered");
+  });
+
+  it("fails for good on 410 (disabling the endpoint), a disabled endpoint or a refused URL (without disabling)", () => {
+    expect(judgeAttempt(seen({ status: 410 }), schedule)).toMatchObject({ result: "failed", disable: "the endpoint answered 410 Gone" });
+    expect(judgeAttempt(seen({ status: null, error: "endpoint disabled" }), schedule)).toMatchObject({ result: "failed", disable: null });
+    expect(judgeAttempt(seen({ status: null, error: "url must be https" }), schedule)).toMatchObject({ result: "failed", disable: null });
+  });
+
+  it("retries on the schedule, or after the endpoint's Retry-After, on the queue when the delay fits it", () => {
+    expect(judgeAttempt(seen({ attempt: 1 }), schedule)).toEqual({
+      result: "pending",
+      nextAttemptAt: now + 5_000,
+      viaQueue: true,
+      disable: null,
+    });
+    expect(judgeAttempt(seen({ attempt: 2, status: 429, retryAfter: 60 }), schedule).nextAttemptAt).toBe(now + 300_000);
+    const long = judgeAttempt(seen({ attempt: 1 }), [MAX_QUEUE_DELAY_SECONDS + 1]);
+    expect(long).toMatchObject({ result: "pending", viaQueue: false });
+  });
+
+  it("dead-letters and disables when the schedule ends or the endpoint has failed for more than 3 days", () => {
+    expect(judgeAttempt(seen({ attempt: 4 }), schedule)).toMatchObject({
+      result: "dead",
+      disable: "every attempt of a delivery failed (4)",
+    });
+    const old = judgeAttempt(seen({ attempt: 1, failingSince: now - FAILING_DISABLE_MS - 1 }), schedule);
+    expect(old).toMatchObject({ result: "dead", disable: "failing for more than 3 days" });
   });
 });
