@@ -5,7 +5,7 @@
  * its cost follows what is due, not how many credentials exist.
  */
 import type { AuditEvent } from "../core/shared/audit-events";
-import type { Webhook } from "../core/webhooks/ports";
+import type { NoticeRow, NoticeStore, Webhook } from "../core/webhooks/ports";
 import { insertEvent } from "./audit";
 import { prepare } from "./sql";
 import { webhookFrom } from "./webhooks";
@@ -36,20 +36,6 @@ export interface AttemptOutcome {
   disable: { reason: string; event: AuditEvent } | null;
 }
 
-/** A credential whose expiry or inactivity is to be looked at. */
-export interface NoticeRow {
-  id: string;
-  kind: string;
-  orgId: string;
-  orgName: string | null;
-  name: string;
-  clientId: string | null;
-  expiresAt: number | null;
-  noticedDays: number | null;
-  lastUsedAt: number | null;
-  createdAt: number;
-}
-
 const noticeFrom = (r: Row): NoticeRow => ({
   id: r.id as string,
   kind: r.kind as string,
@@ -78,7 +64,7 @@ const eventAfterChange = (db: D1Database, orgId: string, type: string, data: Rec
      WHERE changes() = 1 AND EXISTS (SELECT 1 FROM webhooks WHERE org_id = ${p.add(orgId)} AND disabled_at IS NULL)`,
   );
 
-export class D1Lifecycle {
+export class D1Lifecycle implements NoticeStore {
   constructor(private readonly db: D1Database) {}
 
   /**

@@ -1,18 +1,19 @@
 /**
- * The Cron Trigger's work (wrangler.toml, every 5 minutes): expiry warnings
- * and `expired` notices, `inactive` notices (and, with INACTIVE_DISABLE, the
- * Access tokens disabled), the inactive Access tokens of accounts whose
- * organization turned `service_token_inactivity` on, then the deliveries due. Each scan reads an index
- * range of what is due and is bounded per run (pages of PAGE, at most
- * MAX_PAGES); what is left stays due and the next run resumes there, because
- * handled rows leave the range. Time is the trigger's `scheduledTime`, so tests
- * can run the cron at any date.
+ * The Cron Trigger's work (wrangler.toml, every 5 minutes), carried out here
+ * and decided in the core: the expiry and inactivity notices
+ * (core/webhooks/notices.ts, with INACTIVE_DISABLE's disabling through the
+ * same path as a user's change), the inactive Access tokens of accounts whose
+ * organization turned `service_token_inactivity` on
+ * (core/credentials/inactive-tokens.ts), then the deliveries due. Each scan is
+ * bounded per run (pages of PAGE, at most MAX_PAGES); what is left stays due
+ * and the next run resumes there. Time is the trigger's `scheduledTime`, so
+ * tests can run the cron at any date.
  */
 import { configOf } from "../config";
 import { AuditContext } from "../core/shared/audit-events";
-import { type CredentialKind, isClientKind } from "../core/shared/kinds";
-import { DAY_MS, expiryNotice } from "../core/webhooks/lifecycle";
-import { D1Lifecycle, type NoticeRow } from "../db/lifecycle";
+import { runNotices } from "../core/webhooks/notices";
+import type { NoticeRow } from "../core/webhooks/ports";
+import { D1Lifecycle } from "../db/lifecycle";
 import { retireInactiveTokens } from "../core/credentials/inactive-tokens";
 import { D1InactiveTokens } from "../db/inactive-tokens";
 import { DurableObjectHomes } from "../auth/credential-homes";
@@ -43,78 +44,11 @@ export interface LifecycleReport {
   enqueued: number;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** What every credential event's `data` says of the credential. */
-export const credentialData = (row: NoticeRow) => ({
-  kind: row.kind,
-  id: row.id,
-  name: row.name,
-  org_id: row.orgId,
-  org_name: row.orgName,
-  client_id: row.clientId,
-  expires_at: iso(row.expiresAt),
-});
-
 export async function runLifecycle(env: Env, now: number): Promise<LifecycleReport> {
   const { lifecycle: settings } = configOf(env);
-  const store = new D1Lifecycle(env.DB);
-  const report: LifecycleReport = {
-    expiring: 0,
-    expired: 0,
-    inactive: 0,
-    disabled: 0,
-    wouldDisable: 0,
-    retired: { disabled: 0, deleted: 0 },
-    enqueued: 0,
-  };
-
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const rows = await store.dueNotices(now, PAGE);
-    const items = rows.map((row) => {
-      if (row.expiresAt === null) return { row, dueAt: null, noticedDays: row.noticedDays, event: null };
-      const { send, noticedDays, nextAt } = expiryNotice(row.expiresAt, row.noticedDays, settings.warningDays, now);
-      if (send?.type === "credential.expiring") report.expiring++;
-      if (send?.type === "credential.expired") report.expired++;
-      const data =
-        send?.type === "credential.expiring"
-          ? { ...credentialData(row), days_left: send.daysLeft, threshold_days: send.threshold }
-          : credentialData(row);
-      return { row, dueAt: nextAt, noticedDays, event: send ? { type: send.type, data } : null };
-    });
-    await store.applyNotices(items, now);
-    if (rows.length < PAGE) break;
-  }
-
-  if (settings.inactiveAfterDays !== null) {
-    const cutoff = now - settings.inactiveAfterDays * DAY_MS;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const rows = await store.idle(cutoff, PAGE);
-      const items = [];
-      for (const row of rows) {
-        const disable = isClientKind(row.kind as CredentialKind) && settings.inactiveDisable !== "off";
-        if (disable && settings.inactiveDisable === "on") {
-          await disableIdleToken(env, row);
-          report.disabled++;
-        } else if (disable) {
-          report.wouldDisable++;
-          console.log(
-            `INACTIVE_DISABLE=dry-run: would disable Access service token ${row.id} (unused since ${iso(row.lastUsedAt ?? row.createdAt)})`,
-          );
-        }
-        const data = {
-          ...credentialData(row),
-          last_used_at: iso(row.lastUsedAt),
-          inactive_days: settings.inactiveAfterDays,
-          ...(disable ? { [settings.inactiveDisable === "on" ? "disabled" : "would_disable"]: true } : {}),
-        };
-        items.push({ row, data });
-      }
-      await store.markInactive(items, now);
-      report.inactive += rows.length;
-      if (rows.length < PAGE) break;
-    }
-  }
+  const effects = { disable: (row: NoticeRow) => disableIdleToken(env, row), log: (line: string) => console.log(line) };
+  const notices = await runNotices(new D1Lifecycle(env.DB), settings, effects, now, { page: PAGE, maxPages: MAX_PAGES });
+  const report: LifecycleReport = { ...notices, retired: { disabled: 0, deleted: 0 }, enqueued: 0 };
 
   // Written as the cron (no actor), through the same hold → write → release as a user's change.
   // A failure (a home out of reach) is retried by the next run; the deliveries below still go.

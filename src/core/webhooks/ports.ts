@@ -65,3 +65,40 @@ export interface WebhookStore {
   /** Its most recent deliveries, newest first (before `before`, a delivery id, when given). */
   listDeliveries(webhookId: string, limit: number, before?: string): Promise<Delivery[]>;
 }
+
+// ─── The cron's notices (expiry and inactivity) ─────────────────────────────
+
+/** A credential whose expiry or inactivity is to be looked at. */
+export interface NoticeRow {
+  id: string;
+  kind: string;
+  orgId: string;
+  orgName: string | null;
+  name: string;
+  clientId: string | null;
+  expiresAt: number | null;
+  noticedDays: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+}
+
+/** A lifecycle event to write with the change that raised it. */
+export interface NoticeEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** What the notices read and write: index ranges of what is due, and writes that move each on with its event. */
+export interface NoticeStore {
+  /** Credentials whose expiry notice is due by `now`, earliest first. */
+  dueNotices(now: number, limit: number): Promise<NoticeRow[]>;
+  /** Moves each notice on (only if its expiry is still the one looked at), with its event, in one batch. */
+  applyNotices(
+    items: { row: NoticeRow; dueAt: number | null; noticedDays: number | null; event: NoticeEvent | null }[],
+    now: number,
+  ): Promise<void>;
+  /** Credentials unused (or never used) since before `cutoff` and not yet noticed, longest idle first. */
+  idle(cutoff: number, limit: number): Promise<NoticeRow[]>;
+  /** Notes each as noticed inactive (unless it was used meanwhile), with its event. */
+  markInactive(items: { row: NoticeRow; data: Record<string, unknown> }[], now: number): Promise<void>;
+}
