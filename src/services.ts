@@ -24,6 +24,9 @@ import { D1LeakStore } from "./db/leaks";
 import { LeakService } from "./core/leaks/leaks";
 import { D1Repository } from "./db/d1-repository";
 import { D1WebhookStore } from "./db/webhooks";
+import { D1Lifecycle } from "./db/lifecycle";
+import { D1InactiveTokens } from "./db/inactive-tokens";
+import type { VerificationStore } from "./core/credentials/ports";
 import { SecretBox } from "./core/webhooks/secret-box";
 import { WebhookService } from "./core/webhooks/webhooks";
 import type { Env } from "./env";
@@ -134,4 +137,39 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     },
     signer: () => signerOf(config),
   };
+}
+
+/**
+ * What background work uses (the Cron Trigger, the webhook queue's consumer), built here like
+ * every other service: the lifecycle's store, the inactive-token sweep's store, the credentials'
+ * homes, the webhook secrets' box, and an audit context acting as no one (the cron).
+ */
+export function backgroundFor(env: Env) {
+  return {
+    lifecycle: new D1Lifecycle(env.DB),
+    inactiveTokens: new D1InactiveTokens(env.DB),
+    homes: new DurableObjectHomes(env),
+    secretBox: new SecretBox(configOf(env).webhookKey),
+    audit: new AuditContext(null, null),
+  };
+}
+
+/** A credential's home's storage: the verification port on D1, with `onStatement` told of every statement it prepares. */
+export const homeStoreFor = (db: D1Database, onStatement: () => void): VerificationStore =>
+  new D1Repository(countingStatements(db, onStatement));
+
+/** `db`, counting the statements prepared through it (for the benchmark's report of what a home read). */
+function countingStatements(db: D1Database, onStatement: () => void): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          onStatement();
+          return target.prepare(sql);
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

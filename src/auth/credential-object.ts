@@ -21,7 +21,7 @@ import type { Credential } from "../core/shared/model";
 import type { CreditsNote, VerificationStore } from "../core/credentials/ports";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { allowlistMatcher } from "../core/credentials/ip-allowlist";
-import { D1Repository } from "../db/d1-repository";
+import { homeStoreFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
@@ -56,7 +56,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.repo = new D1Repository(countingStatements(env.DB, () => this.statements++));
+    this.repo = homeStoreFor(env.DB, () => this.statements++);
     this.bucket = ctx.storage.kv.get<BucketState & { credits?: CreditsState }>(BUCKET);
     this.credits = this.bucket?.credits;
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
@@ -263,22 +263,6 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
 /** What leaves the object: no hashes, ever. */
 function withoutHashes(record: VerificationRecord): VerificationRecord {
   return { ...record, credential: { ...record.credential, secretHash: new ArrayBuffer(0), prevSecretHash: null } };
-}
-
-/** `db`, counting the statements prepared through it. */
-function countingStatements(db: D1Database, count: () => void): D1Database {
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (sql: string) => {
-          count();
-          return target.prepare(sql);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value, target, args) : value;
-    },
-  });
 }
 
 const logFailure = (what: string) => (err: unknown) =>

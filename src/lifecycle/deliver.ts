@@ -13,10 +13,11 @@
 import { configOf } from "../config";
 import { AuditContext } from "../core/shared/audit-events";
 import { judgeAttempt, parseRetryAfter } from "../core/webhooks/lifecycle";
-import { SecretBox } from "../core/webhooks/secret-box";
+import type { SecretBox } from "../core/webhooks/secret-box";
 import { signWebhook } from "../core/webhooks/signing";
 import { webhookUrlProblem } from "../core/webhooks/url";
-import { type AttemptOutcome, type Claimed, D1Lifecycle } from "../db/lifecycle";
+import type { AttemptOutcome, Claimed } from "../db/lifecycle";
+import { backgroundFor } from "../services";
 import type { Env } from "../env";
 import type { DeliveryMessage } from "./dispatch";
 
@@ -30,7 +31,7 @@ export async function consume(batch: MessageBatch<DeliveryMessage>, env: Env): P
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        if (deadLetters) await new D1Lifecycle(env.DB).markDead(message.body.delivery);
+        if (deadLetters) await backgroundFor(env).lifecycle.markDead(message.body.delivery);
         else await attempt(env, message.body.delivery);
         message.ack();
       } catch (err) {
@@ -44,11 +45,11 @@ export async function consume(batch: MessageBatch<DeliveryMessage>, env: Env): P
 
 /** One attempt of one delivery. */
 export async function attempt(env: Env, deliveryId: string, now = Date.now()): Promise<AttemptOutcome | null> {
-  const lifecycle = new D1Lifecycle(env.DB);
+  const { lifecycle, secretBox } = backgroundFor(env);
   const claimed = await lifecycle.claim(deliveryId, now, LEASE_MS);
   if (!claimed) return null;
   const { lifecycle: settings } = configOf(env);
-  const { status, error, retryAfter, durationMs } = await post(env, claimed, now, settings.allowInsecure, settings.timeoutMs);
+  const { status, error, retryAfter, durationMs } = await post(secretBox, claimed, now, settings.allowInsecure, settings.timeoutMs);
   const number = claimed.attempts + 1;
   const outcome: AttemptOutcome = {
     deliveryId,
@@ -88,12 +89,11 @@ export async function attempt(env: Env, deliveryId: string, now = Date.now()): P
   return outcome;
 }
 
-async function post(env: Env, { event, webhook }: Claimed, now: number, allowInsecure: boolean, timeoutMs: number) {
+async function post(box: SecretBox, { event, webhook }: Claimed, now: number, allowInsecure: boolean, timeoutMs: number) {
   const failed = (error: string) => ({ status: null, error, retryAfter: null, durationMs: 0 });
   if (webhook.disabledAt !== null) return failed("endpoint disabled");
   const problem = webhookUrlProblem(webhook.url, allowInsecure);
   if (problem) return failed(`url ${problem}`);
-  const box = new SecretBox(configOf(env).webhookKey);
   const secrets = [await box.open(webhook.id, webhook.secretSealed)];
   if (webhook.prevSecretSealed && (webhook.prevExpiresAt ?? 0) > now) secrets.push(await box.open(webhook.id, webhook.prevSecretSealed));
   const body = JSON.stringify({ type: event.type, timestamp: new Date(event.createdAt).toISOString(), data: JSON.parse(event.data) });

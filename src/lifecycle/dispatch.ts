@@ -4,7 +4,7 @@
  * (`waitUntil`), and by the cron, which also resends what is due after a delay
  * longer than a queue can hold (12 h) and any message that was lost.
  */
-import { D1Lifecycle } from "../db/lifecycle";
+import { backgroundFor } from "../services";
 import type { Env } from "../env";
 
 /** A message not taken this long after it was due is taken for lost, and sent again. */
@@ -20,7 +20,7 @@ export interface DeliveryMessage {
  */
 export async function dispatchDue(env: Env, now = Date.now(), limit = 100, orgId?: string): Promise<number> {
   if (!env.WEBHOOK_QUEUE) return 0;
-  const due = await new D1Lifecycle(env.DB).takeDue(now, limit, LOST_AFTER_MS, orgId);
+  const due = await backgroundFor(env).lifecycle.takeDue(now, limit, LOST_AFTER_MS, orgId);
   // sendBatch takes 100 messages at most.
   for (let i = 0; i < due.length; i += 100) {
     await env.WEBHOOK_QUEUE.sendBatch(due.slice(i, i + 100).map((delivery) => ({ body: { delivery } satisfies DeliveryMessage })));

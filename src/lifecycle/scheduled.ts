@@ -13,12 +13,9 @@ import { configOf } from "../config";
 import { AuditContext } from "../core/shared/audit-events";
 import { runNotices } from "../core/webhooks/notices";
 import type { NoticeRow } from "../core/webhooks/ports";
-import { D1Lifecycle } from "../db/lifecycle";
 import { retireInactiveTokens } from "../core/credentials/inactive-tokens";
-import { D1InactiveTokens } from "../db/inactive-tokens";
-import { DurableObjectHomes } from "../auth/credential-homes";
 import type { Env } from "../env";
-import { servicesFor } from "../services";
+import { backgroundFor, servicesFor } from "../services";
 import { dispatchDue } from "./dispatch";
 
 const PAGE = 100;
@@ -47,21 +44,21 @@ export interface LifecycleReport {
 export async function runLifecycle(env: Env, now: number): Promise<LifecycleReport> {
   const { lifecycle: settings } = configOf(env);
   const effects = { disable: (row: NoticeRow) => disableIdleToken(env, row), log: (line: string) => console.log(line) };
-  const notices = await runNotices(new D1Lifecycle(env.DB), settings, effects, now, { page: PAGE, maxPages: MAX_PAGES });
+  const background = backgroundFor(env);
+  const notices = await runNotices(background.lifecycle, settings, effects, now, { page: PAGE, maxPages: MAX_PAGES });
   const report: LifecycleReport = { ...notices, retired: { disabled: 0, deleted: 0 }, enqueued: 0 };
 
   // Written as the cron (no actor), through the same hold → write → release as a user's change.
   // A failure (a home out of reach) is retried by the next run; the deliveries below still go.
-  report.retired = await retireInactiveTokens(
-    new D1InactiveTokens(env.DB),
-    new DurableObjectHomes(env),
-    new AuditContext(null, null),
-    now,
-    SWEEP,
-  ).catch((err: unknown) => {
-    console.error("inactive service tokens: the sweep failed; the next run resumes it:", err instanceof Error ? err.message : String(err));
-    return { disabled: 0, deleted: 0 };
-  });
+  report.retired = await retireInactiveTokens(background.inactiveTokens, background.homes, background.audit, now, SWEEP).catch(
+    (err: unknown) => {
+      console.error(
+        "inactive service tokens: the sweep failed; the next run resumes it:",
+        err instanceof Error ? err.message : String(err),
+      );
+      return { disabled: 0, deleted: 0 };
+    },
+  );
 
   report.enqueued = await dispatchDue(env, now, 500);
   return report;
