@@ -1,24 +1,20 @@
 /**
- * Every action the audit log records. Data alone, importing nothing: the
- * console bundles it too, so that its filter offers exactly what the API knows.
+ * Every action the audit log records: each credential kind's, derived from
+ * the kind registry (a new kind brings its own), and the others. Data only:
+ * the console bundles it too, so that its filter offers exactly what the API knows.
  */
-export const AUDIT_ACTIONS = [
+import { CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS } from "./kinds";
+
+type Kinds = typeof CREDENTIAL_KINDS;
+/** `<kind>.<verb>` for every kind and each of its audit verbs. */
+type KindAction = { [K in keyof Kinds]: `${K}.${Kinds[K]["auditVerbs"][number]}` }[keyof Kinds];
+
+const OTHER_ACTIONS = [
   "org.bootstrap",
   "member.invite",
   "member.remove",
   "service_account.create",
-  "api_key.create",
-  "api_key.update",
-  "api_key.delete",
-  "service_token.create",
-  "service_token.replace",
-  "service_token.update",
-  "service_token.delete",
-  "access_token.create",
-  "access_token.update",
-  "access_token.refresh",
-  "access_token.rotate",
-  "access_token.delete",
+  // Access's own names for the cleanup of inactive Access service tokens.
   "service_token.inactive_disabled",
   "service_token.inactive_deleted",
   "access_organization.update",
@@ -37,4 +33,10 @@ export const AUDIT_ACTIONS = [
   "credential.leaked",
 ] as const;
 
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditAction = KindAction | (typeof OTHER_ACTIONS)[number];
+
+const KIND_ACTIONS = CREDENTIAL_KIND_NAMES.flatMap((kind) =>
+  CREDENTIAL_KINDS[kind].auditVerbs.map((verb) => `${kind}.${verb}` as KindAction),
+);
+
+export const AUDIT_ACTIONS = [...OTHER_ACTIONS.slice(0, 4), ...KIND_ACTIONS, ...OTHER_ACTIONS.slice(4)] as [AuditAction, ...AuditAction[]];

@@ -28,10 +28,20 @@ interface KindSpec {
   secretFormat: string;
   /** Whether creating, changing and deleting it needs an org owner, and how the refusal names it. */
   ownersOnly: false | { what: string };
+  /** What the audit log records of it: `<kind>.<verb>` for each (core/shared/audit-actions.ts). */
+  auditVerbs: readonly string[];
 }
 
 export const CREDENTIAL_KINDS = {
-  api_key: { label: "API key", authLabel: "API key", presented: "bearer", prefix: "sk-", secretFormat: "api_key", ownersOnly: false },
+  api_key: {
+    label: "API key",
+    authLabel: "API key",
+    presented: "bearer",
+    prefix: "sk-",
+    secretFormat: "api_key",
+    ownersOnly: false,
+    auditVerbs: ["create", "update", "delete"],
+  },
   service_token: {
     label: "Service token",
     authLabel: "Service token",
@@ -39,6 +49,7 @@ export const CREDENTIAL_KINDS = {
     prefix: "bt-st-",
     secretFormat: "service_token",
     ownersOnly: { what: "service tokens" },
+    auditVerbs: ["create", "replace", "update", "delete"],
   },
   access_token: {
     label: "Access service token",
@@ -47,6 +58,7 @@ export const CREDENTIAL_KINDS = {
     secretPrefix: "ekcs_",
     secretFormat: "access_client_secret",
     ownersOnly: { what: "Access service tokens" },
+    auditVerbs: ["create", "update", "refresh", "rotate", "delete"],
   },
 } as const satisfies Record<string, KindSpec>;
 
