@@ -73,7 +73,7 @@ describe("the rules of the house", () => {
   });
 
   it("keeps env.ts to the bindings: it imports only the Durable Objects' protocols", () => {
-    expect(graph.get("env.ts")).toEqual(expect.arrayContaining([]));
+    expect(graph.has("env.ts")).toBe(true);
     for (const dep of graph.get("env.ts") ?? [])
       expect(["auth/home-protocol.ts", "ratelimit/token-bucket.ts"], `env.ts imports ${dep}`).toContain(dep);
   });
