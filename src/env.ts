@@ -3,6 +3,7 @@
  * speak, not by their classes, so that nothing here imports a layer above it.
  */
 import type { CredentialHome } from "./auth/home-protocol";
+import type { UsageReport } from "./core/credentials/ports";
 import type { BucketObject } from "./ratelimit/token-bucket";
 
 /** Bindings, secrets and vars of the Worker (see wrangler.toml and README "Configuration"). */
@@ -54,6 +55,8 @@ export interface Env {
   WEBHOOK_QUEUE?: Queue<{ delivery: string }>;
   /** Deliveries whose retries are spent. */
   WEBHOOK_DLQ?: Queue<{ delivery: string }>;
+  /** The credentials' homes' hourly usage reports (src/usage/consume.ts writes them to D1 in batches). */
+  USAGE_QUEUE?: Queue<UsageReport>;
   /** Key material (at least 16 characters) that webhook signing secrets are sealed under. */
   WEBHOOK_ENCRYPTION_KEY?: string;
   /** "true": webhook targets may be http, loopback or private (local development only). */

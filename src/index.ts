@@ -4,6 +4,8 @@ import type { Env } from "./env";
 import { consume } from "./lifecycle/deliver";
 import type { DeliveryMessage } from "./lifecycle/dispatch";
 import { runLifecycle } from "./lifecycle/scheduled";
+import type { UsageReport } from "./core/credentials/ports";
+import { consumeUsage, isUsageQueue } from "./usage/consume";
 
 export { CredentialObject } from "./auth/credential-object";
 export { RateLimiter } from "./ratelimit/rate-limiter-object";
@@ -19,8 +21,9 @@ export default {
       runLifecycle(env, controller.scheduledTime).then((report) => console.log(`lifecycle ${controller.cron}: ${JSON.stringify(report)}`)),
     );
   },
-  /** The webhook queue and its dead-letter queue. */
+  /** The webhook queue and its dead-letter queue; the usage queue. */
   async queue(batch, env) {
-    await consume(batch, env);
+    if (isUsageQueue(batch.queue)) await consumeUsage(batch as MessageBatch<UsageReport>, env);
+    else await consume(batch as MessageBatch<DeliveryMessage>, env);
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+} satisfies ExportedHandler<Env, DeliveryMessage | UsageReport>;

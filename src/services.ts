@@ -26,7 +26,9 @@ import { D1Repository } from "./db/d1-repository";
 import { D1WebhookStore } from "./db/webhooks";
 import { D1Lifecycle } from "./db/lifecycle";
 import { D1InactiveTokens } from "./db/inactive-tokens";
-import type { VerificationStore } from "./core/credentials/ports";
+import type { UsageOutbox, UsageReport, VerificationStore } from "./core/credentials/ports";
+import { UsageService } from "./core/credentials/usage-service";
+import { D1Usage } from "./db/usage";
 import { SecretBox } from "./core/webhooks/secret-box";
 import { WebhookService } from "./core/webhooks/webhooks";
 import type { Env } from "./env";
@@ -45,6 +47,8 @@ export interface Services {
   webhooks: WebhookService;
   /** Leak response: reported secrets stopped (GitHub's secret scanning, public revocation). */
   leaks: LeakService;
+  /** Usage: each credential's series and live last use (its home), the org's ranking (D1). */
+  usage: UsageService;
   /** The authentication pipeline of every door. */
   auth: Authenticator;
   /** The identity signer; throws `misconfigured` without JWT_PRIVATE_KEY, so it is built on first use. */
@@ -99,6 +103,7 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessOrganization: new AccessOrganizationService(new D1AccessOrganizations(env.DB), audit),
       webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(config.webhookKey), config.lifecycle.allowInsecure, audit),
       leaks: new LeakService(new D1LeakStore(env.DB), hasher, homes, audit, config.leaks.action),
+      usage: new UsageService(homes, new D1Usage(env.DB)),
     };
     return core;
   };
@@ -135,6 +140,9 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
     get leaks() {
       return build().leaks;
     },
+    get usage() {
+      return build().usage;
+    },
     signer: () => signerOf(config),
   };
 }
@@ -151,7 +159,19 @@ export function backgroundFor(env: Env) {
     homes: new DurableObjectHomes(env),
     secretBox: new SecretBox(configOf(env).webhookKey),
     audit: new AuditContext(null, null),
+    usage: new D1Usage(env.DB),
   };
+}
+
+/**
+ * Where a credential's home sends its hourly usage report: the usage queue, whose consumer writes
+ * a batch in two statements (src/usage/consume.ts); straight to D1 where no queue is bound.
+ */
+export function usageOutboxFor(env: Env): UsageOutbox {
+  const queue = env.USAGE_QUEUE;
+  if (queue) return { send: async (report: UsageReport) => void (await queue.send(report)) };
+  const store = new D1Usage(env.DB);
+  return { send: (report: UsageReport) => store.apply([report]) };
 }
 
 /** A credential's home's storage: the verification port on D1, with `onStatement` told of every statement it prepares. */

@@ -6,8 +6,11 @@
 import { DomainError } from "../core/shared/errors";
 import { type CredentialRef, HOLD_MS, refKey, type VerificationCache } from "../core/credentials/verification-cache";
 import type { Env } from "../env";
+import type { LiveUse, SeriesQuery, UsageReader } from "../core/credentials/ports";
+import type { UsageSeries } from "../core/credentials/usage";
+import type { Credits } from "../core/shared/policy";
 
-export class DurableObjectHomes implements VerificationCache {
+export class DurableObjectHomes implements VerificationCache, UsageReader {
   constructor(private readonly env: Pick<Env, "CREDENTIALS">) {}
 
   async hold(refs: CredentialRef[]): Promise<string> {
@@ -44,6 +47,14 @@ export class DurableObjectHomes implements VerificationCache {
         "The change was made, but a credential created meanwhile could not be told; repeat the request to make sure it is refused",
       );
     }
+  }
+
+  live(ref: CredentialRef, credits: Credits | null): Promise<LiveUse> {
+    return this.home(ref).live(credits);
+  }
+
+  series(q: SeriesQuery): Promise<UsageSeries & LiveUse> {
+    return this.home(q.ref).series(q.granularity, q.from, q.to, q.credits);
   }
 
   private home(ref: CredentialRef) {

@@ -18,22 +18,31 @@ import { DurableObject } from "cloudflare:workers";
 import type { AuthFailure } from "../core/shared/errors";
 import { type SecretHash, SecretHasher } from "../core/credentials/hashing";
 import type { Credential } from "../core/shared/model";
-import type { CreditsNote, VerificationStore } from "../core/credentials/ports";
+import type { CredentialPolicy } from "../core/shared/policy";
+import type { LiveUse, UsageOutbox, VerificationStore } from "../core/credentials/ports";
+import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { allowlistMatcher } from "../core/credentials/ip-allowlist";
-import { homeStoreFor } from "../services";
+import { homeStoreFor, usageOutboxFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
 import type { CredentialHome, VerificationRecord, VerifyOutcome, VerifyRequest } from "./home-protocol";
+import { HomeUsage, type SavedUsage } from "./home-usage";
 
-type Failure = { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> };
+/** `of`: the credential refused, when it is known (its usage counts the refusal; it never leaves the object). */
+type Failure =
+  | { ok: false; failure: "unknown" }
+  | { ok: false; failure: Extract<AuthFailure, "invalid_secret" | "disabled" | "expired">; of: Credential };
 type Proven = Failure | { ok: true; record: VerificationRecord; usedPrevious: boolean };
 
 /** Even without writes, a record is re-read from D1 this often (see ARCHITECTURE.md for the D1 cost). */
 export const RECORD_MAX_AGE_MS = 60 * 60_000;
-/** Last-used times are written at most this often per credential. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** How each refusal of a known credential is counted in its usage. */
+const FAILURE_OUTCOME = { invalid_secret: "wrong_secret", disabled: "disabled", expired: "expired" } as const;
+
+type Saved = BucketState & SavedUsage & { of?: string; credits?: CreditsState };
 
 const BUCKET = "bucket";
 const HOLDS = "holds";
@@ -44,11 +53,13 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   /** Bumped by every hold and release: a load that saw it change is not kept. */
   private generation = 0;
   private holds: Record<string, number>;
-  private bucket: (BucketState & { of?: string; credits?: CreditsState }) | undefined;
+  private bucket: Saved | undefined;
   /** The credits of the credential's policy as counted here; their setting travels in the record. */
   private credits: CreditsState | undefined;
   private allowlist: { record: VerificationRecord; matches: (ip: string | null) => boolean; seen: Map<string, boolean> } | undefined;
   private readonly repo: VerificationStore;
+  private readonly usage: HomeUsage;
+  private readonly outbox: UsageOutbox;
   /** D1 statements prepared so far, by this object (reported to the benchmark only). */
   private statements = 0;
   /** `statements` when the last verification had read what it needed (its writes come after the answer). */
@@ -57,8 +68,11 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = homeStoreFor(env.DB, () => this.statements++);
-    this.bucket = ctx.storage.kv.get<BucketState & { credits?: CreditsState }>(BUCKET);
-    this.credits = this.bucket?.credits;
+    this.outbox = usageOutboxFor(env);
+    const saved = ctx.storage.kv.get<Saved>(BUCKET);
+    this.bucket = saved?.of ? saved : undefined;
+    this.credits = saved?.credits;
+    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), Date.now);
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 
@@ -83,23 +97,28 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     // Writes kept landing while this verified: answer nothing rather than what one of them replaced.
     this.readsDone = this.statements;
     if (!outcome) return { ok: false, failure: "busy" };
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      if (outcome.failure !== "unknown") this.count(FAILURE_OUTCOME[outcome.failure], outcome.of);
+      return { ok: false, failure: outcome.failure };
+    }
     // The credential's policy, decided here in one synchronous step (no await from the first check to the
     // last write), so concurrent requests can never share the last credit or token.
     const { record } = outcome;
     const limits = record.credential.policy;
-    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip)) return { ok: false, failure: "ip_not_allowed" };
+    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip)) {
+      this.count("ip_refused", record.credential);
+      return { ok: false, failure: "ip_not_allowed" };
+    }
     const now = Date.now();
     const policy = limits?.rateLimit ? { name: req.policy.name, ...limits.rateLimit } : req.policy;
     const credits = limits?.credits ? creditsAt(this.credits, limits.credits, now) : undefined;
     if (credits && credits.remaining <= 0) {
+      this.count("credits_exhausted", record.credential);
       return { ok: false, failure: "credits_exhausted", retryAfterSeconds: secondsToRefill(limits!.credits!, now) };
     }
-    const decision = this.take(policy, now, credits !== undefined);
-    if (decision.allowed) {
-      if (credits) this.spend(record.credential, credits, now);
-      else this.noteUse(record.credential, now);
-    }
+    const decision = this.take(policy, now);
+    if (decision.allowed && credits) this.spend(record.credential, credits, now);
+    this.count(decision.allowed ? "success" : "rate_limited", record.credential);
     return { ok: true, record: withoutHashes(record), usedPrevious: outcome.usedPrevious, decision, policy };
   }
 
@@ -121,20 +140,14 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   }
 
   /**
-   * Spends one credit, persisted in this object's storage (an eviction forgets nothing). D1's copy is
-   * informational: it rides on the last-used write, and the exhaustion is written at once (its event).
+   * Spends one credit, kept in this object's storage with the bucket (an eviction forgets nothing).
+   * D1's copy is informational and rides on the hourly usage report; the exhaustion is written at
+   * once (its event).
    */
   private spend(credential: Credential, credits: CreditsState, now: number): void {
     credits.remaining -= 1;
     this.credits = credits;
-    // With the bucket just taken: one storage write per request, as without credits.
-    this.bucket = { ...this.bucket!, credits };
-    this.ctx.storage.kv.put(BUCKET, this.bucket);
-    if (credits.remaining > 0) {
-      this.noteUse(credential, now, { setAt: credits.setAt, remaining: credits.remaining });
-      return;
-    }
-    credential.lastUsedAt = now;
+    if (credits.remaining > 0) return;
     this.ctx.waitUntil(this.repo.noteCreditsExhausted(credential.id, credits.setAt, now).catch(logFailure("credits-exhausted write")));
   }
 
@@ -151,15 +164,16 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
       const { prevSecretHash, prevHashVersion, prevExpiresAt } = credential;
       const inGrace = prevSecretHash !== null && prevHashVersion !== null && (prevExpiresAt ?? 0) > now;
       // A wrong secret takes nothing from the credential's bucket: guessing cannot lock its owner out.
-      if (!inGrace || !(await hasher.verify(req.secret, prevSecretHash, prevHashVersion))) return { ok: false, failure: "invalid_secret" };
+      if (!inGrace || !(await hasher.verify(req.secret, prevSecretHash, prevHashVersion)))
+        return { ok: false, failure: "invalid_secret", of: credential };
       usedPrevious = true;
       verified = { hash: prevSecretHash, version: prevHashVersion };
     }
     // Once per credential after a pepper rotation, and awaited, so that the old pepper can be dropped as soon as it has answered.
     if (hasher.isStale(verified.version)) await this.upgrade(hasher, req.secret, record, usedPrevious ? "previous" : "current", verified);
     // Only a caller that proved the secret learns why a real credential is refused.
-    if (!credential.enabled) return { ok: false, failure: "disabled" };
-    if (credential.expiresAt !== null && credential.expiresAt <= now) return { ok: false, failure: "expired" };
+    if (!credential.enabled) return { ok: false, failure: "disabled", of: credential };
+    if (credential.expiresAt !== null && credential.expiresAt <= now) return { ok: false, failure: "expired", of: credential };
     return { ok: true, record, usedPrevious };
   }
 
@@ -213,23 +227,37 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     return held;
   }
 
-  /** Takes a token; `spending`: a credit follows if it is allowed, and `spend` stores both in one write. */
-  private take(policy: Policy, now: number, spending: boolean): Decision {
-    // A changed limit starts a fresh bucket: the next request feels the new limit, not the old one's tokens.
+  /** Takes a token. A changed limit starts a fresh bucket: the next request feels the new limit, not the old one's tokens. */
+  private take(policy: Policy, now: number): Decision {
     const of = `${policy.limit}/${policy.windowSeconds}`;
     const { state, decision } = take(this.bucket?.of === of ? this.bucket : undefined, policy, now);
-    // Credits are stored with the bucket (see `spend`), and written again only when spent.
-    this.bucket = { ...state, of, credits: this.credits };
-    if (!spending || !decision.allowed) this.ctx.storage.kv.put(BUCKET, this.bucket);
+    this.bucket = { ...state, of };
     return decision;
   }
 
-  /** Records the use at most once a minute, off the response path. */
-  private noteUse(credential: Credential, now: number, credits?: CreditsNote): void {
-    const staleBefore = now - LAST_USED_RESOLUTION_MS;
-    if (credential.lastUsedAt !== null && credential.lastUsedAt >= staleBefore) return;
-    credential.lastUsedAt = now;
-    this.ctx.waitUntil(this.repo.touchCredential(credential.id, now, staleBefore, credits).catch(logFailure("last-used write")));
+  /**
+   * Counts the request in the credential's usage, then stores the bucket, the credits and the usage
+   * in one write: one storage write per request, whatever its outcome.
+   */
+  private count(outcome: UsageOutcome, credential: Credential): void {
+    this.usage.count(outcome, credential);
+    this.ctx.storage.kv.put(BUCKET, { ...this.bucket, credits: this.credits, ...this.usage.saved() });
+  }
+
+  /** What this home knows now of the credential's use (the last admitted request, the credits left). */
+  live(credits: CredentialPolicy["credits"]): LiveUse {
+    return this.usage.live(credits, this.credits);
+  }
+
+  /** The credential's usage by outcome, per minute (24 h) or hour (30 days), with what `live` says. */
+  series(granularity: Granularity, from: number, to: number, credits: CredentialPolicy["credits"]): UsageSeries & LiveUse {
+    return { ...this.usage.series(granularity, from, to), ...this.live(credits) };
+  }
+
+  /** The hourly report of the usage to D1 (see `home-usage.ts`). */
+  override async alarm(): Promise<void> {
+    await this.usage.report(this.outbox, this.credits);
+    this.ctx.storage.kv.put(BUCKET, { ...this.bucket, credits: this.credits, ...this.usage.saved() });
   }
 
   /**

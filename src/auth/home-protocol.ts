@@ -8,6 +8,9 @@ import type { PepperConfig } from "../core/credentials/hashing";
 import type { Credential, CredentialKind, Org, Principal, Role } from "../core/shared/model";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import type { Decision, Policy } from "../ratelimit/token-bucket";
+import type { Credits } from "../core/shared/policy";
+import type { LiveUse } from "../core/credentials/ports";
+import type { Granularity, UsageSeries } from "../core/credentials/usage";
 
 /** What verification needs to know about a credential, and what the identity is made of. */
 export interface VerificationRecord {
@@ -49,6 +52,10 @@ export type VerifyOutcome =
 /** The home's RPC methods. */
 export interface CredentialHome extends Rpc.DurableObjectBranded {
   verify(req: VerifyRequest): Promise<VerifyOutcome>;
+  /** What the home knows now of the credential's use; `credits`: its setting as stored. */
+  live(credits: Credits | null): LiveUse;
+  /** Its usage by outcome over `from`..`to` (see core/credentials/usage.ts). */
+  series(granularity: Granularity, from: number, to: number, credits: Credits | null): UsageSeries & LiveUse;
   hold(holdId: string, until: number): void;
   release(holdId: string): void;
 }

@@ -41,8 +41,6 @@ export class D1Repository implements Repository {
   getCaller: Repository["getCaller"] = (id) => this.verification.getCaller(id);
   findAccessToken: Repository["findAccessToken"] = (clientId) => this.verification.findAccessToken(clientId);
   upgradeHash: Repository["upgradeHash"] = (id, which, verified, upgraded) => this.verification.upgradeHash(id, which, verified, upgraded);
-  touchCredential: Repository["touchCredential"] = (id, now, staleBefore, credits) =>
-    this.verification.touchCredential(id, now, staleBefore, credits);
   noteCreditsExhausted: Repository["noteCreditsExhausted"] = (id, setAt, at) => this.verification.noteCreditsExhausted(id, setAt, at);
 
   findMembership: Repository["findMembership"] = (principalId, org) => this.members.findMembership(principalId, org);

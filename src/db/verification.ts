@@ -5,7 +5,7 @@
  */
 import type { SecretHash } from "../core/credentials/hashing";
 import type { Caller, Credential, Role } from "../core/shared/model";
-import type { CreditsNote, VerificationStore } from "../core/credentials/ports";
+import type { VerificationStore } from "../core/credentials/ports";
 import { CREDENTIAL_SELECT, ORG_SELECT, OWNER_SELECT, type Row, credentialFrom, orgFrom, principalFrom } from "./rows";
 import { prepare } from "./sql";
 
@@ -47,20 +47,6 @@ export class D1VerificationStore implements VerificationStore {
         `UPDATE credentials SET ${hash} = ${p.add(upgraded.hash)}, ${version} = ${p.add(upgraded.version)}
          WHERE id = ${p.add(id)} AND ${hash} = ${p.add(verified.hash)} AND ${version} = ${p.add(verified.version)}`,
     ).run();
-  }
-
-  async touchCredential(id: string, now: number, staleBefore: number, credits?: CreditsNote): Promise<void> {
-    // The credits ride on the last-used write (no statement of their own), and only while the
-    // credits the home counts are still the ones stored: an owner's new setting is never overwritten.
-    await prepare(this.db, (p) => {
-      const sets = [`last_used_at = ${p.add(now)}`];
-      if (credits) {
-        sets.push(
-          `credits_remaining = CASE WHEN ${SET_AT} = ${p.add(credits.setAt)} THEN ${p.add(credits.remaining)} ELSE credits_remaining END`,
-        );
-      }
-      return `UPDATE credentials SET ${sets.join(", ")} WHERE id = ${p.add(id)} AND (last_used_at IS NULL OR last_used_at < ${p.add(staleBefore)})`;
-    }).run();
   }
 
   async noteCreditsExhausted(id: string, setAt: number, at: number): Promise<void> {

@@ -38,6 +38,8 @@ export interface LifecycleReport {
   wouldDisable: number;
   /** Access tokens retired by their organization's `service_token_inactivity`. */
   retired: { disabled: number; deleted: number };
+  /** Daily usage totals deleted past their retention (src/db/usage.ts). */
+  usagePruned: number;
   enqueued: number;
 }
 
@@ -46,7 +48,7 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
   const effects = { disable: (row: NoticeRow) => disableIdleToken(env, row), log: (line: string) => console.log(line) };
   const background = backgroundFor(env);
   const notices = await runNotices(background.lifecycle, settings, effects, now, { page: PAGE, maxPages: MAX_PAGES });
-  const report: LifecycleReport = { ...notices, retired: { disabled: 0, deleted: 0 }, enqueued: 0 };
+  const report: LifecycleReport = { ...notices, retired: { disabled: 0, deleted: 0 }, usagePruned: 0, enqueued: 0 };
 
   // Written as the cron (no actor), through the same hold → write → release as a user's change.
   // A failure (a home out of reach) is retried by the next run; the deliveries below still go.
@@ -60,6 +62,10 @@ export async function runLifecycle(env: Env, now: number): Promise<LifecycleRepo
     },
   );
 
+  report.usagePruned = await background.usage.prune(now).catch((err: unknown) => {
+    console.error("usage retention: the next run retries:", err instanceof Error ? err.message : String(err));
+    return 0;
+  });
   report.enqueued = await dispatchDue(env, now, 500);
   return report;
 }

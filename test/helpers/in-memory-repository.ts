@@ -62,8 +62,6 @@ export class InMemoryRepository implements Repository {
   findAccessToken: Repository["findAccessToken"] = (clientId) => this.verification.findAccessToken(clientId);
   upgradeHash: Repository["upgradeHash"] = (id, which, verified, upgraded) =>
     this.write("upgradeHash", () => this.verification.upgradeHash(id, which, verified, upgraded));
-  touchCredential: Repository["touchCredential"] = (id, now, staleBefore, credits) =>
-    this.write("touchCredential", () => this.verification.touchCredential(id, now, staleBefore, credits));
   noteCreditsExhausted: Repository["noteCreditsExhausted"] = (id, setAt, at) =>
     this.write("noteCreditsExhausted", () => this.verification.noteCreditsExhausted(id, setAt, at));
 

@@ -10,6 +10,8 @@ import type { SecretHash } from "./hashing";
 import type { Caller, Credential, CredentialKind, OwnedCredential } from "../shared/model";
 import type { CredentialRef } from "./verification-cache";
 import type { InactivityAction } from "../access/ports";
+import type { DayReport, Granularity, UsageSeries } from "./usage";
+import type { Credits } from "../shared/policy";
 
 // ─── Credentials ────────────────────────────────────────────────────────────
 
@@ -135,11 +137,6 @@ export interface VerificationStore {
    * the one that was verified: a rotation in between is never undone.
    */
   upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void>;
-  /**
-   * Records a use at `now` unless one at or after `staleBefore` is already recorded, and with it
-   * the credits the home counts (only while the credits it counts are still the ones set).
-   */
-  touchCredential(id: string, now: number, staleBefore: number, credits?: CreditsNote): Promise<void>;
   /** The credits set at `setAt` ran out at `at`: written at once, with the use (raises `credential.credits_exhausted`). */
   noteCreditsExhausted(id: string, setAt: number, at: number): Promise<void>;
 }
@@ -172,4 +169,46 @@ export interface InactiveTokenStore {
   idleTokens(now: number, limit: number): Promise<IdleToken[]>;
   /** Applies the retirements still due, in one batch; answers the ids changed. */
   retire(items: Retirement[], now: number): Promise<string[]>;
+}
+
+// ─── Usage (see usage.ts) ────────────────────────────────────────────────────
+
+/** A home's hourly report: the days its finished hours touched, its last admitted request, its credits. */
+export interface UsageReport {
+  id: string;
+  orgId: string;
+  days: DayReport[];
+  lastUsedAt: number | null;
+  credits: CreditsNote | null;
+}
+
+/** Where homes send their reports (a queue, so that D1 takes them in batches). */
+export interface UsageOutbox {
+  send(report: UsageReport): Promise<void>;
+}
+
+/** D1's side: a batch of reports in a fixed number of statements, whatever its size; resending one changes nothing. */
+export interface UsageTotalsStore {
+  apply(reports: UsageReport[]): Promise<void>;
+}
+
+/** What a credential's home knows now of its use: exact, unlike D1's copy, which lags by up to a report. */
+export interface LiveUse {
+  lastUsedAt: number | null;
+  creditsRemaining: number | null;
+}
+
+/** The homes' read side for usage: one call to the credential's home. */
+export interface UsageReader {
+  /** `credits`: the credential's setting as stored (the home counts against it). */
+  live(ref: CredentialRef, credits: Credits | null): Promise<LiveUse>;
+  series(query: SeriesQuery): Promise<UsageSeries & LiveUse>;
+}
+
+export interface SeriesQuery {
+  ref: CredentialRef;
+  credits: Credits | null;
+  granularity: Granularity;
+  from: number;
+  to: number;
 }

@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   "webhooks:read": "Read webhooks and their deliveries",
   "webhooks:write": "Create, delete and rotate webhooks",
   "audit:read": "Read the audit log",
+  "usage:read": "Read the org's credentials ranked by use (GET /v1/usage)",
   identity: "Authenticate as an identity: get-identity, the gateway and the RPC entrypoint",
 } as const;
 

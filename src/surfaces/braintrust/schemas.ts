@@ -57,7 +57,8 @@ export const ServiceTokenSchema = z
     org_id: z.uuid().nullable().openapi({ description: "Unique identifier for the organization" }),
     expires_at: dateTime.nullable().openapi({ description: "When the token stops working; null for never" }),
     last_used_at: dateTime.nullable().openapi({
-      description: "edgekeys extension: the last successful authentication (recorded at most about once a minute); null until the first",
+      description:
+        'edgekeys extension: the last successful authentication; exact when one key is read, up to about 70 minutes behind in lists (see README "Usage"); null until the first',
     }),
     ...PolicyOutputFields,
   })

@@ -32,6 +32,7 @@ import { registerUpdateAccessOrganization } from "./access-organization/update-a
 import { registerCreateServiceToken } from "./service-token/create-service-token";
 import { registerDeleteServiceToken } from "./service-token/delete-service-token";
 import { registerGetServiceToken } from "./service-token/get-service-token";
+import { registerGetServiceTokenUsage } from "./service-token/get-service-token-usage";
 import { registerListServiceTokens } from "./service-token/list-service-tokens";
 import { registerRefreshServiceToken } from "./service-token/refresh-service-token";
 import { registerRotateServiceToken } from "./service-token/rotate-service-token";
@@ -52,6 +53,7 @@ export function cloudflareRouter(): CloudflareApp {
   registerCreateServiceToken(app);
   registerListServiceTokens(app);
   registerGetServiceToken(app);
+  registerGetServiceTokenUsage(app);
   registerUpdateServiceToken(app);
   registerDeleteServiceToken(app);
   registerRefreshServiceToken(app);

@@ -57,7 +57,10 @@ export const AccessServiceTokenSchema = z
     updated_at: timestamp,
     last_seen_at: timestamp
       .optional()
-      .openapi({ description: "Last successful authentication (updated at most about once a minute); absent until the first" }),
+      .openapi({
+        description:
+          'Last successful authentication; exact when one token is read, up to about 70 minutes behind in lists (edgekeys: see README "Usage"); absent until the first',
+      }),
     client_secret_version: z.number().int().openapi({ description: "Version of the current client secret; raising it rotates" }),
     previous_client_secret_expires_at: timestamp
       .nullable()

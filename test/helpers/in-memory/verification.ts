@@ -1,7 +1,7 @@
 /** What a credential's home reads and writes, in memory, after `src/db/verification.ts`. */
 import type { SecretHash } from "../../../src/core/credentials/hashing";
 import type { Caller, Credential } from "../../../src/core/shared/model";
-import type { CreditsNote, VerificationStore } from "../../../src/core/credentials/ports";
+import type { VerificationStore } from "../../../src/core/credentials/ports";
 import { type Tables, copy } from "./tables";
 
 const sameBytes = (a: ArrayBuffer | null, b: ArrayBuffer) =>
@@ -36,13 +36,6 @@ export class MemoryVerificationStore implements VerificationStore {
     if (which === "previous" && sameBytes(c.prevSecretHash, verified.hash) && c.prevHashVersion === verified.version) {
       Object.assign(c, { prevSecretHash: copy(upgraded.hash), prevHashVersion: upgraded.version });
     }
-  }
-
-  async touchCredential(id: string, now: number, staleBefore: number, credits?: CreditsNote): Promise<void> {
-    const c = this.t.credentials.get(id);
-    if (!c || (c.lastUsedAt !== null && c.lastUsedAt >= staleBefore)) return;
-    c.lastUsedAt = now;
-    if (credits && c.policy?.credits?.setAt === credits.setAt) c.creditsRemaining = credits.remaining;
   }
 
   async noteCreditsExhausted(id: string, setAt: number, at: number): Promise<void> {

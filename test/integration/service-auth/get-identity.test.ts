@@ -9,7 +9,7 @@ import { servicesFor } from "../../../src/services";
 import { cf, inMinutes } from "../../helpers/cloudflare";
 import { call, callWithEnv } from "../../helpers/http";
 import { clientHeaders, IDENTITY, identity, orgWithToken, verifyAssertion } from "../../helpers/service-auth";
-import { eventually, updateCredentialRow } from "../../helpers/homes";
+import { updateCredentialRow } from "../../helpers/homes";
 
 describe("GET /cdn-cgi/access/get-identity with an Access service token", () => {
   it("answers the identity and a signed assertion that verifies against /cdn-cgi/access/certs", async () => {
@@ -209,7 +209,7 @@ describe("service-auth failures: strict, never a redirect", () => {
 });
 
 describe("last_seen_at", () => {
-  it("is written by the credential's home at most about once a minute, off the response path", async () => {
+  it("costs D1 no write per request: a single read takes the exact time from the credential's home", async () => {
     // Every D1 write of a last-used time, whoever makes it, leaves a row here.
     await env.DB.exec("CREATE TABLE IF NOT EXISTS test_touches (id TEXT)");
     await env.DB.exec(
@@ -219,21 +219,18 @@ describe("last_seen_at", () => {
       (await env.DB.prepare("SELECT count(*) AS n FROM test_touches WHERE id = ?").bind(id).first<{ n: number }>())!.n;
     const o = await orgWithToken();
     const headers = clientHeaders(o.token.client_id, o.token.client_secret);
+    const before = Date.now();
     for (let i = 0; i < 10; i++) expect((await identity(headers)).status).toBe(200);
-    await eventually(async () => (await touches(o.token.id)) === 1);
-    const seen = (await cf("GET", `${o.base}/${o.token.id}`, { token: o.key })).body.result.last_seen_at;
-    expect(Date.now() - Date.parse(seen)).toBeLessThan(60_000);
-    // a minute later, the next request records the use again
-    await updateCredentialRow(o.token.id, { last_used_at: Date.now() - 61_000 });
-    await identity(headers);
-    await eventually(async () => (await touches(o.token.id)) === 2);
-    // and API keys get the same treatment
-    const keyTouches = await touches(o.api_key.id); // the owner's key was used to set all this up
-    await updateCredentialRow(o.api_key.id, { last_used_at: null });
-    for (let i = 0; i < 5; i++) await call("GET", "/v1/api_key", { token: o.key });
-    await eventually(async () => (await touches(o.api_key.id)) > keyTouches);
-    expect(await touches(o.token.id)).toBe(2);
-    expect(await touches(o.api_key.id)).toBe(keyTouches + 1);
+    const after = Date.now();
+    const seen = Date.parse((await cf("GET", `${o.base}/${o.token.id}`, { token: o.key })).body.result.last_seen_at);
+    expect(seen).toBeGreaterThanOrEqual(before);
+    expect(seen).toBeLessThanOrEqual(after);
+    // Lists read D1, which the home's hourly report updates (test/integration/usage/): not yet.
+    const listed = (await cf("GET", o.base, { token: o.key })).body.result.find((t: { id: string }) => t.id === o.token.id);
+    expect(listed.last_seen_at).toBeUndefined();
+    // The owner's key was used to set all this up, and for these reads: D1 saw no last-used write for either.
+    expect(await touches(o.token.id)).toBe(0);
+    expect(await touches(o.api_key.id)).toBe(0);
   });
 });
 

@@ -31,5 +31,6 @@ export const registerGetApiKey = (app: BraintrustApp) =>
     const { api_key_id } = c.req.valid("param");
     const { caller, services } = c.var;
     const found = await services.credentials.get({ id: api_key_id, kind: "api_key", principalId: caller.principal.id });
-    return c.json(apiKeyToWire(found), 200);
+    // The last use and credits left as the key's home knows them now (D1's copy lags by up to a report).
+    return c.json(apiKeyToWire({ ...found, credential: await services.usage.live(found.credential) }), 200);
   });

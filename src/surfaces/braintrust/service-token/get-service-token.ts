@@ -31,5 +31,6 @@ export const registerGetServiceToken = (app: BraintrustApp) =>
     const { service_token_id } = c.req.valid("param");
     const { caller, services } = c.var;
     const found = await services.credentials.get({ id: service_token_id, kind: "service_token", visibleTo: caller.principal.id });
-    return c.json(serviceTokenToWire(found), 200);
+    // The last use and credits left as the token's home knows them now (D1's copy lags by up to a report).
+    return c.json(serviceTokenToWire({ ...found, credential: await services.usage.live(found.credential) }), 200);
   });

@@ -25,5 +25,7 @@ export type GetServiceTokenResponse = RouteResponse<typeof getServiceTokenRoute>
 export const registerGetServiceToken = (app: CloudflareApp) =>
   app.openapi(getServiceTokenRoute, async (c) => {
     const { service_token_id } = c.req.valid("param");
-    return c.json(ok(accessTokenToWire(await c.var.services.accessTokens.get(c.var.account, service_token_id))), 200);
+    const token = await c.var.services.accessTokens.get(c.var.account, service_token_id);
+    // last_seen_at and the credits left as the token's home knows them now (D1's copy lags by up to a report).
+    return c.json(ok(accessTokenToWire(await c.var.services.usage.live(token))), 200);
   });

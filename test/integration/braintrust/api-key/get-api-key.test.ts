@@ -5,12 +5,16 @@ import { describe, expect, it } from "vitest";
 import { bootstrap, call, MISSING } from "../../../helpers/http";
 
 describe("GET /v1/api_key/{api_key_id}", () => {
-  it("returns the caller's key", async () => {
+  it("returns the caller's key, its last use read exact from its home (this very request)", async () => {
     const b = await bootstrap();
+    const before = Date.now();
     const res = await call("GET", `/v1/api_key/${b.api_key.id}`, { token: b.api_key.key });
     expect(res.status).toBe(200);
     const { key, ...withoutSecret } = b.api_key as typeof b.api_key & Record<string, unknown>;
-    expect(res.body).toEqual(withoutSecret);
+    const { last_used_at, ...rest } = res.body;
+    expect(rest).toEqual({ ...withoutSecret, last_used_at: undefined });
+    expect(Date.parse(last_used_at)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(last_used_at)).toBeLessThanOrEqual(Date.now());
     expect(key).toBeDefined();
   });
 

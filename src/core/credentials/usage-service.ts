@@ -1,0 +1,115 @@
+/**
+ * Reading usage: a credential's series by outcome (from its home, exact), its
+ * live last use and credits (from its home, for single reads), and the org's
+ * credentials ranked by requests over whole UTC days (from D1's daily totals,
+ * which lag by up to one report: see `usage.ts`). Which credential a caller
+ * may see is decided before this is asked (the kinds' own services), except
+ * for the org-wide list, which is owners' only and decided here.
+ */
+import { invalid } from "../shared/errors";
+import { requireOwner } from "../shared/kinds";
+import type { Acting, Credential, CredentialKind } from "../shared/model";
+import type { LiveUse, UsageReader } from "./ports";
+import { DAY_MS, floorTo, type Granularity, HOUR_MS, RETENTION_MS, type Tally, type UsageSeries } from "./usage";
+import { refOf } from "./verification-cache";
+
+export interface SeriesInput {
+  granularity?: Granularity;
+  from?: number;
+  to?: number;
+}
+
+export interface RankInput {
+  from?: number;
+  to?: number;
+  /** "desc": most used first; "asc": least used (unused first). */
+  order: "asc" | "desc";
+  limit: number;
+  cursor?: string;
+  kind?: CredentialKind;
+}
+
+export interface RankedCredential {
+  credential: Credential;
+  requests: number;
+  tally: Tally;
+}
+
+/** After `after` (the last row of the previous page). */
+export interface RankQuery {
+  orgId: string;
+  from: number;
+  to: number;
+  order: "asc" | "desc";
+  limit: number;
+  kind?: CredentialKind;
+  after?: { requests: number; id: string };
+}
+
+/** D1's side of the org-wide list. */
+export interface UsageRanking {
+  rank(query: RankQuery): Promise<RankedCredential[]>;
+}
+
+/** The windows a series defaults to when `from` is not given. */
+const DEFAULT_SPAN_MS: Record<Granularity, number> = { minute: HOUR_MS, hour: DAY_MS };
+
+export class UsageService {
+  constructor(
+    private readonly homes: UsageReader,
+    private readonly ranking: UsageRanking,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The credential's series; `from` and `to` default to the last hour (minutes) or day (hours), clipped to what is kept. */
+  async series(credential: Credential, input: SeriesInput): Promise<UsageSeries & LiveUse> {
+    const granularity = input.granularity ?? "hour";
+    const now = this.now();
+    const to = input.to ?? now;
+    const from = Math.max(input.from ?? to - DEFAULT_SPAN_MS[granularity], now - RETENTION_MS[granularity]);
+    if (input.from !== undefined && input.from >= to) throw invalid("from", "from must be before to");
+    if (to <= now - RETENTION_MS[granularity])
+      throw invalid(
+        "to",
+        `${granularity === "minute" ? "minutes are" : "hours are"} kept for ${RETENTION_MS[granularity] / DAY_MS} days only`,
+      );
+    return this.homes.series({ ref: refOf(credential), credits: credential.policy?.credits ?? null, granularity, from, to });
+  }
+
+  /** The credential as its home knows it now: the last admitted request and the credits left, exact. */
+  async live(credential: Credential): Promise<Credential> {
+    const live = await this.homes.live(refOf(credential), credential.policy?.credits ?? null);
+    return {
+      ...credential,
+      lastUsedAt: Math.max(credential.lastUsedAt ?? 0, live.lastUsedAt ?? 0) || null,
+      creditsRemaining: live.creditsRemaining ?? credential.creditsRemaining,
+    };
+  }
+
+  /** The org's credentials by requests over whole UTC days (`from` floored, `to` rounded up; default the last 30 days). */
+  async rank(acting: Acting, input: RankInput): Promise<{ from: number; to: number; items: RankedCredential[]; next: string | null }> {
+    requireOwner(acting.role, "Reading the org's usage");
+    const now = this.now();
+    const to = floorTo((input.to ?? now) + DAY_MS - 1, DAY_MS);
+    const from = floorTo(input.from ?? to - 30 * DAY_MS, DAY_MS);
+    if (from >= to) throw invalid("from", "from must be before to");
+    const after = input.cursor === undefined ? undefined : readCursor(input.cursor);
+    const rows = await this.ranking.rank({ ...input, orgId: acting.orgId, from, to, limit: input.limit + 1, after });
+    const items = rows.slice(0, input.limit);
+    const last = items.at(-1);
+    const next = rows.length > input.limit && last ? writeCursor({ requests: last.requests, id: last.credential.id }) : null;
+    return { from, to, items, next };
+  }
+}
+
+const writeCursor = (after: { requests: number; id: string }) => btoa(JSON.stringify([after.requests, after.id])).replace(/=+$/, "");
+
+function readCursor(cursor: string): { requests: number; id: string } {
+  try {
+    const [requests, id] = JSON.parse(atob(cursor)) as unknown[];
+    if (Number.isSafeInteger(requests) && typeof id === "string" && id.length <= 64) return { requests: requests as number, id };
+  } catch {
+    // answered below
+  }
+  throw invalid("cursor", "not a cursor this list handed out");
+}

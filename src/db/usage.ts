@@ -1,0 +1,77 @@
+/**
+ * D1's side of usage: the homes' hourly reports, a whole batch of them in two
+ * statements (each report passed as JSON and unpacked by `json_each`, so the
+ * statement count does not grow with the batch), and the org-wide ranking.
+ * Retention: the cron deletes days older than `USAGE_DAYS_KEPT`.
+ */
+import type { UsageReport, UsageTotalsStore } from "../core/credentials/ports";
+import { DAY_MS, USAGE_OUTCOMES } from "../core/credentials/usage";
+import type { RankedCredential, RankQuery, UsageRanking } from "../core/credentials/usage-service";
+import { credentialFrom, LISTED_SELECT, type Row } from "./rows";
+import { prepare } from "./sql";
+
+/** Days D1 keeps (one more than the longest period the list speaks of, so a 30-day window is whole). */
+export const USAGE_DAYS_KEPT = 31;
+const SET_AT = "json_extract(policy, '$.credits.setAt')";
+
+export class D1Usage implements UsageTotalsStore, UsageRanking {
+  constructor(private readonly db: D1Database) {}
+
+  async apply(reports: UsageReport[]): Promise<void> {
+    if (!reports.length) return;
+    const days = JSON.stringify(reports.flatMap((r) => r.days.map((d) => [r.id, d.day, d.through, ...d.tally])));
+    const uses = JSON.stringify(reports.map((r) => [r.id, r.lastUsedAt, r.credits?.setAt ?? null, r.credits?.remaining ?? null]));
+    const at = (i: number) => `json_extract(value, '$[${i}]')`;
+    const outcomes = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(", ");
+    const sum = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(" + ");
+    await this.db.batch([
+      // A day's report is its running total: the one through the latest hour wins, in any order of arrival.
+      prepare(
+        this.db,
+        (p) => `INSERT INTO usage_days (credential_id, day, through, requests, ${USAGE_OUTCOMES.join(", ")})
+          SELECT ${at(0)}, ${at(1)}, ${at(2)}, ${sum}, ${outcomes} FROM json_each(${p.add(days)}) WHERE true
+          ON CONFLICT (credential_id, day) DO UPDATE SET through = excluded.through, requests = excluded.requests,
+            ${USAGE_OUTCOMES.map((o) => `${o} = excluded.${o}`).join(", ")}
+          WHERE excluded.through > usage_days.through`,
+      ),
+      // The last use only moves forward; the credits copy follows it while the owner's setting is the one counted.
+      prepare(
+        this.db,
+        (p) => `UPDATE credentials SET last_used_at = r.used,
+            credits_remaining = CASE WHEN r.set_at IS NOT NULL AND ${SET_AT} = r.set_at THEN r.remaining ELSE credits_remaining END
+          FROM (SELECT ${at(0)} AS id, ${at(1)} AS used, ${at(2)} AS set_at, ${at(3)} AS remaining FROM json_each(${p.add(uses)})) AS r
+          WHERE credentials.id = r.id AND r.used IS NOT NULL AND r.used > coalesce(credentials.last_used_at, 0)`,
+      ),
+    ]);
+  }
+
+  async rank(q: RankQuery): Promise<RankedCredential[]> {
+    const { results } = await prepare(this.db, (p) => {
+      const after = q.after
+        ? `HAVING requests ${q.order === "desc" ? "<" : ">"} ${p.add(q.after.requests)} OR (requests = ${p.add(q.after.requests)} AND c_id > ${p.add(q.after.id)})`
+        : "";
+      return `SELECT ${LISTED_SELECT}, coalesce(sum(u.requests), 0) AS requests,
+          ${USAGE_OUTCOMES.map((o) => `coalesce(sum(u.${o}), 0) AS u_${o}`).join(", ")}
+        FROM credentials c
+        LEFT JOIN usage_days u ON u.credential_id = c.id AND u.day >= ${p.add(q.from)} AND u.day < ${p.add(q.to)}
+        WHERE c.org_id = ${p.add(q.orgId)} ${q.kind ? `AND c.kind = ${p.add(q.kind)}` : ""}
+        GROUP BY c.id ${after}
+        ORDER BY requests ${q.order === "desc" ? "DESC" : "ASC"}, c.id ASC LIMIT ${p.add(q.limit)}`;
+    }).all<Row>();
+    return results.map((row) => ({
+      credential: credentialFrom(row),
+      requests: Number(row.requests),
+      tally: USAGE_OUTCOMES.map((o) => Number(row[`u_${o}`])),
+    }));
+  }
+
+  /** Deletes days past retention, a bounded number per call (the cron calls it every run). */
+  async prune(now: number, limit = 5_000): Promise<number> {
+    const { meta } = await prepare(
+      this.db,
+      (p) => `DELETE FROM usage_days WHERE (credential_id, day) IN
+        (SELECT credential_id, day FROM usage_days WHERE day < ${p.add(now - USAGE_DAYS_KEPT * DAY_MS)} LIMIT ${p.add(limit)})`,
+    ).run();
+    return meta.changes ?? 0;
+  }
+}
