@@ -48,19 +48,19 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
   async rank(q: RankQuery): Promise<RankedCredential[]> {
     const { results } = await prepare(this.db, (p) => {
       const after = q.after
-        ? `HAVING requests ${q.order === "desc" ? "<" : ">"} ${p.add(q.after.requests)} OR (requests = ${p.add(q.after.requests)} AND c_id > ${p.add(q.after.id)})`
+        ? `HAVING total ${q.order === "desc" ? "<" : ">"} ${p.add(q.after.requests)} OR (total = ${p.add(q.after.requests)} AND c.id > ${p.add(q.after.id)})`
         : "";
-      return `SELECT ${LISTED_SELECT}, coalesce(sum(u.requests), 0) AS requests,
+      return `SELECT ${LISTED_SELECT}, coalesce(sum(u.requests), 0) AS total,
           ${USAGE_OUTCOMES.map((o) => `coalesce(sum(u.${o}), 0) AS u_${o}`).join(", ")}
         FROM credentials c
         LEFT JOIN usage_days u ON u.credential_id = c.id AND u.day >= ${p.add(q.from)} AND u.day < ${p.add(q.to)}
         WHERE c.org_id = ${p.add(q.orgId)} ${q.kind ? `AND c.kind = ${p.add(q.kind)}` : ""}
         GROUP BY c.id ${after}
-        ORDER BY requests ${q.order === "desc" ? "DESC" : "ASC"}, c.id ASC LIMIT ${p.add(q.limit)}`;
+        ORDER BY total ${q.order === "desc" ? "DESC" : "ASC"}, c.id ASC LIMIT ${p.add(q.limit)}`;
     }).all<Row>();
     return results.map((row) => ({
       credential: credentialFrom(row),
-      requests: Number(row.requests),
+      requests: Number(row.total),
       tally: USAGE_OUTCOMES.map((o) => Number(row[`u_${o}`])),
     }));
   }

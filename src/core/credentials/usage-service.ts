@@ -102,11 +102,16 @@ export class UsageService {
   }
 }
 
-const writeCursor = (after: { requests: number; id: string }) => btoa(JSON.stringify([after.requests, after.id])).replace(/=+$/, "");
+/** base64url of `[requests, id]`: safe in a query string as it is. */
+const writeCursor = (after: { requests: number; id: string }) =>
+  btoa(JSON.stringify([after.requests, after.id]))
+    .replace(/=+$/, "")
+    .replaceAll("+", "-")
+    .replaceAll("/", "_");
 
 function readCursor(cursor: string): { requests: number; id: string } {
   try {
-    const [requests, id] = JSON.parse(atob(cursor)) as unknown[];
+    const [requests, id] = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))) as unknown[];
     if (Number.isSafeInteger(requests) && typeof id === "string" && id.length <= 64) return { requests: requests as number, id };
   } catch {
     // answered below

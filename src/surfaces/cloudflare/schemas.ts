@@ -55,12 +55,10 @@ export const AccessServiceTokenSchema = z
     expires_at: timestamp.optional().openapi({ description: "When the token expires; absent for `forever`" }),
     created_at: timestamp,
     updated_at: timestamp,
-    last_seen_at: timestamp
-      .optional()
-      .openapi({
-        description:
-          'Last successful authentication; exact when one token is read, up to about 70 minutes behind in lists (edgekeys: see README "Usage"); absent until the first',
-      }),
+    last_seen_at: timestamp.optional().openapi({
+      description:
+        'Last successful authentication; exact when one token is read, up to about 70 minutes behind in lists (edgekeys: see README "Usage"); absent until the first',
+    }),
     client_secret_version: z.number().int().openapi({ description: "Version of the current client secret; raising it rotates" }),
     previous_client_secret_expires_at: timestamp
       .nullable()
