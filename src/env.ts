@@ -2,8 +2,7 @@
  * The Worker's environment. It names the Durable Objects by the protocols they
  * speak, not by their classes, so that nothing here imports a layer above it.
  */
-import type { CredentialHome } from "./auth/home-protocol";
-import type { UsageReport } from "./core/credentials/ports";
+import type { CredentialHome, UsageReport } from "./auth/home-protocol";
 import type { BucketObject } from "./ratelimit/token-bucket";
 
 /** Bindings, secrets and vars of the Worker (see wrangler.toml and README "Configuration"). */

@@ -10,6 +10,9 @@ import type { CredentialRef } from "../core/credentials/verification-cache";
 import type { Decision, Policy } from "../ratelimit/token-bucket";
 import type { Credits } from "../core/shared/policy";
 import type { LiveUse } from "../core/credentials/ports";
+
+/** What a home sends the usage queue once an hour (src/usage/consume.ts reads it). */
+export type { UsageReport } from "../core/credentials/ports";
 import type { Granularity, UsageSeries } from "../core/credentials/usage";
 
 /** What verification needs to know about a credential, and what the identity is made of. */

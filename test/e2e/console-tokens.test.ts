@@ -106,7 +106,6 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
     expect((await accessAuth(clientId, latest)).status).toBe(200);
     await row.getByRole("button", { name: "Refresh", exact: true }).click();
     await page.getByText(`Refreshed “${name}”`).waitFor();
-    expect(await row.textContent()).toMatch(/last seen|ago|seconds|now/i);
 
     await confirmDelete(page, row);
     expect((await accessAuth(clientId, latest)).status).toBe(401);

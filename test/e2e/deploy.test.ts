@@ -21,7 +21,7 @@ const FAKE = join(ROOT, "test/e2e/fake-wrangler.mjs");
 const MIGRATIONS = readdirSync(join(ROOT, "migrations"))
   .filter((f) => f.endsWith(".sql"))
   .sort();
-const QUEUES = ["edgekeys-webhooks", "edgekeys-webhooks-dlq"];
+const QUEUES = ["edgekeys-webhooks", "edgekeys-webhooks-dlq", "edgekeys-usage"];
 const GENERATED = ["JWT_CERTIFICATE", "JWT_PRIVATE_KEY", "TOKEN_PEPPER", "WEBHOOK_ENCRYPTION_KEY"];
 const SURVEY = ["whoami --json", "d1 list --json", ...QUEUES.map((q) => `queues info ${q}`), "secret list --format json"];
 const URL_ = "https://edgekeys.example.workers.dev";
@@ -208,7 +208,13 @@ describe("npm run deploy", () => {
     });
     const run = await deploy(acc);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.commands).toEqual([...SURVEY, `queues create ${QUEUES[1]}`, "secret bulk", "d1 migrations apply DB --remote", "deploy"]);
+    expect(run.commands).toEqual([
+      ...SURVEY,
+      ...QUEUES.slice(1).map((q) => `queues create ${q}`),
+      "secret bulk",
+      "d1 migrations apply DB --remote",
+      "deploy",
+    ]);
     expect(run.calls.find((c) => c.argv[1] === "bulk")!.secrets).toEqual(["WEBHOOK_ENCRYPTION_KEY", "JWT_PRIVATE_KEY", "JWT_CERTIFICATE"]);
     const state = acc.state();
     expect(state.secrets).toMatchObject(kept);
