@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import { d1, newStateDir, root, startWorker } from "../scripts/local-worker.mjs";
+import { simulateUsage } from "./usage-sim.mjs";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -342,6 +343,7 @@ function markdown(results) {
     `| D1 statements / DO calls per steady authenticated request | ${pr.d1_queries} / ${pr.do_calls} | 0 / 1 | ${yes(pr.d1_queries === 0 && pr.do_calls === 1)} |`,
     `| errors (HTTP, all scenarios and rounds) | ${errors} | 0 | ${yes(errors === 0)} |`,
     `| worker_errors | ${results.worker_errors} | 0 | ${yes(results.worker_errors === 0)} |`,
+    `| D1 statements per active credential-hour caused by use (usage simulation; writes/s at a million: ${results.usage_simulation.at_a_million_d1_write_statements_per_s}) | ${results.usage_simulation.d1_statements_per_active_credential_hour} | ≤ ${results.usage_simulation.budget_statements_per_credential_hour} | ${yes(results.usage_simulation.d1_statements_per_active_credential_hour <= results.usage_simulation.budget_statements_per_credential_hour)} |`,
     `| ${results.meta.list_ratio_name} | ${r.list_100k_vs_1k_p50} | ≤ 1.3 | ${yes(r.list_100k_vs_1k_p50 <= 1.3)} |`,
     `| ceiling_vs_noop | ${r.ceiling_vs_noop} | (reference) | |`,
     `| verify_access_token_vs_noop | ${r.verify_access_token_vs_noop} | (reference) | |`,
@@ -362,6 +364,9 @@ async function main() {
     return;
   }
   const started = Date.now();
+  // The usage write budget first, on its own Worker (bench/usage-sim.mjs), so that it loads nothing measured below.
+  const usage = await simulateUsage({ quick });
+  log(`usage simulation: ${JSON.stringify(usage.figures)}`);
   const stateDir = newStateDir();
   log(`${quick ? "quick" : "full"} run; state in ${stateDir}`);
   d1(stateDir, ["migrations", "apply", "DB"]);
@@ -564,6 +569,7 @@ async function main() {
       },
       // Lines the Worker logged at error level from the first warm-up to the end.
       worker_errors: allErrorLines.length,
+      usage_simulation: usage.figures,
       worker_error_samples: allErrorLines.slice(0, 10).map((line) => line.trim()),
       meta: {
         mode: quick ? "quick" : "full",
@@ -596,6 +602,10 @@ async function main() {
       );
       writeFileSync(doc, updated);
       log("updated BENCHMARKS.md");
+    }
+    if (!usage.ok) {
+      log(`the usage simulation failed: over its D1 budget, a failed request or a Worker error (${usage.errors.slice(0, 3).join(" | ")})`);
+      failed = true;
     }
     if (results.worker_errors > 0) {
       log(`the Worker logged ${results.worker_errors} error line(s) during the run; first: ${results.worker_error_samples[0]}`);

@@ -14,6 +14,7 @@ import { DomainError } from "./core/shared/errors";
 import type { AppEnv } from "./http/app-env";
 import { type ErrorRenderer, renderPlainError, toDomainError } from "./http/errors";
 import { CEILING_PATH, ceiling } from "./bench/ceiling-route";
+import { USAGE_METER_PATH, usageMeterRoute } from "./bench/usage-meter-route";
 import { clientIp } from "./http/client-ip";
 import { DOCS_ASSETS, docsPage } from "./http/docs-page";
 import { instrumented, metricsHeaders, newCounts } from "./bench/metrics";
@@ -149,6 +150,7 @@ export function createApp() {
   for (const surface of SURFACES) for (const prefix of surface.prefixes) app.use(`${prefix}/*`, withServices);
   for (const surface of SURFACES) surface.mount(app);
   app.all(CEILING_PATH, ceiling); // BENCH_METRICS=1 only; not in the OpenAPI document
+  app.all(USAGE_METER_PATH, usageMeterRoute); // likewise
   // The root leads to the console (static files, public/console.html), unless it is an origin's (a host the gateway serves).
   app.get("/", (c, next) => (isServedHost(c) ? next() : c.redirect("/console", 302)));
   // Last: paths no surface owns go to the fallback (the gateway in gateway mode), and are unknown otherwise.

@@ -72,6 +72,8 @@ const VarsSchema = z.object({
     .optional(),
   GATEWAY_ACCOUNT_ID: ACCOUNT_ID.optional(),
   BENCH_METRICS: flag,
+  BENCH_CLOCK_SCALE: positiveInt(1),
+  BENCH_CLOCK_ORIGIN: z.coerce.number().int().nonnegative().optional(),
   WEBHOOK_ALLOW_INSECURE: flag,
   WEBHOOK_RETRY_SCHEDULE: numberList,
   WEBHOOK_TIMEOUT_SECONDS: positiveInt(15),
@@ -133,6 +135,11 @@ export interface Config {
   /** Gateway mode: on when ORIGIN_URL or ORIGINS is set. */
   gateway: Gateway | null;
   benchMetrics: boolean;
+  /**
+   * The usage simulation's compressed clock (bench/usage-sim.mjs): homes count and report usage on
+   * a clock running BENCH_CLOCK_SCALE times faster from BENCH_CLOCK_ORIGIN. Only with BENCH_METRICS.
+   */
+  usageClock: { scale: number; origin: number } | null;
   /** Lifecycle events and webhook delivery. */
   lifecycle: {
     /** Days before `expires_at` at which `credential.expiring` is sent (EXPIRY_WARNING_DAYS, default 30,7,1). */
@@ -219,6 +226,10 @@ function build(vars: Vars, secrets: Secrets): Config {
     serviceAuthHeader: vars.SERVICE_AUTH_HEADER,
     gateway: gatewayOf({ origins: vars.ORIGINS, originUrl: vars.ORIGIN_URL, accountId: vars.GATEWAY_ACCOUNT_ID }),
     benchMetrics: vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true",
+    usageClock:
+      (vars.BENCH_METRICS === "1" || vars.BENCH_METRICS === "true") && vars.BENCH_CLOCK_SCALE > 1
+        ? { scale: vars.BENCH_CLOCK_SCALE, origin: vars.BENCH_CLOCK_ORIGIN ?? 0 }
+        : null,
     lifecycle: {
       warningDays: vars.EXPIRY_WARNING_DAYS ?? DEFAULT_WARNING_DAYS,
       inactiveAfterDays: vars.INACTIVE_AFTER_DAYS ?? null,

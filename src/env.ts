@@ -50,10 +50,19 @@ export interface Env {
   GATEWAY_ACCOUNT_ID?: string;
   /** "1" in benchmark runs: report D1 statements and DO calls per request in response headers. */
   BENCH_METRICS?: string;
+  /** With BENCH_METRICS: the usage simulation's clock, this many times faster than real time… */
+  BENCH_CLOCK_SCALE?: string;
+  /** …from this instant (epoch ms). */
+  BENCH_CLOCK_ORIGIN?: string;
   /** Webhook deliveries, one message per attempt (src/lifecycle/deliver.ts consumes it). */
   WEBHOOK_QUEUE?: Queue<{ delivery: string }>;
   /** Deliveries whose retries are spent. */
   WEBHOOK_DLQ?: Queue<{ delivery: string }>;
+  /**
+   * Optional Workers Analytics Engine dataset: when bound, every decided authentication writes one
+   * data point (index: the credential's id or client id; blobs: kind, outcome; double: 1).
+   */
+  USAGE_EVENTS?: AnalyticsEngineDataset;
   /** The credentials' homes' hourly usage reports (src/usage/consume.ts writes them to D1 in batches). */
   USAGE_QUEUE?: Queue<UsageReport>;
   /** Key material (at least 16 characters) that webhook signing secrets are sealed under. */

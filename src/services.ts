@@ -29,6 +29,7 @@ import { D1InactiveTokens } from "./db/inactive-tokens";
 import type { UsageOutbox, UsageReport, VerificationStore } from "./core/credentials/ports";
 import { UsageService } from "./core/credentials/usage-service";
 import { D1Usage } from "./db/usage";
+import { type Clock, compressedClock, REAL_CLOCK } from "./core/shared/clock";
 import { SecretBox } from "./core/webhooks/secret-box";
 import { WebhookService } from "./core/webhooks/webhooks";
 import type { Env } from "./env";
@@ -163,6 +164,12 @@ export function backgroundFor(env: Env) {
   };
 }
 
+/** The clock of the homes' usage: real, or the usage simulation's compressed one (BENCH_CLOCK_SCALE with BENCH_METRICS). */
+export function usageClockFor(env: Env): Clock {
+  const clock = configOf(env).usageClock;
+  return clock ? compressedClock(clock.scale, clock.origin) : REAL_CLOCK;
+}
+
 /**
  * Where a credential's home sends its hourly usage report: the usage queue, whose consumer writes
  * a batch in two statements (src/usage/consume.ts); straight to D1 where no queue is bound.
@@ -171,7 +178,7 @@ export function usageOutboxFor(env: Env): UsageOutbox {
   const queue = env.USAGE_QUEUE;
   if (queue) return { send: async (report: UsageReport) => void (await queue.send(report)) };
   const store = new D1Usage(env.DB);
-  return { send: (report: UsageReport) => store.apply([report]) };
+  return { send: async (report: UsageReport) => void (await store.apply([report])) };
 }
 
 /** A credential's home's storage: the verification port on D1, with `onStatement` told of every statement it prepares. */

@@ -23,7 +23,7 @@ import type { LiveUse, UsageOutbox, VerificationStore } from "../core/credential
 import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { allowlistMatcher } from "../core/credentials/ip-allowlist";
-import { homeStoreFor, usageOutboxFor } from "../services";
+import { homeStoreFor, usageClockFor, usageOutboxFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
@@ -72,7 +72,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     const saved = ctx.storage.kv.get<Saved>(BUCKET);
     this.bucket = saved?.of ? saved : undefined;
     this.credits = saved?.credits;
-    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), Date.now);
+    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), usageClockFor(env));
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 

@@ -14,6 +14,7 @@ import type { LiveUse, UsageOutbox } from "../core/credentials/ports";
 import { type Granularity, type LedgerState, UsageLedger, type UsageOutcome, type UsageSeries } from "../core/credentials/usage";
 import { creditsAt, type CreditsState } from "../ratelimit/credits";
 import { SqlUsageRows } from "./usage-rows";
+import type { Clock } from "../core/shared/clock";
 
 /** Whose counts these are: kept with them, so that the alarm can report with no record loaded. */
 export interface Subject {
@@ -34,10 +35,10 @@ export class HomeUsage {
     private readonly storage: DurableObjectStorage,
     saved: SavedUsage | undefined,
     key: string,
-    /** The clock of the counts (replaced by tests that drive time: test/integration/usage/). */
-    private now: () => number,
+    /** The clock of the counts and reports (compressed in the usage simulation; driven by test/integration/usage/). */
+    private readonly clock: Clock,
   ) {
-    this.ledger = new UsageLedger(new SqlUsageRows(storage.sql), saved?.usage ?? UsageLedger.fresh(now()), key);
+    this.ledger = new UsageLedger(new SqlUsageRows(storage.sql), saved?.usage ?? UsageLedger.fresh(clock.now()), key);
     this.subject = saved?.subject;
   }
 
@@ -51,7 +52,11 @@ export class HomeUsage {
     if (this.subject?.id !== subject.id || this.subject.orgId !== subject.orgId) this.subject = { id: subject.id, orgId: subject.orgId };
     const alarmAt = this.ledger.record(outcome, this.now());
     // Once an hour at most: the report of this hour (storage writes are coalesced with the request's).
-    if (alarmAt !== null) void this.storage.setAlarm(alarmAt);
+    if (alarmAt !== null) void this.storage.setAlarm(this.clock.toReal(alarmAt));
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   live(credits: CredentialPolicy["credits"], state: CreditsState | undefined): LiveUse {
@@ -78,6 +83,6 @@ export class HomeUsage {
       });
     }
     const next = this.ledger.reported(now);
-    if (next !== null) await this.storage.setAlarm(next);
+    if (next !== null) await this.storage.setAlarm(this.clock.toReal(next));
   }
 }

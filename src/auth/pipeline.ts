@@ -202,6 +202,12 @@ export class Authenticator {
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));
       throw new DomainError("unavailable", "Authentication is unavailable right now; retry the request", { retryAfter: 1 });
     }
+    // Optional (README "Usage"): one data point per decided request, when the operator binds a dataset.
+    this.env.USAGE_EVENTS?.writeDataPoint({
+      indexes: [refKey(target.ref)],
+      blobs: [target.kind, outcome.ok ? (outcome.decision.allowed ? "success" : "rate_limited") : outcome.failure],
+      doubles: [1],
+    });
     if (!outcome.ok && outcome.failure === "busy") {
       throw new DomainError("unavailable", "The credential is being changed; retry the request", { retryAfter: 1 });
     }

@@ -17,8 +17,8 @@ const SET_AT = "json_extract(policy, '$.credits.setAt')";
 export class D1Usage implements UsageTotalsStore, UsageRanking {
   constructor(private readonly db: D1Database) {}
 
-  async apply(reports: UsageReport[]): Promise<void> {
-    if (!reports.length) return;
+  async apply(reports: UsageReport[]): Promise<number> {
+    if (!reports.length) return 0;
     const days = JSON.stringify(reports.flatMap((r) => r.days.map((d) => [r.id, d.day, d.through, ...d.tally])));
     const uses = JSON.stringify(reports.map((r) => [r.id, r.lastUsedAt, r.credits?.setAt ?? null, r.credits?.remaining ?? null]));
     const at = (i: number) => `json_extract(value, '$[${i}]')`;
@@ -43,6 +43,7 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
           WHERE credentials.id = r.id AND r.used IS NOT NULL AND r.used > coalesce(credentials.last_used_at, 0)`,
       ),
     ]);
+    return 2;
   }
 
   async rank(q: RankQuery): Promise<RankedCredential[]> {

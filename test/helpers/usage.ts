@@ -14,7 +14,7 @@ import { consumeUsage } from "../../src/usage/consume";
 const stubOf = (ref: CredentialRef) => env.CREDENTIALS.get(env.CREDENTIALS.idFromName(refKey(ref)));
 
 interface Inner {
-  usage: { now: () => number };
+  usage: { clock: { now: () => number; toReal: (at: number) => number } };
   outbox: { send: (report: UsageReport) => Promise<void> };
 }
 
@@ -22,7 +22,8 @@ interface Inner {
 export async function driveClock(ref: CredentialRef, start: number) {
   const clock = { now: start };
   await runInDurableObject(stubOf(ref), (instance: CredentialObject) => {
-    (instance as unknown as Inner).usage.now = () => clock.now;
+    // Its alarms land in the driven future: they run only when the test runs them (runReport).
+    (instance as unknown as Inner).usage.clock = { now: () => clock.now, toReal: (at) => at };
   });
   return clock;
 }

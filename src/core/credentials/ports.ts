@@ -189,7 +189,8 @@ export interface UsageOutbox {
 
 /** D1's side: a batch of reports in a fixed number of statements, whatever its size; resending one changes nothing. */
 export interface UsageTotalsStore {
-  apply(reports: UsageReport[]): Promise<void>;
+  /** Answers the number of D1 statements it took. */
+  apply(reports: UsageReport[]): Promise<number>;
 }
 
 /** What a credential's home knows now of its use: exact, unlike D1's copy, which lags by up to a report. */

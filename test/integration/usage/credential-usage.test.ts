@@ -6,7 +6,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { mintToken } from "../../../src/core/credentials/tokens";
+import { mintClientSecret, mintToken } from "../../../src/core/credentials/tokens";
 import { refKey } from "../../../src/core/credentials/verification-cache";
 import { cf } from "../../helpers/cloudflare";
 import { updateCredentialRow } from "../../helpers/homes";
@@ -101,6 +101,21 @@ describe("a credential's usage", () => {
     expect(JSON.stringify(foreign.body).replaceAll(theirs.token.id, MISSING)).toEqual(JSON.stringify(missing.body));
     const otherAccount = await cf("GET", `${theirs.base}/${theirs.token.id}/usage`, { token: mine.key });
     expect([403, 404]).toContain(otherAccount.status);
+  });
+
+  it("writes one Analytics Engine data point per decided request when a dataset is bound", async () => {
+    const o = await orgWithToken();
+    const points: AnalyticsEngineDataPoint[] = [];
+    const USAGE_EVENTS = { writeDataPoint: (p?: AnalyticsEngineDataPoint) => void points.push(p!) };
+    expect((await identity(clientHeaders(o.token.client_id, o.token.client_secret), { USAGE_EVENTS })).status).toBe(200);
+    expect((await identity(clientHeaders(o.token.client_id, mintClientSecret(o.token.id)), { USAGE_EVENTS })).status).toBe(401);
+    expect(points).toEqual([
+      { indexes: [`client:${o.token.client_id}`], blobs: ["access_token", "success"], doubles: [1] },
+      { indexes: [`client:${o.token.client_id}`], blobs: ["access_token", "invalid_secret"], doubles: [1] },
+    ]);
+    // Unbound (the default), nothing is written anywhere: the counts above are the home's alone.
+    expect((await identity(clientHeaders(o.token.client_id, o.token.client_secret))).status).toBe(200);
+    expect(points).toHaveLength(2);
   });
 
   it("refuses a bad query with 400 naming the field, in each surface's format", async () => {
