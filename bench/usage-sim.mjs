@@ -6,8 +6,9 @@
 // the last reports, and counts what use cost D1: the statements the homes made (X-Bench-D1-Queries
 // on every answer: record loads) and those the usage queue's consumer made (/__bench/usage).
 // Prints the figures, extrapolated to 1,000,000 credentials each used every minute, and exits
-// non-zero when use costs more than BUDGET D1 statements per active credential-hour (or when a
-// request failed, or the Worker logged an error). Also run by `npm run bench`.
+// non-zero when use costs more than BUDGET D1 statements per active credential-hour, when D1's
+// totals differ from the requests made, when a request failed, or when the Worker logged an error.
+// Also run by `npm run bench`.
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { startWorker } from "../scripts/local-worker.mjs";
@@ -87,10 +88,17 @@ export async function simulateUsage({ quick = false } = {}) {
       reports: after.reports - before.reports,
       statements: after.statements - before.statements,
     };
-    const ranked = await fetch(`${baseUrl}/v1/usage?kind=api_key&limit=100`, { headers: { Authorization: `Bearer ${owner}` } }).then((r) =>
-      r.json(),
-    );
-    const counted = ranked.objects.reduce((n, o) => n + o.requests, 0);
+    // What D1 says the simulated keys did, every page of the org's ranking: it must be every request made.
+    let counted = 0;
+    let cursor = "";
+    for (let page = 0; page < 100; page++) {
+      const ranked = await fetch(`${baseUrl}/v1/usage?kind=api_key&limit=100${cursor}`, {
+        headers: { Authorization: `Bearer ${owner}` },
+      }).then((r) => r.json());
+      counted += ranked.objects.filter((o) => o.name.startsWith("sim-")).reduce((n, o) => n + o.requests, 0);
+      if (!ranked.next_cursor) break;
+      cursor = `&cursor=${ranked.next_cursor}`;
+    }
     // Each report is one credential's finished hour of use (its alarm's): the unit the budget is written in.
     const credentialHours = Math.max(1, consumer.reports);
     const perCredentialHour = (homeStatements + consumer.statements) / credentialHours;
@@ -116,7 +124,7 @@ export async function simulateUsage({ quick = false } = {}) {
       .log()
       .split("\n")
       .filter((line) => /\berror\b|✘/i.test(line));
-    const ok = failures === 0 && errors.length === 0 && perCredentialHour <= BUDGET && consumer.reports > 0;
+    const ok = failures === 0 && errors.length === 0 && perCredentialHour <= BUDGET && counted === requests;
     return { ok, figures, errors };
   } finally {
     await worker.stop();
