@@ -250,7 +250,12 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   }
 
   /** The credential's usage by outcome, per minute (24 h) or hour (30 days), with what `live` says. */
-  series(granularity: Granularity, from: number, to: number, credits: CredentialPolicy["credits"]): UsageSeries & LiveUse {
+  series(
+    granularity: Granularity,
+    from: number | undefined,
+    to: number | undefined,
+    credits: CredentialPolicy["credits"],
+  ): UsageSeries & LiveUse {
     return { ...this.usage.series(granularity, from, to), ...this.live(credits) };
   }
 

@@ -58,7 +58,7 @@ export interface CredentialHome extends Rpc.DurableObjectBranded {
   /** What the home knows now of the credential's use; `credits`: its setting as stored. */
   live(credits: Credits | null): LiveUse;
   /** Its usage by outcome over `from`..`to` (see core/credentials/usage.ts). */
-  series(granularity: Granularity, from: number, to: number, credits: Credits | null): UsageSeries & LiveUse;
+  series(granularity: Granularity, from: number | undefined, to: number | undefined, credits: Credits | null): UsageSeries & LiveUse;
   hold(holdId: string, until: number): void;
   release(holdId: string): void;
 }

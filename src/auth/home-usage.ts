@@ -66,7 +66,7 @@ export class HomeUsage {
     };
   }
 
-  series(granularity: Granularity, from: number, to: number): UsageSeries {
+  series(granularity: Granularity, from: number | undefined, to: number | undefined): UsageSeries {
     return this.ledger.series(granularity, from, to, this.now());
   }
 

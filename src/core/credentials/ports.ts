@@ -210,6 +210,7 @@ export interface SeriesQuery {
   ref: CredentialRef;
   credits: Credits | null;
   granularity: Granularity;
-  from: number;
-  to: number;
+  /** Absent: the home's defaults, by its clock (`DEFAULT_SPAN_MS`). */
+  from?: number;
+  to?: number;
 }

@@ -10,7 +10,7 @@ import { invalid } from "../shared/errors";
 import { requireOwner } from "../shared/kinds";
 import type { Acting, Credential, CredentialKind } from "../shared/model";
 import type { LiveUse, UsageReader } from "./ports";
-import { DAY_MS, floorTo, type Granularity, HOUR_MS, RETENTION_MS, type Tally, type UsageSeries } from "./usage";
+import { DAY_MS, floorTo, type Granularity, RETENTION_MS, type Tally, type UsageSeries } from "./usage";
 import { refOf } from "./verification-cache";
 
 export interface SeriesInput {
@@ -51,9 +51,6 @@ export interface UsageRanking {
   rank(query: RankQuery): Promise<RankedCredential[]>;
 }
 
-/** The windows a series defaults to when `from` is not given. */
-const DEFAULT_SPAN_MS: Record<Granularity, number> = { minute: HOUR_MS, hour: DAY_MS };
-
 export class UsageService {
   constructor(
     private readonly homes: UsageReader,
@@ -64,15 +61,14 @@ export class UsageService {
   /** The credential's series; `from` and `to` default to the last hour (minutes) or day (hours), clipped to what is kept. */
   async series(credential: Credential, input: SeriesInput): Promise<UsageSeries & LiveUse> {
     const granularity = input.granularity ?? "hour";
-    const now = this.now();
-    const to = input.to ?? now;
-    const from = Math.max(input.from ?? to - DEFAULT_SPAN_MS[granularity], now - RETENTION_MS[granularity]);
-    if (input.from !== undefined && input.from >= to) throw invalid("from", "from must be before to");
-    if (to <= now - RETENTION_MS[granularity])
+    const { from, to } = input;
+    if (from !== undefined && from >= (to ?? this.now())) throw invalid("from", "from must be before to");
+    if (to !== undefined && to <= this.now() - RETENTION_MS[granularity])
       throw invalid(
         "to",
         `${granularity === "minute" ? "minutes are" : "hours are"} kept for ${RETENTION_MS[granularity] / DAY_MS} days only`,
       );
+    // The defaults and the clip to what is kept are the home's, by its own clock.
     return this.homes.series({ ref: refOf(credential), credits: credential.policy?.credits ?? null, granularity, from, to });
   }
 

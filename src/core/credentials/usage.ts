@@ -35,6 +35,8 @@ export const DAY_MS = 24 * HOUR_MS;
 /** How far back each granularity is kept by the home. */
 export const RETENTION_MS: Record<Granularity, number> = { minute: DAY_MS, hour: 30 * DAY_MS };
 export const STEP_MS: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS };
+/** The window a series shows when no `from` is given: the last hour of minutes, the last day of hours. */
+export const DEFAULT_SPAN_MS: Record<Granularity, number> = { minute: HOUR_MS, hour: DAY_MS };
 /** Reports of one hour are spread over this long after it ends, by credential, so homes do not all write at :00. */
 export const REPORT_SPREAD_MS = 10 * MINUTE_MS;
 
@@ -121,9 +123,14 @@ export class UsageLedger {
     return true;
   }
 
-  /** The buckets from `from` to `to` (aligned to the step; empty ones included), the current minute counted too. */
-  series(granularity: Granularity, from: number, to: number, now: number): UsageSeries {
+  /**
+   * The buckets from `from` to `to` (aligned to the step; empty ones included), the current minute
+   * counted too. Defaults, by this ledger's clock: `to` now, `from` one `DEFAULT_SPAN_MS` before `to`.
+   */
+  series(granularity: Granularity, from: number | undefined, to: number | undefined, now: number): UsageSeries {
     this.settle(now);
+    to ??= now;
+    from ??= to - DEFAULT_SPAN_MS[granularity];
     const step = STEP_MS[granularity];
     const start = floorTo(Math.max(from, now - RETENTION_MS[granularity]), step);
     // The bucket holding `now` is included (partly counted) when the range reaches past now.
