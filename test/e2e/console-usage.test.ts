@@ -11,28 +11,22 @@ import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "../../src/core/credentials/tokens";
 import { ARTIFACTS, actionsOffScreen, scrollsSideways, seriousViolations, tablesOverflowing } from "./browser";
-import { bearer, type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
+import {
+  bearer,
+  type ConsoleSession,
+  closeUsage,
+  dialog,
+  goTo,
+  openConsole,
+  openUsage,
+  signIn,
+  skipBrowser,
+  takeSecret,
+  totalsOf,
+} from "./console-driver";
 import { baseUrl, unique } from "./helpers";
 
 const get = (path: string, key: string) => fetch(`${baseUrl()}${path}`, { headers: bearer(key) });
-
-/** Opens the row's Usage dialog and waits for its figures. */
-async function openUsage(page: Page, name: string): Promise<Locator> {
-  await rowOf(page, name).getByRole("button", { name: "Usage", exact: true }).click();
-  const panel = page.getByRole("dialog", { name: `Usage of “${name}”` });
-  await panel.locator(".usage-view:not([aria-busy])").waitFor();
-  return panel;
-}
-
-/** The dialog's totals (its description list) as term → value. */
-const totalsOf = (panel: Locator) =>
-  panel
-    .locator("dl.usage-totals")
-    .evaluate((dl) =>
-      Object.fromEntries(
-        [...dl.querySelectorAll("div")].map((d) => [d.querySelector("dt")?.textContent, d.querySelector("dd")?.textContent]),
-      ),
-    );
 
 /** The chart's description (its <desc>, which aria-describedby names). */
 const descriptionOf = (chart: Locator) =>
@@ -43,11 +37,6 @@ async function choosePeriod(panel: Locator, label: string, phrase: string) {
   await panel.getByLabel("Period").selectOption({ label });
   await panel.getByRole("status").getByText(`requests ${phrase}.`).waitFor();
   await panel.locator(".usage-view:not([aria-busy])").waitFor();
-}
-
-async function closeUsage(page: Page, panel: Locator) {
-  await panel.getByRole("button", { name: "Close", exact: true }).click();
-  await dialog(page).waitFor({ state: "detached" });
 }
 
 /** Every credential of the org as the API ranks them, all pages. */
