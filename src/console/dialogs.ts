@@ -6,11 +6,11 @@
  */
 import { type Child, h, uid } from "./dom";
 
-function open(title: string, body: Child[], buttons: HTMLButtonElement[], onClose: () => void): HTMLDialogElement {
+function open(title: string, body: Child[], buttons: HTMLButtonElement[], onClose: () => void, wide = false): HTMLDialogElement {
   const titleId = uid("dialog-title");
   const dialog = h(
     "dialog",
-    { "aria-labelledby": titleId },
+    { "aria-labelledby": titleId, class: wide ? "wide" : undefined },
     h("h2", { id: titleId }, title),
     ...body,
     h("div", { class: "actions" }, ...buttons),
@@ -100,5 +100,14 @@ export function formDialog(title: string, fields: Child[], submitLabel: string):
     });
     cancel.addEventListener("click", () => dialog.close());
     form.querySelector<HTMLElement>("input, select")?.focus();
+  });
+}
+
+/** A wide dialog that shows something (say, a credential's usage) until Close or Escape. */
+export function showPanel(title: string, body: Child[]): Promise<void> {
+  return new Promise((resolve) => {
+    const close = h("button", { type: "button" }, "Close");
+    const dialog = open(title, body, [close], resolve, true);
+    close.addEventListener("click", () => dialog.close());
   });
 }

@@ -51,10 +51,23 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "in 3 days" / "5 minutes ago"; exact time in the title and the datetime attribute. */
 export function when(iso: string | null | undefined, never = "never"): Node {
   if (!iso) return document.createTextNode(never);
+  return h("time", { datetime: iso, title: new Date(iso).toLocaleString() }, fromNow(iso));
+}
+
+/** "in 3 days" / "5 minutes ago". */
+function fromNow(iso: string): string {
   const ms = Date.parse(iso) - Date.now();
   const [unit, size] = UNITS.find(([, size]) => Math.abs(ms) >= size) ?? ["second", 1000];
-  const exact = new Date(iso).toLocaleString();
-  return h("time", { datetime: iso, title: exact }, relative.format(Math.round(ms / size), unit));
+  return relative.format(Math.round(ms / size), unit);
+}
+
+/** A time as an ISO date in UTC, to the minute ("2026-12-07T04:05Z") or the second. */
+export const isoText = (iso: string, seconds = false) => `${new Date(iso).toISOString().slice(0, seconds ? 19 : 16)}Z`;
+
+/** An exact time as an ISO date in UTC (see `isoText`), the relative time in its title. */
+export function isoTime(iso: string | null | undefined, never = "never", seconds = false): Node {
+  if (!iso) return document.createTextNode(never);
+  return h("time", { datetime: iso, title: fromNow(iso) }, isoText(iso, seconds));
 }
 
 /** Moves focus to a page's heading after navigation, so keyboard and screen-reader users start there. */

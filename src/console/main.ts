@@ -12,6 +12,7 @@ import { apiKeysPage } from "./pages/api-keys";
 import { auditLogPage } from "./pages/audit-log";
 import type { Page, PageContext } from "./pages/page";
 import { serviceTokensPage } from "./pages/service-tokens";
+import { usagePage } from "./pages/usage";
 import { webhooksPage } from "./pages/webhooks";
 import { currentIdentity, forget, remember, storedCredential } from "./session";
 
@@ -19,6 +20,7 @@ const ROUTES: Record<string, [title: string, page: Page]> = {
   "api-keys": ["API keys", apiKeysPage],
   "service-tokens": ["Service tokens", serviceTokensPage],
   "access-tokens": ["Access tokens", accessTokensPage],
+  usage: ["Usage", usagePage],
   "audit-log": ["Audit log", auditLogPage],
   webhooks: ["Webhooks", webhooksPage],
   "access-apps": ["Access applications", accessAppsPage],

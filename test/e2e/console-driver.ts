@@ -2,7 +2,7 @@
  * One signed-in console in Chromium for a test file: a fresh org and owner,
  * a watched browser context, and the steps every test repeats (go to a page by
  * its link, read and close the copy-once dialog, delete a row after the
- * confirmation), all by accessible names.
+ * confirmation, read a row's Usage dialog), all by accessible names.
  */
 import { expect } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -77,3 +77,27 @@ export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 /** The status of a GET through the API itself, not the browser. */
 export const apiStatus = async (path: string, headers: Record<string, string>) => (await fetch(`${baseUrl()}${path}`, { headers })).status;
+
+/** Opens the row's Usage dialog and waits for its figures. */
+export async function openUsage(page: Page, name: string): Promise<Locator> {
+  await rowOf(page, name).getByRole("button", { name: "Usage", exact: true }).click();
+  const panel = page.getByRole("dialog", { name: `Usage of “${name}”` });
+  await panel.locator(".usage-view:not([aria-busy])").waitFor();
+  return panel;
+}
+
+/** The dialog's totals (its description list) as term → value. */
+export const totalsOf = (panel: Locator) =>
+  panel
+    .locator("dl.usage-totals")
+    .evaluate((dl) =>
+      Object.fromEntries(
+        [...dl.querySelectorAll("div")].map((d) => [d.querySelector("dt")?.textContent, d.querySelector("dd")?.textContent]),
+      ),
+    );
+
+/** Closes the Usage dialog with its Close button. */
+export async function closeUsage(page: Page, panel: Locator) {
+  await panel.getByRole("button", { name: "Close", exact: true }).click();
+  await dialog(page).waitFor({ state: "detached" });
+}

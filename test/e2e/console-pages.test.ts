@@ -10,7 +10,7 @@ import { ARTIFACTS, actionsOffScreen, scrollsSideways, seriousViolations, tables
 import { type ConsoleSession, dialog, goTo, openConsole, rowOf, signIn, skipBrowser, takeSecret } from "./console-driver";
 import { baseUrl } from "./helpers";
 
-const PAGES = ["API keys", "Service tokens", "Access tokens", "Audit log", "Webhooks", "Access applications"];
+const PAGES = ["API keys", "Service tokens", "Access tokens", "Usage", "Audit log", "Webhooks", "Access applications"];
 const slug = (title: string) => title.toLowerCase().replaceAll(" ", "-");
 
 describe.skipIf(skipBrowser)("the console in Chromium: every page at 1440 px and 375 px", () => {

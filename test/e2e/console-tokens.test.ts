@@ -10,15 +10,18 @@ import { baseUrl, bootstrap, unique } from "./helpers";
 import {
   apiStatus,
   bearer,
+  closeUsage,
   confirmDelete,
   type ConsoleSession,
   dialog,
   goTo,
   openConsole,
+  openUsage,
   rowOf,
   signIn,
   skipBrowser,
   takeSecret,
+  totalsOf,
 } from "./console-driver";
 
 /** Authenticates with an Access token's client id and secret: the status, and whether the previous secret was used. */
@@ -106,6 +109,12 @@ describe.skipIf(skipBrowser)("the console in Chromium: service tokens, Access to
     expect((await accessAuth(clientId, latest)).status).toBe(200);
     await row.getByRole("button", { name: "Refresh", exact: true }).click();
     await page.getByText(`Refreshed “${name}”`).waitFor();
+    // The list's "Last seen" waits for the token's hourly usage report; its Usage dialog is exact at once.
+    const usage = await openUsage(page, name);
+    const figures = await totalsOf(usage);
+    expect(figures).toMatchObject({ Success: "5", Disabled: "1" });
+    expect(figures["Last used"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    await closeUsage(page, usage);
 
     await confirmDelete(page, row);
     expect((await accessAuth(clientId, latest)).status).toBe(401);

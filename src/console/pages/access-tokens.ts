@@ -13,6 +13,8 @@ import { attempt, clearNotices, showNotice } from "../notices";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
 import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
+import { usageButton } from "../usage";
+import type { CredentialUsage } from "../usage-chart";
 
 interface AccessToken extends Partial<PolicyJson> {
   id: string;
@@ -67,6 +69,7 @@ export const accessTokensPage: Page = async (root) => {
         creditsCell(t),
       ],
       actions: [
+        usageButton(t.name, (q) => access<CredentialUsage>("GET", `/service_tokens/${t.id}/usage${q}`)),
         button("Rotate", () => rotate(t)),
         button("Refresh", () => refreshExpiry(t)),
         button(t.enabled ? "Disable" : "Enable", () => setEnabled(t, !t.enabled)),

@@ -8,6 +8,8 @@ import { currentIdentity } from "../session";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
 import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
+import { usageButton } from "../usage";
+import type { CredentialUsage } from "../usage-chart";
 
 interface ApiKey extends Partial<PolicyJson> {
   id: string;
@@ -26,7 +28,10 @@ export const apiKeysPage: Page = async (root, ctx) => {
     const rows = objects.map((key) => ({
       head: [key.name, key.id === mine ? h("small", {}, "signed in with this key") : null],
       cells: [code(key.preview_name), when(key.created), when(key.expires_at), when(key.last_used_at), policyCell(key), creditsCell(key)],
-      actions: [button("Delete", () => remove(key), "danger")],
+      actions: [
+        usageButton(key.name, (q) => v1<CredentialUsage>("GET", `/api_key/${key.id}/usage${q}`)),
+        button("Delete", () => remove(key), "danger"),
+      ],
     }));
     list.replaceChildren(
       dataTable("Your API keys", ["Name", "Key", "Created", "Expires", "Last used", "Limits", "Credits"], rows, "You have no API keys."),

@@ -14,6 +14,8 @@ import { attempt, clearNotices, showNotice } from "../notices";
 import { button, code, dataTable } from "../table";
 import type { Page } from "./page";
 import { creditsCell, type PolicyJson, policyCell, policyFields, policyFrom } from "../policy";
+import { usageButton } from "../usage";
+import type { CredentialUsage } from "../usage-chart";
 
 interface ServiceToken extends Partial<PolicyJson> {
   id: string;
@@ -53,7 +55,10 @@ export const serviceTokensPage: Page = async (root) => {
         policyCell(t),
         creditsCell(t),
       ],
-      actions: [button("Delete", () => removeToken(t), "danger")],
+      actions: [
+        usageButton(t.name, (q) => v1<CredentialUsage>("GET", `/service_token/${t.id}/usage${q}`)),
+        button("Delete", () => removeToken(t), "danger"),
+      ],
     }));
     tokens.replaceChildren(
       dataTable(
