@@ -18,11 +18,11 @@ import { DurableObject } from "cloudflare:workers";
 import type { AuthFailure } from "../core/shared/errors";
 import { type SecretHash, SecretHasher } from "../core/credentials/hashing";
 import type { Credential } from "../core/shared/model";
-import type { CredentialPolicy } from "../core/shared/policy";
+import type { Credits } from "../core/shared/policy";
 import type { LiveUse, UsageOutbox, VerificationStore } from "../core/credentials/ports";
 import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 import type { CredentialRef } from "../core/credentials/verification-cache";
-import { allowlistMatcher } from "../core/credentials/ip-allowlist";
+import { AllowlistMemo } from "./allowlist-memo";
 import { homeStoreFor, usageClockFor, usageOutboxFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
@@ -56,7 +56,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   private bucket: Saved | undefined;
   /** The credits of the credential's policy as counted here; their setting travels in the record. */
   private credits: CreditsState | undefined;
-  private allowlist: { record: VerificationRecord; matches: (ip: string | null) => boolean; seen: Map<string, boolean> } | undefined;
+  private readonly allowlist = new AllowlistMemo<VerificationRecord>();
   private readonly repo: VerificationStore;
   private readonly usage: HomeUsage;
   private readonly outbox: UsageOutbox;
@@ -105,7 +105,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     // last write), so concurrent requests can never share the last credit or token.
     const { record } = outcome;
     const limits = record.credential.policy;
-    if (limits?.ipAllowlist && !this.allowed(record, limits.ipAllowlist, req.ip)) {
+    if (limits?.ipAllowlist && !this.allowlist.allowed(record, limits.ipAllowlist, req.ip)) {
       this.count("ip_refused", record.credential);
       return { ok: false, failure: "ip_not_allowed" };
     }
@@ -120,23 +120,6 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     if (decision.allowed && credits) this.spend(record.credential, credits, now);
     this.count(decision.allowed ? "success" : "rate_limited", record.credential);
     return { ok: true, record: withoutHashes(record), usedPrevious: outcome.usedPrevious, decision, policy };
-  }
-
-  /**
-   * Whether `ip` is in the allowlist; the list is compiled once per record, and the answers for the
-   * last few addresses are kept with it (a credential's callers are few: no parse per request).
-   */
-  private allowed(record: VerificationRecord, ranges: string[], ip: string | null): boolean {
-    if (this.allowlist?.record !== record) this.allowlist = { record, matches: allowlistMatcher(ranges), seen: new Map() };
-    const { matches, seen } = this.allowlist;
-    const key = ip ?? "";
-    let ok = seen.get(key);
-    if (ok === undefined) {
-      ok = matches(ip);
-      if (seen.size >= 16) seen.clear();
-      seen.set(key, ok);
-    }
-    return ok;
   }
 
   /**
@@ -241,28 +224,27 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
    */
   private count(outcome: UsageOutcome, credential: Credential): void {
     this.usage.count(outcome, credential);
+    this.save();
+  }
+
+  private save(): void {
     this.ctx.storage.kv.put(BUCKET, { ...this.bucket, credits: this.credits, ...this.usage.saved() });
   }
 
   /** What this home knows now of the credential's use (the last admitted request, the credits left). */
-  live(credits: CredentialPolicy["credits"]): LiveUse {
+  live(credits: Credits | null): LiveUse {
     return this.usage.live(credits, this.credits);
   }
 
   /** The credential's usage by outcome, per minute (24 h) or hour (30 days), with what `live` says. */
-  series(
-    granularity: Granularity,
-    from: number | undefined,
-    to: number | undefined,
-    credits: CredentialPolicy["credits"],
-  ): UsageSeries & LiveUse {
+  series(granularity: Granularity, from: number | undefined, to: number | undefined, credits: Credits | null): UsageSeries & LiveUse {
     return { ...this.usage.series(granularity, from, to), ...this.live(credits) };
   }
 
   /** The hourly report of the usage to D1 (see `home-usage.ts`). */
   override async alarm(): Promise<void> {
     await this.usage.report(this.outbox, this.credits);
-    this.ctx.storage.kv.put(BUCKET, { ...this.bucket, credits: this.credits, ...this.usage.saved() });
+    this.save();
   }
 
   /**
