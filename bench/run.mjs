@@ -11,7 +11,7 @@
 // against the no-op route; and D1 statements / DO calls per steady authenticated request. Writes
 // results.json and an SVG chart, prints a markdown table, and stops everything it started.
 // Exits non-zero when the Worker logged any error during the run (after writing the results).
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { execFileSync, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import { d1, newStateDir, root, startWorker } from "../scripts/local-worker.mjs";
 import { simulateUsage } from "./usage-sim.mjs";
+import { benchVars } from "./worker-vars.mjs";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -374,7 +375,6 @@ async function main() {
   const big = seedOrg(stateDir, 2, "bench-big", settings.bigOrgKeys - 1);
   log(`seeded 1k and ${settings.bigOrgKeys} keys in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const origin = await startOrigin();
   // The operator gives the gateway scenario's host to the main org, bootstrapped below with this account id.
   const mainAccountId = randomUUID().replaceAll("-", "");
@@ -384,13 +384,7 @@ async function main() {
     // Errors are still logged at "warn": that is what worker_errors counts.
     args: ["--minify", "--log-level", "warn"],
     vars: {
-      ADMIN_TOKEN,
-      TOKEN_PEPPER: randomUUID(),
-      JWT_PRIVATE_KEY: JSON.stringify({ ...privateKey.export({ format: "jwk" }), alg: "ES256", kid: randomUUID() }),
-      // The limiter stays on (one DO call per request); the limit is set out of the benchmark's reach.
-      RATE_LIMIT_REQUESTS: "1000000000",
-      // Counts D1 statements and DO calls, and serves the ceiling route.
-      BENCH_METRICS: "1",
+      ...benchVars(ADMIN_TOKEN),
       // The gateway scenario's host, protected by an Access application.
       ORIGINS: JSON.stringify({ [GATEWAY_HOST]: { origin: origin.url, account_id: mainAccountId } }),
     },

@@ -9,9 +9,10 @@
 // non-zero when use costs more than BUDGET D1 statements per active credential-hour, when D1's
 // totals differ from the requests made, when a request failed, or when the Worker logged an error.
 // Also run by `npm run bench`.
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { startWorker } from "../scripts/local-worker.mjs";
+import { benchVars } from "./worker-vars.mjs";
 
 /** D1 statements per active credential per hour that the design allows: ~300 writes/s at a million. */
 export const BUDGET = 1;
@@ -23,15 +24,10 @@ export async function simulateUsage({ quick = false } = {}) {
   const s = quick ? { credentials: 60, hours: 3, usesPerHour: 12, scale: 900 } : { credentials: 200, hours: 4, usesPerHour: 6, scale: 300 };
   const hourMs = 3_600_000 / s.scale;
   const ADMIN_TOKEN = `sim-${randomUUID()}`;
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const worker = await startWorker({
     args: ["--log-level", "warn"],
     vars: {
-      ADMIN_TOKEN,
-      TOKEN_PEPPER: randomUUID(),
-      JWT_PRIVATE_KEY: JSON.stringify({ ...privateKey.export({ format: "jwk" }), alg: "ES256", kid: randomUUID() }),
-      RATE_LIMIT_REQUESTS: "1000000000",
-      BENCH_METRICS: "1",
+      ...benchVars(ADMIN_TOKEN),
       BENCH_CLOCK_SCALE: String(s.scale),
       BENCH_CLOCK_ORIGIN: String(Date.now()),
     },
