@@ -165,7 +165,7 @@ export function backgroundFor(env: Env) {
 }
 
 /** The clock of the homes' usage: real, or the usage simulation's compressed one (BENCH_CLOCK_SCALE with BENCH_METRICS). */
-export function usageClockFor(env: Env): Clock {
+function usageClockFor(env: Env): Clock {
   const clock = configOf(env).usageClock;
   return clock ? compressedClock(clock.scale, clock.origin) : REAL_CLOCK;
 }
@@ -174,16 +174,23 @@ export function usageClockFor(env: Env): Clock {
  * Where a credential's home sends its hourly usage report: the usage queue, whose consumer writes
  * a batch in two statements (src/usage/consume.ts); straight to D1 where no queue is bound.
  */
-export function usageOutboxFor(env: Env): UsageOutbox {
+function usageOutboxFor(env: Env): UsageOutbox {
   const queue = env.USAGE_QUEUE;
   if (queue) return { send: async (report: UsageReport) => void (await queue.send(report)) };
   const store = new D1Usage(env.DB);
   return { send: async (report: UsageReport) => void (await store.apply([report])) };
 }
 
-/** A credential's home's storage: the verification port on D1, with `onStatement` told of every statement it prepares. */
-export const homeStoreFor = (db: D1Database, onStatement: () => void): VerificationStore =>
-  new D1Repository(countingStatements(db, onStatement));
+/**
+ * What a credential's home is built with (the runtime constructs the object, so it asks here):
+ * its verification store on D1, with `onStatement` told of every statement it prepares; where its
+ * usage reports go; and the clock its usage counts by.
+ */
+export const homePartsFor = (env: Env, onStatement: () => void): { store: VerificationStore; outbox: UsageOutbox; clock: Clock } => ({
+  store: new D1Repository(countingStatements(env.DB, onStatement)),
+  outbox: usageOutboxFor(env),
+  clock: usageClockFor(env),
+});
 
 /** `db`, counting the statements prepared through it (for the benchmark's report of what a home read). */
 function countingStatements(db: D1Database, onStatement: () => void): D1Database {

@@ -23,7 +23,7 @@ import type { LiveUse, UsageOutbox, VerificationStore } from "../core/credential
 import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { AllowlistMemo } from "./allowlist-memo";
-import { homeStoreFor, usageClockFor, usageOutboxFor } from "../services";
+import { homePartsFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
@@ -67,12 +67,13 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.repo = homeStoreFor(env.DB, () => this.statements++);
-    this.outbox = usageOutboxFor(env);
+    const parts = homePartsFor(env, () => this.statements++);
+    this.repo = parts.store;
+    this.outbox = parts.outbox;
     const saved = ctx.storage.kv.get<Saved>(BUCKET);
     this.bucket = saved?.of ? saved : undefined;
     this.credits = saved?.credits;
-    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), usageClockFor(env));
+    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), parts.clock);
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 
