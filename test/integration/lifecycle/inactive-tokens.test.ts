@@ -13,6 +13,7 @@ import { anyToken, createApp, newHost, policy, viaGateway } from "../../helpers/
 import { call } from "../../helpers/http";
 import { createWebhook, eventsOf, newBox, runCron, waitFor } from "../../helpers/lifecycle";
 import { clientHeaders, identity } from "../../helpers/service-auth";
+import { mintClientSecret } from "../../../src/core/credentials/tokens";
 
 const DAY = 86_400_000;
 type Account = Awaited<ReturnType<typeof account>>;
@@ -68,9 +69,14 @@ const audits = async (a: Account, action: string) =>
 describe("inactive service tokens (service_token_inactivity)", () => {
   it("disables only the old, idle tokens no policy names; the next request is refused; a second run changes nothing", async () => {
     const { a, box, hook, t } = await scene("disable");
-    expect((await identity(clientHeaders(t.idle.client_id, t.idle.client_secret))).status).toBe(200); // cached in its home first
-    await age(t.idle.id, 100, null); // that use counted: age it again
+    // Cached in its home first (a wrong secret loads the record and is no use).
+    expect((await identity(clientHeaders(t.idle.client_id, mintClientSecret(t.idle.id)))).status).toBe(401);
+    // Idle as D1 has it, but used a moment ago as its home knows (D1 hears within the hour): not idle.
+    const usedNow = await createToken(a, { name: "used-now" });
+    expect((await identity(clientHeaders(usedNow.client_id, usedNow.client_secret))).status).toBe(200);
+    await age(usedNow.id, 100, null);
     await runCron(Date.now());
+    expect(await stateOf(a, usedNow.id)).toBe("enabled");
     const states = Object.fromEntries(await Promise.all(Object.entries(t).map(async ([k, v]) => [k, await stateOf(a, v.id)])));
     expect(states).toEqual({
       recent: "enabled",
