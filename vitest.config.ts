@@ -34,7 +34,7 @@ const root = import.meta.dirname;
  * CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false stops wrangler from reading `.env` files (or, with
  * CLOUDFLARE_INCLUDE_PROCESS_ENV, the shell's environment) in their place.
  */
-function hermeticWranglerConfig(): { configPath: string; vars: Record<string, string> } {
+function hermeticWranglerConfig(): { configPath: string; vars: Record<string, string>; alias: Record<string, string> } {
   const { rawConfig } = experimental_readRawConfig({ config: path.join(root, "wrangler.toml") });
   const config = structuredClone(rawConfig) as Record<string, any>;
   const absolute = (p: string) => path.resolve(root, p);
@@ -46,7 +46,7 @@ function hermeticWranglerConfig(): { configPath: string; vars: Record<string, st
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "wrangler.json");
   writeFileSync(file, JSON.stringify(config, null, 2));
-  return { configPath: file, vars: { ...config.vars } };
+  return { configPath: file, vars: { ...config.vars }, alias: { ...config.alias } };
 }
 
 process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = "false";
@@ -105,6 +105,15 @@ export default defineConfig(async () => {
 
   /** A project of integration tests inside workerd: real D1, Durable Objects, Queues and crons. */
   const workersProject = (name: string, files: { isolate: boolean; include?: string[]; exclude?: string[] }) => ({
+    // wrangler.toml's [alias] of a whole package (the OpenAPI generator's stand-in, whose `.openapi()`
+    // hands a schema back as it is) applies here too, so that requests are validated as in the
+    // shipped Worker. Its aliases of zod's relative imports do not: vite would apply them to every
+    // importer; those stand-ins replace code no request runs (locales, compiler, JSON Schema).
+    resolve: {
+      alias: Object.entries(worker.alias)
+        .filter(([from]) => !from.startsWith("."))
+        .map(([from, to]) => ({ find: new RegExp(`^${from.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`), replacement: to })),
+    },
     plugins: [
       dropIncompleteDependencySourcemaps(),
       cloudflareTest({

@@ -1,6 +1,7 @@
 /**
  * The Worker's HTTP application: shared middleware, the surfaces mounted at
- * their prefixes, the OpenAPI document, and the single place where a thrown
+ * their prefixes, the OpenAPI document (generated from their routes outside the
+ * Worker: http/openapi-document.ts), and the single place where a thrown
  * error or an unmatched route becomes a response in the right surface's format.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -17,6 +18,7 @@ import { CEILING_PATH, ceiling } from "./bench/ceiling-route";
 import { USAGE_METER_PATH, usageMeterRoute } from "./bench/usage-meter-route";
 import { clientIp } from "./http/client-ip";
 import { DOCS_ASSETS, docsPage } from "./http/docs-page";
+import { openApiRoute } from "./http/openapi-route";
 import { instrumented, metricsHeaders, newCounts } from "./bench/metrics";
 import { throwOnInvalid } from "./http/validation";
 import { configOf } from "./config";
@@ -94,36 +96,7 @@ export function createApp() {
     if (isOwnPath(c.req.path) && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    // The origin the document was fetched from: clients generated from it call the same server.
-    servers: [{ url: new URL(c.req.url).origin }],
-    info: {
-      title: "edgekeys",
-      version: "0.1.0",
-      description:
-        "API keys and service tokens at the edge, speaking Braintrust's `/v1` API-key and service-token API and Cloudflare Access's service-token API, and authenticating callers as Cloudflare Access does for service tokens. Every `/accounts/...` path is also served under `/client/v4/accounts/...`, where Cloudflare's SDK sends it.",
-    },
-  }));
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "API key (sk-...) or service token (bt-st-...)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "api_token", { type: "http", scheme: "bearer" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "api_email", { type: "apiKey", in: "header", name: "X-Auth-Email" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "api_key", { type: "apiKey", in: "header", name: "X-Auth-Key" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "accessClientId", { type: "apiKey", in: "header", name: "CF-Access-Client-Id" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "accessClientSecret", {
-    type: "apiKey",
-    in: "header",
-    name: "CF-Access-Client-Secret",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "The ADMIN_TOKEN secret",
-  });
+  app.get("/openapi.json", openApiRoute);
   app.get("/docs", docsPage);
 
   const limitBody = (maxSize: number) =>

@@ -12,6 +12,8 @@ export interface Env {
   CREDENTIALS: DurableObjectNamespace<CredentialHome>;
   /** Failed authentications per client address (and the bench's ceiling route). */
   RATE_LIMITER: DurableObjectNamespace<BucketObject>;
+  /** The static files beside the Worker (public/): `/openapi.json` reads the generated document there. */
+  ASSETS: Fetcher;
   /** Requests per credential per window (default 1000 per 60 s). */
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_WINDOW_SECONDS?: string;

@@ -11,10 +11,15 @@ export { CredentialObject } from "./auth/credential-object";
 export { RateLimiter } from "./ratelimit/rate-limiter-object";
 export { AuthService } from "./rpc/auth-service";
 
-const app = createApp();
+/**
+ * The HTTP app (its routers, validators and route table) is built by the first request that needs
+ * it: an isolate that runs only the Durable Objects, RPC, the cron or the queues never builds it.
+ */
+type App = ReturnType<typeof createApp>;
+let app: App | undefined;
 
 export default {
-  fetch: app.fetch,
+  fetch: (...args: Parameters<App["fetch"]>) => (app ??= createApp()).fetch(...args),
   /** The Cron Trigger (wrangler.toml): lifecycle notices, then the deliveries due. */
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(

@@ -15,13 +15,41 @@ import type {
   PolicyWithCount,
 } from "../core/access/ports";
 import { routeTaken } from "../core/access/apps";
-import type { AccessPolicy, EnforcedPolicy } from "../core/access/decision";
+import type { AccessPolicy } from "../core/access/decision";
 import type { AuditEvent } from "../core/shared/audit-events";
 import { DomainError } from "../core/shared/errors";
 import { insertEvent } from "./audit";
-import { auditRow } from "./rows";
-import { APP_COUNT, APP_SELECT, appFrom, appWhere, POLICY_COLUMNS, type Row, policyFrom, withCount } from "./access-app-rows";
-import { insertSelect, prepare } from "./sql";
+import { auditToRow } from "./rows/audit";
+import {
+  APP_COUNT,
+  APP_SELECT,
+  type AppRow,
+  appFromRow,
+  type HostAppRow,
+  hostAppFromRow,
+  type LinkedPolicyRow,
+  linkedPolicyFromRow,
+  POLICY_COLUMNS,
+  type PolicyWithCountRow,
+  policyWithCountFromRow,
+} from "./rows/access";
+import type { CountRow } from "./rows/shared";
+import { insertSelect, type Params, prepare } from "./sql";
+
+/** The filters of an application list, as SQL over `access_apps a`. */
+function appWhere(p: Params, q: AppListQuery): string {
+  const where = [`a.org_id = ${p.add(q.orgId)}`];
+  const text = (column: string, value: string) =>
+    q.exact ? `${column} = ${p.add(value)}` : `instr(lower(${column}), lower(${p.add(value)})) > 0`;
+  if (q.name !== undefined) where.push(text("a.name", q.name));
+  if (q.domain !== undefined) where.push(text("a.domain", q.domain));
+  if (q.aud !== undefined) where.push(`a.aud = ${p.add(q.aud.toLowerCase())}`);
+  if (q.search !== undefined) {
+    const s = p.add(q.search);
+    where.push(`(instr(lower(a.name), lower(${s})) > 0 OR instr(lower(a.domain), lower(${s})) > 0)`);
+  }
+  return where.join(" AND ");
+}
 
 const upsertPolicy = (db: D1Database, policy: AccessPolicy, isNew: boolean) =>
   prepare(db, (p) => {
@@ -49,7 +77,7 @@ const upsertPolicy = (db: D1Database, policy: AccessPolicy, isNew: boolean) =>
 const eventIfExists = (db: D1Database, event: AuditEvent, table: string, match: Record<string, string>) =>
   prepare(db, (p) => {
     const where = Object.entries(match).map(([column, value]) => `${column} = ${p.add(value)}`);
-    return `${insertSelect(p, "audit_events", auditRow(event))} WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${where.join(" AND ")})`;
+    return `${insertSelect(p, "audit_events", auditToRow(event))} WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${where.join(" AND ")})`;
   });
 
 /** What D1 said when a batch broke a constraint: which one, to answer in the core's terms. */
@@ -59,16 +87,16 @@ export class D1AccessAppStore implements AccessAppStore {
   constructor(private readonly db: D1Database) {}
 
   async getApp(orgId: string, id: string): Promise<AppWithPolicies | null> {
-    const row = await prepare(this.db, (p) => `${APP_SELECT} WHERE a.org_id = ${p.add(orgId)} AND a.id = ${p.add(id)}`).first<Row>();
-    return row ? appFrom(row) : null;
+    const row = await prepare(this.db, (p) => `${APP_SELECT} WHERE a.org_id = ${p.add(orgId)} AND a.id = ${p.add(id)}`).first<AppRow>();
+    return row ? appFromRow(row) : null;
   }
 
   async listApps(q: AppListQuery): Promise<{ items: AppWithPolicies[]; total: number }> {
-    const [page, count] = await this.db.batch<Row>([
+    const [page, count] = await this.db.batch([
       prepare(this.db, (p) => `${APP_SELECT} WHERE ${appWhere(p, q)} ORDER BY a.id LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`),
       prepare(this.db, (p) => `SELECT count(*) AS n FROM access_apps a WHERE ${appWhere(p, q)}`),
     ]);
-    return { items: page!.results.map(appFrom), total: count!.results[0]!.n as number };
+    return { items: (page!.results as AppRow[]).map(appFromRow), total: (count!.results[0] as CountRow).n };
   }
 
   async saveApp(w: AppWrite): Promise<void> {
@@ -156,12 +184,12 @@ export class D1AccessAppStore implements AccessAppStore {
       this.db,
       (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
         WHERE p.org_id = ${p.add(orgId)} AND p.id IN (${p.list(ids)})`,
-    ).all<Row>();
-    return results.map(withCount);
+    ).all<PolicyWithCountRow>();
+    return results.map(policyWithCountFromRow);
   }
 
   async listReusablePolicies(orgId: string, offset: number, limit: number): Promise<{ items: PolicyWithCount[]; total: number }> {
-    const [page, count] = await this.db.batch<Row>([
+    const [page, count] = await this.db.batch([
       prepare(
         this.db,
         (p) => `SELECT ${POLICY_COLUMNS}, ${APP_COUNT} FROM access_policies p
@@ -169,7 +197,7 @@ export class D1AccessAppStore implements AccessAppStore {
       ),
       prepare(this.db, (p) => `SELECT count(*) AS n FROM access_policies WHERE org_id = ${p.add(orgId)} AND app_id IS NULL`),
     ]);
-    return { items: page!.results.map(withCount), total: count!.results[0]!.n as number };
+    return { items: (page!.results as PolicyWithCountRow[]).map(policyWithCountFromRow), total: (count!.results[0] as CountRow).n };
   }
 
   async listAppPolicies(appId: string): Promise<LinkedPolicy[]> {
@@ -177,8 +205,8 @@ export class D1AccessAppStore implements AccessAppStore {
       this.db,
       (p) => `SELECT ${POLICY_COLUMNS}, l.precedence FROM access_app_policies l
         JOIN access_policies p ON p.id = l.policy_id WHERE l.app_id = ${p.add(appId)} ORDER BY l.precedence`,
-    ).all<Row>();
-    return results.map((r) => ({ ...policyFrom(r), precedence: r.precedence as number }));
+    ).all<LinkedPolicyRow>();
+    return results.map(linkedPolicyFromRow);
   }
 
   async savePolicy(
@@ -240,14 +268,7 @@ export class D1AccessAppStore implements AccessAppStore {
            FROM (SELECT p.id, p.decision, p.rules FROM access_app_policies l JOIN access_policies p ON p.id = l.policy_id
                  WHERE l.app_id = a.id ORDER BY l.precedence) p) AS policies
         FROM access_app_routes r JOIN access_apps a ON a.id = r.app_id WHERE r.host = ${p.add(host)}`,
-    ).all<Row>();
-    return results.map((r) => ({
-      path: r.path as string,
-      appId: r.app_id as string,
-      orgId: r.org_id as string,
-      aud: r.aud as string,
-      tokenHeader: typeof r.token_header === "string" ? r.token_header : null,
-      policies: JSON.parse(r.policies as string) as EnforcedPolicy[],
-    }));
+    ).all<HostAppRow>();
+    return results.map(hostAppFromRow);
   }
 }

@@ -2,27 +2,18 @@
 import type { AccessOrganization, AccessOrganizationStore } from "../core/access/ports";
 import type { AuditEvent } from "../core/shared/audit-events";
 import { insertEvent } from "./audit";
+import { type AccessOrganizationRow, organizationFromRow } from "./rows/access";
 import { prepare } from "./sql";
-
-type Row = Record<string, unknown>;
 
 export class D1AccessOrganizations implements AccessOrganizationStore {
   constructor(private readonly db: D1Database) {}
 
   async getOrganization(orgId: string): Promise<AccessOrganization | null> {
-    const row = await prepare(this.db, (p) => `SELECT * FROM access_organizations WHERE org_id = ${p.add(orgId)}`).first<Row>();
-    if (!row) return null;
-    return {
-      orgId,
-      strict: row.strict_service_token_auth === 1,
-      strictLocked: row.strict_locked === 1,
-      inactivity:
-        row.inactivity_enabled === 1
-          ? { thresholdDays: row.inactivity_days as number, action: row.inactivity_action as "disable" | "delete" }
-          : null,
-      settings: JSON.parse(row.settings as string) as Record<string, unknown>,
-      updatedAt: (row.updated_at as number | null) ?? null,
-    };
+    const row = await prepare(
+      this.db,
+      (p) => `SELECT * FROM access_organizations WHERE org_id = ${p.add(orgId)}`,
+    ).first<AccessOrganizationRow>();
+    return row ? organizationFromRow(row) : null;
   }
 
   async saveOrganization(org: AccessOrganization, event: AuditEvent): Promise<void> {
@@ -50,8 +41,8 @@ export class D1AccessOrganizations implements AccessOrganizationStore {
   async strict(orgId: string): Promise<boolean> {
     const row = await prepare(
       this.db,
-      (p) => `SELECT strict_service_token_auth AS s FROM access_organizations WHERE org_id = ${p.add(orgId)}`,
-    ).first<Row>();
-    return row ? row.s === 1 : true;
+      (p) => `SELECT strict_service_token_auth FROM access_organizations WHERE org_id = ${p.add(orgId)}`,
+    ).first<Pick<AccessOrganizationRow, "strict_service_token_auth">>();
+    return row ? row.strict_service_token_auth === 1 : true;
   }
 }

@@ -5,12 +5,12 @@
  */
 import type { AuditEvent } from "../core/shared/audit-events";
 import type { AuditLog, AuditQuery, StoredAuditEvent } from "../core/orgs/ports";
-import { AUDIT_COLUMNS, type Row, auditFrom, auditRow } from "./rows";
+import { auditToRow, STORED_AUDIT_COLUMNS, type StoredAuditEventRow, storedAuditFromRow } from "./rows/audit";
 import { insertSelect, prepare } from "./sql";
 
 /** The INSERT of one event, to put in the batch of its change; stored only where `condition` holds after the statements before it. */
 export const insertEvent = (db: D1Database, event: AuditEvent, condition = "1"): D1PreparedStatement =>
-  prepare(db, (p) => `${insertSelect(p, "audit_events", auditRow(event))} WHERE ${condition}`);
+  prepare(db, (p) => `${insertSelect(p, "audit_events", auditToRow(event))} WHERE ${condition}`);
 
 /** `AuditLog` on D1. */
 export class D1AuditLog implements AuditLog {
@@ -27,15 +27,11 @@ export class D1AuditLog implements AuditLog {
       if (q.until !== undefined) where.push(`at < ${p.add(q.until)}`);
       if (q.startingAfter !== undefined) where.push(`id < ${p.add(q.startingAfter)}`);
       if (q.endingBefore !== undefined) where.push(`id > ${p.add(q.endingBefore)}`);
-      // The actor's email by primary key, per event of the page (at most a page's worth of lookups).
-      const email = "(SELECT email FROM principals WHERE id = audit_events.actor_principal_id) AS actor_email";
-      return `SELECT ${AUDIT_COLUMNS.join(", ")}, ${email} FROM audit_events WHERE ${where.join(" AND ")}
+      // With the actor's email by primary key, per event of the page (at most a page's worth of lookups).
+      return `SELECT ${STORED_AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(" AND ")}
         ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
-    }).all<Row>();
-    const page = results.map((row) => ({
-      ...auditFrom(row),
-      actorEmail: row.actor_email === null || row.actor_email === undefined ? null : String(row.actor_email),
-    }));
+    }).all<StoredAuditEventRow>();
+    const page = results.map(storedAuditFromRow);
     return backwards ? page.reverse() : page;
   }
 }

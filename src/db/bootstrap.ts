@@ -7,7 +7,9 @@
 import { DomainError } from "../core/shared/errors";
 import type { Org, Principal } from "../core/shared/model";
 import type { BootstrapInput, BootstrapStore } from "../core/orgs/ports";
-import { ORG_SELECT, OWNER_SELECT, type Row, auditRow, credentialRow, orgFrom, principalFrom } from "./rows";
+import { auditToRow } from "./rows/audit";
+import { credentialToRow } from "./rows/credentials";
+import { ORG_SELECT, OWNER_SELECT, orgFromRow, principalFromRow, type SelectedOrg, type SelectedPrincipal } from "./rows/principals";
 import { type Params, insertSelect, prepare } from "./sql";
 
 /** `BootstrapStore` on D1. */
@@ -51,28 +53,29 @@ export class D1BootstrapStore implements BootstrapStore {
       ),
       prepare(
         db,
-        (p) => `${insertSelect(p, "credentials", credentialRow(credential), { org_id: "o.id", principal_id: "p.id" })} ${theOrgAndUser(p)}`,
+        (p) =>
+          `${insertSelect(p, "credentials", credentialToRow(credential), { org_id: "o.id", principal_id: "p.id" })} ${theOrgAndUser(p)}`,
       ),
       // The event's org and target are the org, by name.
       prepare(
         db,
         (p) =>
-          `${insertSelect(p, "audit_events", auditRow(event), { org_id: "o.id", target_id: "o.id" })} FROM orgs o WHERE o.name = ${p.add(org.name)} ${pinnedId ? `AND o.id = ${p.add(org.id)}` : ""}`,
+          `${insertSelect(p, "audit_events", auditToRow(event), { org_id: "o.id", target_id: "o.id" })} FROM orgs o WHERE o.name = ${p.add(org.name)} ${pinnedId ? `AND o.id = ${p.add(org.id)}` : ""}`,
       ),
       storedOrg,
       storedUser,
     ];
-    const results = await db.batch<Row>(statements);
+    const results = await db.batch(statements);
     // A batch answers its statements in order: each statement's rows are found by the statement.
-    const orgRow = results[statements.indexOf(storedOrg)]?.results[0];
-    const userRow = results[statements.indexOf(storedUser)]?.results[0];
-    if (pinnedId && (!orgRow || orgFrom(orgRow).id !== org.id)) {
+    const orgRow = results[statements.indexOf(storedOrg)]?.results[0] as SelectedOrg | undefined;
+    const userRow = results[statements.indexOf(storedUser)]?.results[0] as SelectedPrincipal | undefined;
+    if (pinnedId && (!orgRow || orgFromRow(orgRow).id !== org.id)) {
       throw new DomainError(
         "conflict",
         `org_name ${JSON.stringify(org.name)} and account_id name different orgs (one of them exists without the other); nothing was written`,
       );
     }
     if (!orgRow || !userRow) throw new Error("bootstrap batch returned no org or user");
-    return { org: orgFrom(orgRow), user: principalFrom(userRow) };
+    return { org: orgFromRow(orgRow), user: principalFromRow(userRow) };
   }
 }

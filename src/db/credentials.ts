@@ -13,20 +13,24 @@ import type {
 } from "../core/credentials/ports";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { insertEvent } from "./audit";
+import { auditToRow } from "./rows/audit";
 import {
   CREDENTIAL_RETURNING,
   CREDENTIAL_SELECT,
-  LISTED_SELECT,
-  OWNER_SELECT,
-  type Row,
-  auditRow,
-  credentialFrom,
-  credentialRow,
-  ownedFrom,
+  type CredentialRefRow,
+  credentialFromRow,
+  credentialToRow,
   foldName,
-  refFrom,
+  LISTED_SELECT,
+  ownedFromRow,
   policyText,
-} from "./rows";
+  REF_COLUMNS,
+  refFromRow,
+  type SelectedCredential,
+  type SelectedOwnedCredential,
+} from "./rows/credentials";
+import { OWNER_SELECT } from "./rows/principals";
+import type { CountRow } from "./rows/shared";
 import { Params, insertSelect, insertValues, likeSubstring, prepare } from "./sql";
 
 /** Column of each updatable field. */
@@ -53,7 +57,7 @@ const columnValue = (key: keyof CredentialChanges, v: unknown) =>
 
 /** The INSERT of a new credential, to put in a batch. */
 export const insertCredentialStatement = (db: D1Database, credential: Credential) =>
-  prepare(db, (p) => insertValues(p, "credentials", credentialRow(credential)));
+  prepare(db, (p) => insertValues(p, "credentials", credentialToRow(credential)));
 
 /** Conditions of a query for the credentials a write is about to touch (on `credentials c`); none for an empty query. */
 function refFilter(p: Params, q: CredentialRefQuery): string[] {
@@ -110,10 +114,10 @@ export class D1CredentialStore implements CredentialStore {
     // An unfiltered query would name every credential: refuse to guess.
     if (!where.length) return [];
     const { results } = await this.db
-      .prepare(`SELECT c.id, c.kind, c.client_id FROM credentials c WHERE ${where.join(" AND ")}`)
+      .prepare(`SELECT ${REF_COLUMNS} FROM credentials c WHERE ${where.join(" AND ")}`)
       .bind(...p.values)
-      .all<Row>();
-    return results.map(refFrom);
+      .all<CredentialRefRow>();
+    return results.map(refFromRow);
   }
 
   async listCredentials(q: CredentialListQuery): Promise<OwnedCredential[]> {
@@ -126,15 +130,13 @@ export class D1CredentialStore implements CredentialStore {
          FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id
          WHERE ${listFilter(p, q, true)}
          ORDER BY c.id ${ascending ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset ?? 0)}`,
-    ).all<Row>();
-    const page = results.map(ownedFrom);
+    ).all<SelectedOwnedCredential>();
+    const page = results.map(ownedFromRow);
     return backwards ? page.reverse() : page;
   }
 
   async countCredentials(q: CredentialListQuery): Promise<number> {
-    const row = await prepare(this.db, (p) => `SELECT count(*) AS n FROM credentials c WHERE ${listFilter(p, q, false)}`).first<{
-      n: number;
-    }>();
+    const row = await prepare(this.db, (p) => `SELECT count(*) AS n FROM credentials c WHERE ${listFilter(p, q, false)}`).first<CountRow>();
     return row?.n ?? 0;
   }
 
@@ -143,8 +145,8 @@ export class D1CredentialStore implements CredentialStore {
       this.db,
       (p) => `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
          FROM credentials c LEFT JOIN principals p ON p.id = c.principal_id WHERE ${scopeWhere(p, scope)}`,
-    ).first<Row>();
-    return row ? ownedFrom(row) : null;
+    ).first<SelectedOwnedCredential>();
+    return row ? ownedFromRow(row) : null;
   }
 
   async insertCredential(credential: Credential, event: AuditEvent): Promise<void> {
@@ -159,7 +161,7 @@ export class D1CredentialStore implements CredentialStore {
   ): Promise<OwnedCredential | null> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof CredentialChanges, unknown][];
     // The event is written only if the compare-and-swap hit: changes() is the UPDATE's row count.
-    const [updated] = await this.db.batch<Row>([
+    const [updated] = await this.db.batch<SelectedCredential>([
       prepare(this.db, (p) => {
         const sets = entries.map(([key, v]) => `${COLUMN_OF[key]} = ${p.add(columnValue(key, v))}`);
         // A rename refreshes the folded copy that `search` reads.
@@ -172,20 +174,20 @@ export class D1CredentialStore implements CredentialStore {
     ]);
     const row = updated?.results[0];
     // Access tokens have no owner; the others' owners never change through an update.
-    return row ? { credential: credentialFrom(row), owner: null } : null;
+    return row ? { credential: credentialFromRow(row), owner: null } : null;
   }
 
   async replaceCredentialByName(credential: Credential, event: AuditEvent): Promise<CredentialRef[]> {
-    const [deleted] = await this.db.batch<Row>([
+    const [deleted] = await this.db.batch<CredentialRefRow>([
       prepare(
         this.db,
         (p) =>
           `DELETE FROM credentials WHERE org_id = ${p.add(credential.orgId)} AND kind = ${p.add(credential.kind)} AND name = ${p.add(credential.name)}
-           RETURNING id, kind, client_id`,
+           RETURNING ${REF_COLUMNS}`,
       ),
       // Right after the DELETE, changes() says how many were replaced: that decides the action.
       prepare(this.db, (p) => {
-        const row = auditRow(event);
+        const row = auditToRow(event);
         const changes = p.add(row.changes);
         return insertSelect(p, "audit_events", row, {
           action: `CASE WHEN changes() > 0 THEN 'service_token.replace' ELSE ${p.add(row.action)} END`,
@@ -194,13 +196,13 @@ export class D1CredentialStore implements CredentialStore {
       }),
       insertCredentialStatement(this.db, credential),
     ]);
-    return (deleted?.results ?? []).map(refFrom);
+    return (deleted?.results ?? []).map(refFromRow);
   }
 
   async deleteCredential(scope: CredentialScope, event: AuditEvent): Promise<OwnedCredential | null> {
     // Read, record and delete in one transaction: the answer is exactly what was deleted, and
     // the event (org, target and name from the row itself) exists only if a row did.
-    const [found] = await this.db.batch<Row>([
+    const [found] = await this.db.batch<SelectedOwnedCredential>([
       prepare(
         this.db,
         (p) => `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}
@@ -209,12 +211,12 @@ export class D1CredentialStore implements CredentialStore {
       prepare(
         this.db,
         (p) =>
-          `${insertSelect(p, "audit_events", auditRow(event), { org_id: "c.org_id", target_id: "c.id", changes: "json_object('name', c.name)" })}
+          `${insertSelect(p, "audit_events", auditToRow(event), { org_id: "c.org_id", target_id: "c.id", changes: "json_object('name', c.name)" })}
            FROM credentials c WHERE ${scopeWhere(p, scope)}`,
       ),
       prepare(this.db, (p) => `DELETE FROM credentials AS c WHERE ${scopeWhere(p, scope)}`),
     ]);
     const row = found?.results[0];
-    return row ? ownedFrom(row) : null;
+    return row ? ownedFromRow(row) : null;
   }
 }

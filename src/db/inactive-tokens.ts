@@ -6,10 +6,10 @@
  */
 import type { IdleToken, InactiveTokenStore, Retirement } from "../core/credentials/ports";
 import { insertEvent } from "./audit";
-import { auditRow } from "./rows";
+import { auditToRow } from "./rows/audit";
+import { IDLE_TOKEN_COLUMNS, type IdleTokenRow, idleTokenFromRow } from "./rows/credentials";
+import type { IdRow } from "./rows/shared";
 import { insertSelect, type Params, prepare } from "./sql";
-
-type Row = Record<string, unknown>;
 
 /** Not named by any policy rule of its account (`{"service_token": {"token_id": …}}` anywhere in include, require or exclude). */
 const UNNAMED = `NOT EXISTS (SELECT 1 FROM access_policies p, json_tree(p.rules) j
@@ -33,8 +33,7 @@ export class D1InactiveTokens implements InactiveTokenStore {
   async idleTokens(now: number, limit: number): Promise<IdleToken[]> {
     const { results } = await prepare(
       this.db,
-      (p) => `SELECT c.id, c.org_id, c.client_id, c.name, c.enabled, c.last_used_at, c.created_at,
-        o.inactivity_days, o.inactivity_action
+      (p) => `SELECT ${IDLE_TOKEN_COLUMNS}
       FROM access_organizations o JOIN credentials c ON c.org_id = o.org_id AND c.kind = 'access_token'
       WHERE o.inactivity_enabled = 1
         AND c.enabled IN (1, CASE o.inactivity_action WHEN 'delete' THEN 0 ELSE 1 END)
@@ -42,18 +41,8 @@ export class D1InactiveTokens implements InactiveTokenStore {
         AND c.created_at < ${p.add(now)} - o.inactivity_days * 86400000
         AND ${UNNAMED}
       ORDER BY coalesce(c.last_used_at, c.created_at) LIMIT ${p.add(limit)}`,
-    ).all<Row>();
-    return results.map((r) => ({
-      id: r.id as string,
-      orgId: r.org_id as string,
-      clientId: r.client_id as string,
-      name: r.name as string,
-      enabled: r.enabled === 1,
-      lastUsedAt: (r.last_used_at as number | null) ?? null,
-      createdAt: r.created_at as number,
-      thresholdDays: r.inactivity_days as number,
-      action: r.inactivity_action as IdleToken["action"],
-    }));
+    ).all<IdleTokenRow>();
+    return results.map(idleTokenFromRow);
   }
 
   async retire(items: Retirement[], now: number): Promise<string[]> {
@@ -62,7 +51,7 @@ export class D1InactiveTokens implements InactiveTokenStore {
       r.token.action === "delete"
         ? [
             // The event first, from the row still there; then the row, on the same conditions, in the same transaction.
-            prepare(this.db, (p) => `${insertSelect(p, "audit_events", auditRow(r.event))} FROM credentials c WHERE ${stillDue(p, r)}`),
+            prepare(this.db, (p) => `${insertSelect(p, "audit_events", auditToRow(r.event))} FROM credentials c WHERE ${stillDue(p, r)}`),
             prepare(this.db, (p) => `DELETE FROM credentials AS c WHERE ${stillDue(p, r)} RETURNING id`),
           ]
         : [
@@ -74,7 +63,8 @@ export class D1InactiveTokens implements InactiveTokenStore {
             insertEvent(this.db, r.event, "changes() = 1"),
           ],
     );
-    const results = await this.db.batch<Row>(statements);
-    return results.flatMap((res) => (res.results ?? []).map((row) => row.id as string).filter((id) => typeof id === "string"));
+    // The event INSERTs return no rows; the DELETEs and UPDATEs return the ids they retired.
+    const results = await this.db.batch<IdRow>(statements);
+    return results.flatMap((res) => (res.results ?? []).map((row) => row.id).filter((id) => typeof id === "string"));
   }
 }

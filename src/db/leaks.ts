@@ -5,7 +5,8 @@
 import type { AuditEvent } from "../core/shared/audit-events";
 import type { LeakResponse, LeakStore } from "../core/leaks/ports";
 import type { Credential } from "../core/shared/model";
-import { auditRow, CREDENTIAL_SELECT, credentialFrom, type Row } from "./rows";
+import { auditToRow } from "./rows/audit";
+import { CREDENTIAL_SELECT, credentialFromRow, type SelectedCredential } from "./rows/credentials";
 import { insertSelect, type Params, prepare } from "./sql";
 
 /** Values per statement: D1 binds at most 100 parameters. */
@@ -46,10 +47,11 @@ export class D1LeakStore implements LeakStore {
     ];
     if (!statements.length) return [];
     // One statement (the usual report: a secret or two) needs no batch.
-    const results = statements.length === 1 ? [await statements[0]!.all<Row>()] : await this.db.batch<Row>(statements);
+    const results =
+      statements.length === 1 ? [await statements[0]!.all<SelectedCredential>()] : await this.db.batch<SelectedCredential>(statements);
     const byId = new Map<string, Credential>();
     for (const row of results.flatMap((r) => r.results)) {
-      const credential = credentialFrom(row);
+      const credential = credentialFromRow(row);
       byId.set(credential.id, credential);
     }
     return [...byId.values()];
@@ -65,7 +67,7 @@ export class D1LeakStore implements LeakStore {
     });
     // The event first, from the row as it is: it names the credential and exists only if the change does.
     const record = prepare(this.db, (p) => {
-      const row = auditRow(event);
+      const row = auditToRow(event);
       const changes = `json_patch(${p.add(row.changes)}, json_object('name', c.name, 'client_id', c.client_id))`;
       return `${insertSelect(p, "audit_events", row, { changes })} FROM credentials c WHERE ${stillThere(p, c, response, now, proven)}`;
     });

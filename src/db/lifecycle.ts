@@ -5,20 +5,15 @@
  * its cost follows what is due, not how many credentials exist.
  */
 import type { AuditEvent } from "../core/shared/audit-events";
-import type { NoticeRow, NoticeStore, Webhook } from "../core/webhooks/ports";
+import type { NoticeRow, NoticeStore } from "../core/webhooks/ports";
 import { insertEvent } from "./audit";
+import { type CredentialNoticeRow, NOTICE_COLUMNS, noticeFromRow } from "./rows/credentials";
+import type { IdRow } from "./rows/shared";
+import { CLAIMED_COLUMNS, type Claimed, type ClaimedRow, claimedFromRow } from "./rows/webhooks";
 import { prepare } from "./sql";
-import { webhookFrom } from "./webhooks";
 
-type Row = Record<string, unknown>;
-
-/** A delivery claimed for one attempt, with its event and endpoint. */
-export interface Claimed {
-  id: string;
-  attempts: number;
-  event: { id: string; type: string; data: string; createdAt: number };
-  webhook: Webhook;
-}
+/** A delivery claimed for one attempt (its row is `rows/webhooks.ts`'s `ClaimedRow`). */
+export type { Claimed } from "./rows/webhooks";
 
 export interface AttemptOutcome {
   deliveryId: string;
@@ -35,22 +30,6 @@ export interface AttemptOutcome {
   /** Disables the endpoint, with the audit event that tells its owner. */
   disable: { reason: string; event: AuditEvent } | null;
 }
-
-const noticeFrom = (r: Row): NoticeRow => ({
-  id: r.id as string,
-  kind: r.kind as string,
-  orgId: r.org_id as string,
-  orgName: (r.org_name as string | null) ?? null,
-  name: r.name as string,
-  clientId: (r.client_id as string | null) ?? null,
-  expiresAt: (r.expires_at as number | null) ?? null,
-  noticedDays: (r.noticed_days as number | null) ?? null,
-  lastUsedAt: (r.last_used_at as number | null) ?? null,
-  createdAt: r.created_at as number,
-});
-
-const NOTICE_COLUMNS =
-  "id, kind, org_id, (SELECT name FROM orgs WHERE orgs.id = credentials.org_id) AS org_name, name, client_id, expires_at, noticed_days, last_used_at, created_at";
 
 /** How many of the oldest due deliveries the cron ranks for fairness per run. */
 const CANDIDATES = 5000;
@@ -88,13 +67,13 @@ export class D1Lifecycle implements NoticeStore {
              WHERE ${due} ORDER BY d.next_attempt_at LIMIT ${CANDIDATES})`;
       return `UPDATE webhook_deliveries SET enqueued_at = ${at} WHERE id IN (
           SELECT id FROM (${candidates}) ORDER BY n, next_attempt_at LIMIT ${p.add(limit)}) RETURNING id`;
-    }).all<{ id: string }>();
+    }).all<IdRow>();
     return results.map((r) => r.id);
   }
 
   /** Leases a pending delivery for one attempt (null when it is not pending, or another consumer holds it). */
   async claim(deliveryId: string, now: number, leaseMs: number): Promise<Claimed | null> {
-    const [, found] = await this.db.batch<Row>([
+    const [, found] = await this.db.batch<ClaimedRow>([
       prepare(
         this.db,
         (p) => `UPDATE webhook_deliveries SET leased_until = ${p.add(now + leaseMs)}
@@ -102,19 +81,13 @@ export class D1Lifecycle implements NoticeStore {
       ),
       prepare(
         this.db,
-        (p) => `SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type, e.data, e.created_at AS event_at, w.*
+        (p) => `SELECT ${CLAIMED_COLUMNS}
           FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
           WHERE d.id = ${p.add(deliveryId)} AND changes() = 1 AND d.leased_until = ${p.add(now + leaseMs)}`,
       ),
     ]);
     const row = found?.results[0];
-    if (!row) return null;
-    return {
-      id: row.delivery_id as string,
-      attempts: row.attempts as number,
-      event: { id: row.event_id as string, type: row.type as string, data: row.data as string, createdAt: row.event_at as number },
-      webhook: webhookFrom(row),
-    };
+    return row ? claimedFromRow(row) : null;
   }
 
   /** Records an attempt and its consequences in one batch. */
@@ -169,8 +142,8 @@ export class D1Lifecycle implements NoticeStore {
       this.db,
       (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
         WHERE notice_due_at IS NOT NULL AND notice_due_at <= ${p.add(now)} ORDER BY notice_due_at LIMIT ${p.add(limit)}`,
-    ).all<Row>();
-    return results.map(noticeFrom);
+    ).all<CredentialNoticeRow>();
+    return results.map(noticeFromRow);
   }
 
   /**
@@ -206,8 +179,8 @@ export class D1Lifecycle implements NoticeStore {
       (p) => `SELECT ${NOTICE_COLUMNS} FROM credentials
         WHERE inactive_noticed_at IS NULL AND coalesce(last_used_at, created_at) < ${p.add(cutoff)}
         ORDER BY coalesce(last_used_at, created_at) LIMIT ${p.add(limit)}`,
-    ).all<Row>();
-    return results.map(noticeFrom);
+    ).all<CredentialNoticeRow>();
+    return results.map(noticeFromRow);
   }
 
   /** Notes each as noticed inactive (unless it was used meanwhile), with its event. */

@@ -8,7 +8,19 @@ import type { Member, MembershipChange, MemberStore } from "../core/orgs/ports";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { insertEvent } from "./audit";
 import { insertCredentialStatement } from "./credentials";
-import { ORG_SELECT, OWNER_SELECT, type Row, auditRow, orgFrom, principalFrom, refFrom } from "./rows";
+import { auditToRow } from "./rows/audit";
+import { type CredentialRefRow, REF_COLUMNS, refFromRow } from "./rows/credentials";
+import {
+  ORG_SELECT,
+  OWNER_SELECT,
+  orgFromRow,
+  principalFromRow,
+  ROLE_SELECT,
+  type SelectedOrg,
+  type SelectedPrincipal,
+  type SelectedRole,
+} from "./rows/principals";
+import type { CountRow } from "./rows/shared";
 import { type Params, insertSelect, prepare } from "./sql";
 
 /** `MemberStore` on D1. */
@@ -19,11 +31,11 @@ export class D1MemberStore implements MemberStore {
     const [column, value] = "name" in org ? ["name", org.name] : ["id", org.id];
     const row = await prepare(
       this.db,
-      (p) => `SELECT ${ORG_SELECT}, m.role AS m_role
+      (p) => `SELECT ${ORG_SELECT}, ${ROLE_SELECT}
          FROM orgs o JOIN memberships m ON m.org_id = o.id
          WHERE o.${column} = ${p.add(value)} AND m.principal_id = ${p.add(principalId)}`,
-    ).first<Row>();
-    return row ? { org: orgFrom(row), role: row.m_role as Role } : null;
+    ).first<SelectedOrg & SelectedRole>();
+    return row ? { org: orgFromRow(row), role: row.m_role } : null;
   }
 
   async findServiceAccount(orgId: string, id: string): Promise<Principal | null> {
@@ -31,8 +43,8 @@ export class D1MemberStore implements MemberStore {
       this.db,
       (p) => `SELECT ${OWNER_SELECT} FROM principals p JOIN memberships m ON m.principal_id = p.id
          WHERE p.id = ${p.add(id)} AND p.kind = 'service_account' AND m.org_id = ${p.add(orgId)}`,
-    ).first<Row>();
-    return row ? principalFrom(row) : null;
+    ).first<SelectedPrincipal>();
+    return row ? principalFromRow(row) : null;
   }
 
   async findUsersSharingAnOrg(ids: string[], principalId: string): Promise<Principal[]> {
@@ -43,25 +55,25 @@ export class D1MemberStore implements MemberStore {
          WHERE p.kind = 'user' AND p.id IN (${p.list(ids)})
            AND EXISTS (SELECT 1 FROM memberships theirs JOIN memberships mine ON mine.org_id = theirs.org_id
                        WHERE theirs.principal_id = p.id AND mine.principal_id = ${p.add(principalId)})`,
-    ).all<Row>();
-    return results.map((row) => principalFrom(row));
+    ).all<SelectedPrincipal>();
+    return results.map(principalFromRow);
   }
 
   async findMembers(orgId: string, match: { ids: string[]; emails: string[] }): Promise<Member[]> {
     if (!match.ids.length && !match.emails.length) return [];
     const { results } = await prepare(
       this.db,
-      (p) => `SELECT ${OWNER_SELECT}, m.role AS m_role FROM principals p JOIN memberships m ON m.principal_id = p.id
+      (p) => `SELECT ${OWNER_SELECT}, ${ROLE_SELECT} FROM principals p JOIN memberships m ON m.principal_id = p.id
          WHERE m.org_id = ${p.add(orgId)} AND (p.id IN (${p.list(match.ids)}) OR p.email IN (${p.list(match.emails)}))`,
-    ).all<Row>();
-    return results.map((row) => ({ principal: principalFrom(row), role: row.m_role as Role }));
+    ).all<SelectedPrincipal & SelectedRole>();
+    return results.map((row) => ({ principal: principalFromRow(row), role: row.m_role }));
   }
 
   async countOwners(orgId: string): Promise<number> {
     const row = await prepare(
       this.db,
       (p) => `SELECT count(*) AS n FROM memberships WHERE org_id = ${p.add(orgId)} AND role = 'owner'`,
-    ).first<{ n: number }>();
+    ).first<CountRow>();
     return row?.n ?? 0;
   }
 
@@ -105,7 +117,7 @@ export class D1MemberStore implements MemberStore {
     for (const { id, kind } of change.remove) {
       const deleteCredentials = prepare(
         db,
-        (p) => `DELETE FROM credentials WHERE org_id = ${p.add(orgId)} AND principal_id = ${p.add(id)} RETURNING id, kind, client_id`,
+        (p) => `DELETE FROM credentials WHERE org_id = ${p.add(orgId)} AND principal_id = ${p.add(id)} RETURNING ${REF_COLUMNS}`,
       );
       credentialDeletes.push(deleteCredentials);
       statements.push(
@@ -124,7 +136,7 @@ export class D1MemberStore implements MemberStore {
           : // Invited by email: the target is whoever holds that email now (created above if new).
             prepare(
               db,
-              (p) => `${insertSelect(p, "audit_events", auditRow(event), { target_id: "p.id" })}
+              (p) => `${insertSelect(p, "audit_events", auditToRow(event), { target_id: "p.id" })}
                  FROM principals p WHERE p.email = ${p.add(targetEmail)} AND p.kind = 'user'`,
             ),
       );
@@ -137,19 +149,19 @@ export class D1MemberStore implements MemberStore {
          WHERE p.kind = 'user' AND (p.email IN (${p.list(emails)}) OR p.id IN (${p.list(ids)}))`,
     );
     statements.push(invitedUsers);
-    let results: D1Result<Row>[];
+    let results: D1Result[];
     try {
-      results = await db.batch<Row>(statements);
+      results = await db.batch(statements);
     } catch (err) {
       // The keep-an-owner triggers (migration 0004) refused the batch: a concurrent removal got there first.
       if (err instanceof Error && err.message.includes("last_owner")) throw lastOwner();
       throw err;
     }
     // A batch answers its statements in order: each statement's rows are found by the statement.
-    const rowsOf = (statement: D1PreparedStatement) => results[statements.indexOf(statement)]?.results ?? [];
+    const rowsOf = <T>(statement: D1PreparedStatement) => (results[statements.indexOf(statement)]?.results ?? []) as T[];
     return {
-      invited: rowsOf(invitedUsers).map((row) => principalFrom(row)),
-      deleted: credentialDeletes.flatMap((statement) => rowsOf(statement).map(refFrom)),
+      invited: rowsOf<SelectedPrincipal>(invitedUsers).map(principalFromRow),
+      deleted: credentialDeletes.flatMap((statement) => rowsOf<CredentialRefRow>(statement).map(refFromRow)),
     };
   }
 }

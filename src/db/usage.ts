@@ -7,7 +7,8 @@
 import type { UsageReport, UsageTotalsStore } from "../core/credentials/ports";
 import { DAY_MS, USAGE_OUTCOMES } from "../core/credentials/usage";
 import type { RankedCredential, RankQuery, UsageRanking } from "../core/credentials/usage-service";
-import { credentialFrom, LISTED_SELECT, type Row } from "./rows";
+import { LISTED_SELECT } from "./rows/credentials";
+import { type RankedRow, rankedFromRow } from "./rows/usage";
 import { prepare } from "./sql";
 
 /** Days D1 keeps (one more than the longest period the list speaks of, so a 30-day window is whole). */
@@ -58,12 +59,8 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
         WHERE c.org_id = ${p.add(q.orgId)} ${q.kind ? `AND c.kind = ${p.add(q.kind)}` : ""}
         GROUP BY c.id ${after}
         ORDER BY total ${q.order === "desc" ? "DESC" : "ASC"}, c.id ASC LIMIT ${p.add(q.limit)}`;
-    }).all<Row>();
-    return results.map((row) => ({
-      credential: credentialFrom(row),
-      requests: Number(row.total),
-      tally: USAGE_OUTCOMES.map((o) => Number(row[`u_${o}`])),
-    }));
+    }).all<RankedRow>();
+    return results.map(rankedFromRow);
   }
 
   /** Deletes days past retention, a bounded number per call (the cron calls it every run). */

@@ -4,9 +4,19 @@
  * event), so they never collide with management writes.
  */
 import type { SecretHash } from "../core/credentials/hashing";
-import type { Caller, Credential, Role } from "../core/shared/model";
+import type { Caller, Credential } from "../core/shared/model";
 import type { VerificationStore } from "../core/credentials/ports";
-import { CREDENTIAL_SELECT, ORG_SELECT, OWNER_SELECT, type Row, credentialFrom, orgFrom, principalFrom } from "./rows";
+import { CREDENTIAL_SELECT, credentialFromRow, type SelectedCredential } from "./rows/credentials";
+import {
+  ORG_SELECT,
+  OWNER_SELECT,
+  orgFromRow,
+  principalFromRow,
+  ROLE_SELECT,
+  type SelectedOrg,
+  type SelectedPrincipal,
+  type SelectedRole,
+} from "./rows/principals";
 import { prepare } from "./sql";
 
 /** The stamp of the credits stored with a credential (see `core/credentials/policy.ts`). */
@@ -19,23 +29,23 @@ export class D1VerificationStore implements VerificationStore {
   async getCaller(credentialId: string): Promise<Caller | null> {
     const row = await prepare(
       this.db,
-      (p) => `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${ORG_SELECT}, m.role AS m_role
+      (p) => `SELECT ${CREDENTIAL_SELECT}, ${OWNER_SELECT}, ${ORG_SELECT}, ${ROLE_SELECT}
          FROM credentials c
          JOIN principals p ON p.id = c.principal_id
          JOIN memberships m ON m.org_id = c.org_id AND m.principal_id = c.principal_id
          JOIN orgs o ON o.id = c.org_id
          WHERE c.id = ${p.add(credentialId)}`,
-    ).first<Row>();
+    ).first<SelectedCredential & SelectedPrincipal & SelectedOrg & SelectedRole>();
     if (!row) return null;
-    return { credential: credentialFrom(row), principal: principalFrom(row), org: orgFrom(row), role: row.m_role as Role };
+    return { credential: credentialFromRow(row), principal: principalFromRow(row), org: orgFromRow(row), role: row.m_role };
   }
 
   async findAccessToken(clientId: string): Promise<Credential | null> {
     const row = await prepare(
       this.db,
       (p) => `SELECT ${CREDENTIAL_SELECT} FROM credentials c WHERE c.client_id = ${p.add(clientId)} AND c.kind = 'access_token'`,
-    ).first<Row>();
-    return row ? credentialFrom(row) : null;
+    ).first<SelectedCredential>();
+    return row ? credentialFromRow(row) : null;
   }
 
   async upgradeHash(id: string, which: "current" | "previous", verified: SecretHash, upgraded: SecretHash): Promise<void> {

@@ -1,44 +1,17 @@
 /** Webhooks and their deliveries on D1 (migration 0008); each write is one batch with its audit event. */
 import type { AuditEvent } from "../core/shared/audit-events";
 import type { Delivery, Webhook, WebhookPage, WebhookStore } from "../core/webhooks/ports";
-import type { LifecycleEvent } from "../core/webhooks/lifecycle";
 import { insertEvent } from "./audit";
-import { auditRow } from "./rows";
+import { auditToRow } from "./rows/audit";
+import {
+  deliveryFromRow,
+  LISTED_DELIVERY_COLUMNS,
+  type ListedDeliveryRow,
+  WEBHOOK_COLUMNS,
+  type WebhookRow,
+  webhookFromRow,
+} from "./rows/webhooks";
 import { insertSelect, type Params, prepare } from "./sql";
-
-type Row = Record<string, unknown>;
-
-const WEBHOOK_COLUMNS =
-  "id, org_id, url, events, description, secret_enc, prev_secret_enc, prev_expires_at, failing_since, disabled_at, disabled_reason, created_at, updated_at";
-
-export const webhookFrom = (r: Row): Webhook => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  url: r.url as string,
-  events: r.events === null ? null : (JSON.parse(r.events as string) as LifecycleEvent[]),
-  description: (r.description as string | null) ?? null,
-  secretSealed: r.secret_enc as ArrayBuffer,
-  prevSecretSealed: (r.prev_secret_enc as ArrayBuffer | null) ?? null,
-  prevExpiresAt: (r.prev_expires_at as number | null) ?? null,
-  failingSince: (r.failing_since as number | null) ?? null,
-  disabledAt: (r.disabled_at as number | null) ?? null,
-  disabledReason: (r.disabled_reason as string | null) ?? null,
-  createdAt: r.created_at as number,
-  updatedAt: r.updated_at as number,
-});
-
-const deliveryFrom = (r: Row): Delivery => ({
-  id: r.id as string,
-  eventId: r.event_id as string,
-  type: r.type as string,
-  status: r.status as Delivery["status"],
-  attempts: r.attempts as number,
-  createdAt: r.created_at as number,
-  lastAttemptAt: (r.last_attempt_at as number | null) ?? null,
-  lastStatus: (r.last_status as number | null) ?? null,
-  lastError: (r.last_error as string | null) ?? null,
-  nextAttemptAt: r.status === "pending" ? ((r.next_attempt_at as number | null) ?? null) : null,
-});
 
 /** Rows after the cursor in (created_at DESC, id DESC) order: one statement writes several events in one millisecond. */
 function afterCursor(p: Params, cursor: string): string {
@@ -67,8 +40,8 @@ export class D1WebhookStore implements WebhookStore {
     const row = await prepare(
       this.db,
       (p) => `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE org_id = ${p.add(orgId)} AND id = ${p.add(id)}`,
-    ).first<Row>();
-    return row ? webhookFrom(row) : null;
+    ).first<WebhookRow>();
+    return row ? webhookFromRow(row) : null;
   }
 
   async listWebhooks(q: WebhookPage): Promise<Webhook[]> {
@@ -78,8 +51,8 @@ export class D1WebhookStore implements WebhookStore {
       if (q.startingAfter !== undefined) where.push(`id < ${p.add(q.startingAfter)}`);
       if (q.endingBefore !== undefined) where.push(`id > ${p.add(q.endingBefore)}`);
       return `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ${where.join(" AND ")} ORDER BY id ${backwards ? "ASC" : "DESC"} LIMIT ${p.add(q.limit)}`;
-    }).all<Row>();
-    const page = results.map(webhookFrom);
+    }).all<WebhookRow>();
+    const page = results.map(webhookFromRow);
     return backwards ? page.reverse() : page;
   }
 
@@ -88,7 +61,7 @@ export class D1WebhookStore implements WebhookStore {
       prepare(
         this.db,
         (p) =>
-          `${insertSelect(p, "audit_events", auditRow(event))} WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)})`,
+          `${insertSelect(p, "audit_events", auditToRow(event))} WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)})`,
       ),
       prepare(this.db, (p) => `DELETE FROM webhooks WHERE id = ${p.add(id)} AND org_id = ${p.add(orgId)}`),
     ]);
@@ -117,12 +90,11 @@ export class D1WebhookStore implements WebhookStore {
   async listDeliveries(webhookId: string, limit: number, before?: string): Promise<Delivery[]> {
     const { results } = await prepare(
       this.db,
-      (p) => `SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.created_at, d.last_attempt_at,
-        d.last_status, d.last_error, d.next_attempt_at
+      (p) => `SELECT ${LISTED_DELIVERY_COLUMNS}
         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
         WHERE d.webhook_id = ${p.add(webhookId)} ${before ? afterCursor(p, before) : ""}
         ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(limit)}`,
-    ).all<Row>();
-    return results.map(deliveryFrom);
+    ).all<ListedDeliveryRow>();
+    return results.map(deliveryFromRow);
   }
 }

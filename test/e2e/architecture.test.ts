@@ -25,10 +25,13 @@ const rel = (path: string) => relative(SRC, path).replaceAll("\\", "/");
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["'](\.[^"']+)["']/g)].map((m) => m[1]!);
-  return specifiers.map((s) => {
+  // A path into node_modules is a package's module that its package does not export by name
+  // (src/zod-trim keeps one function of zod's that way), not a project file.
+  return specifiers.flatMap((s) => {
     const base = resolve(dirname(file), s);
+    if (relative(SRC, base).split(/[\\/]/).includes("node_modules")) return [];
     for (const candidate of [`${base}.ts`, join(base, "index.ts"), base]) {
-      if (files.includes(candidate)) return rel(candidate);
+      if (files.includes(candidate)) return [rel(candidate)];
     }
     throw new Error(`${rel(file)} imports ${s}, which is not a source file`);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import generated from "../../public/docs-assets/openapi.json";
 import { account } from "../helpers/cloudflare";
 import { bootstrap, call, callWithEnv } from "../helpers/http";
 
@@ -164,4 +165,13 @@ it("leads GET / to the console, and names the origin it is served from in openap
   expect(root.headers.get("location")).toBe("/console");
   const doc = await call("GET", "/openapi.json");
   expect(doc.body.servers).toEqual([{ url: "https://edgekeys.test" }]);
+});
+
+it("serves /openapi.json from the generated file (test/unit/openapi-document.test.ts keeps it equal to the routes' document)", async () => {
+  const { openapi, ...rest } = generated;
+  const doc = await call("GET", "/openapi.json");
+  expect(doc.status).toBe(200);
+  expect(doc.headers.get("content-type")).toBe("application/json");
+  expect(doc.headers.get("cache-control")).toBe("no-store");
+  expect(doc.text).toBe(JSON.stringify({ openapi, servers: [{ url: "https://edgekeys.test" }], ...rest }));
 });

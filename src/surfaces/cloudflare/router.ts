@@ -84,10 +84,12 @@ export function cloudflareRouter(): CloudflareApp {
 export const cloudflareSurface: Surface = {
   prefixes: ["/accounts", "/client/v4"],
   mount(app) {
-    app.route("/", cloudflareRouter());
+    // One router, mounted twice (mounting copies its routes): built once, its validators too.
+    const router = cloudflareRouter();
+    app.route("/", router);
     // The same routes under the SDK's base path; a plain Hono wrapper keeps them out of the
     // OpenAPI document, whose operation ids must be unique.
-    app.route("/client/v4", new Hono<AppEnv>().route("/", cloudflareRouter()));
+    app.route("/client/v4", new Hono<AppEnv>().route("/", router));
   },
   renderError: renderCloudflareError,
 };

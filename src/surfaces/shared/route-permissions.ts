@@ -2,11 +2,11 @@
  * The one table of what each authenticated route needs: a credential limited
  * to permissions (its policy's `permissions`) may call a route only if it holds
  * the route's. Routers built with `withPermissions` look every route up here
- * when it is registered: a route missing from the table fails at start-up (no
- * route is ever left unguarded), and the route's permission is enforced right
- * after authentication and published as `x-required-permission` in the
- * OpenAPI document. Credentials without `permissions` are judged by their
- * owner's role alone, in the core, as before.
+ * when it is registered: a route missing from the table fails the app's build
+ * (its first request, and every test: no route is ever left unguarded), and
+ * the route's permission is enforced right after authentication and published
+ * as `x-required-permission` in the OpenAPI document. Credentials without
+ * `permissions` are judged by their owner's role alone, in the core, as before.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
