@@ -73,7 +73,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     const saved = ctx.storage.kv.get<Saved>(BUCKET);
     this.bucket = saved?.of ? saved : undefined;
     this.credits = saved?.credits;
-    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), parts.clock);
+    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), parts.clock, () => this.save());
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 

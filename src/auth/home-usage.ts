@@ -37,6 +37,8 @@ export class HomeUsage {
     key: string,
     /** The clock of the counts and reports (compressed in the usage simulation; driven by test/integration/usage/). */
     private readonly clock: Clock,
+    /** Persists `saved()` (with the rest of the home's state) in one synchronous write. */
+    private readonly save: () => void,
   ) {
     this.ledger = new UsageLedger(new SqlUsageRows(storage.sql), saved?.usage ?? UsageLedger.fresh(clock.now()), key);
     this.subject = saved?.subject;
@@ -73,6 +75,9 @@ export class HomeUsage {
   /** The alarm: sends the finished hours' report (a failure throws, and the runtime retries the alarm), then sets the next one. */
   async report(outbox: UsageOutbox, credits: CreditsState | undefined): Promise<void> {
     const now = this.now();
+    // A finished minute moves into the rows now, and the state that no longer holds it is saved in
+    // the same step: an eviction during the send below cannot make it count twice.
+    if (this.ledger.settle(now)) this.save();
     const days = this.ledger.dayReports(now);
     if (days.length && this.subject) {
       await outbox.send({

@@ -128,7 +128,8 @@ export class UsageLedger {
    * counted too. Defaults, by this ledger's clock: `to` now, `from` one `DEFAULT_SPAN_MS` before `to`.
    */
   series(granularity: Granularity, from: number | undefined, to: number | undefined, now: number): UsageSeries {
-    this.settle(now);
+    // A read moves nothing (no `settle`): the tally in the state is placed where its minute falls,
+    // so a read never writes rows that a state persisted before it would add a second time.
     to ??= now;
     from ??= to - DEFAULT_SPAN_MS[granularity];
     const step = STEP_MS[granularity];

@@ -4,6 +4,7 @@
  * the usage queue's consumer (src/usage/consume.ts → src/db/usage.ts), and the
  * org-wide GET /v1/usage that reads what it wrote.
  */
+import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, HOUR_MS, MINUTE_MS, REPORT_SPREAD_MS } from "../../../src/core/credentials/usage";
@@ -112,6 +113,28 @@ describe("usage reports", () => {
       },
     );
     expect(gone.body.totals.requests, JSON.stringify(gone.body.series.filter((x: { requests: number }) => x.requests))).toBe(1);
+  });
+
+  it("counts a minute once however often it is read, across the object's eviction", async () => {
+    const b = await bootstrap();
+    const k = await keyOf(b.api_key.key, "read-often");
+    const ref = { kind: "api_key" as const, id: k.id };
+    const clock = await driveClock(ref, START);
+    await useKey(k.key, 2);
+    clock.now = START + MINUTE_MS;
+    const range = `granularity=minute&from=${new Date(START).toISOString()}&to=${new Date(START + 2 * MINUTE_MS).toISOString()}`;
+    const read = async () => (await call("GET", `/v1/api_key/${k.id}/usage?${range}`, { token: b.api_key.key })).body.totals.requests;
+    expect(await read()).toBe(2);
+    // Rebuilt from its storage (as after an idle spell or a deploy), on the same clock: still 2.
+    await evictDurableObject(env.CREDENTIALS.get(env.CREDENTIALS.idFromName(`key:${k.id}`)));
+    await driveClock(ref, START + MINUTE_MS);
+    expect(await read()).toBe(2);
+    expect(await read()).toBe(2);
+    // And the hour's report says 2 as well.
+    const later = await driveClock(ref, START + HOUR_MS);
+    expect(later.now).toBe(START + HOUR_MS);
+    const [report] = await runReport(ref);
+    expect(report?.days[0]?.tally[0]).toBe(2);
   });
 
   it("ranks the org's credentials by requests over whole days, most or least used first, paged; owners only", async () => {

@@ -39,6 +39,18 @@ describe("UsageLedger", () => {
     expect(ledger.state.lastUsedAt).toBe(start + 1_000);
   });
 
+  it("reads without moving anything: a read after the minute ends leaves the rows and the state as they were", () => {
+    const { store, ledger } = ledgerAt(start);
+    ledger.record("success", start + 1_000);
+    ledger.record("success", start + 2_000);
+    const before = structuredClone(ledger.state);
+    const read = () => ledger.series("minute", start, start + 3 * MINUTE_MS, start + 2 * MINUTE_MS + 5).totals[0];
+    expect(read()).toBe(2);
+    expect(read()).toBe(2);
+    expect(store.minutes.size).toBe(0);
+    expect(ledger.state).toEqual(before);
+  });
+
   it("answers dense buckets aligned to the step, clipped to the retention and to now", () => {
     const { ledger } = ledgerAt(start);
     const now = start + 3 * DAY_MS + 30 * MINUTE_MS;
