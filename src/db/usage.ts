@@ -5,14 +5,12 @@
  * Retention: the cron deletes days older than `USAGE_DAYS_KEPT`.
  */
 import type { UsageReport, UsageTotalsStore } from "../core/credentials/ports";
-import { DAY_MS, USAGE_OUTCOMES } from "../core/credentials/usage";
+import { DAY_MS, USAGE_DAYS_KEPT, USAGE_OUTCOMES } from "../core/credentials/usage";
 import type { RankedCredential, RankQuery, UsageRanking } from "../core/credentials/usage-service";
 import { LISTED_SELECT } from "./rows/credentials";
 import { type RankedRow, rankedFromRow } from "./rows/usage";
 import { prepare } from "./sql";
 
-/** Days D1 keeps (one more than the longest period the list speaks of, so a 30-day window is whole). */
-export const USAGE_DAYS_KEPT = 31;
 const SET_AT = "json_extract(policy, '$.credits.setAt')";
 
 export class D1Usage implements UsageTotalsStore, UsageRanking {

@@ -10,7 +10,7 @@ import { invalid } from "../shared/errors";
 import { requireOwner } from "../shared/kinds";
 import type { Acting, Credential, CredentialKind } from "../shared/model";
 import type { LiveUse, UsageReader } from "./ports";
-import { DAY_MS, floorTo, type Granularity, RETENTION_MS, type Tally, type UsageSeries } from "./usage";
+import { DAY_MS, floorTo, type Granularity, RETENTION_MS, type Tally, USAGE_DAYS_KEPT, type UsageSeries } from "./usage";
 import { refOf } from "./verification-cache";
 
 export interface SeriesInput {
@@ -85,10 +85,13 @@ export class UsageService {
   /** The org's credentials by requests over whole UTC days (`from` floored, `to` rounded up; default the last 30 days). */
   async rank(acting: Acting, input: RankInput): Promise<{ from: number; to: number; items: RankedCredential[]; next: string | null }> {
     requireOwner(acting.role, "Reading the org's usage");
+    if (input.from !== undefined && input.to !== undefined && input.from >= input.to) throw invalid("from", "from must be before to");
+    // Clipped to the days that can hold anything: none after today, none before D1's retention.
     const now = this.now();
-    const to = floorTo((input.to ?? now) + DAY_MS - 1, DAY_MS);
-    const from = floorTo(input.from ?? to - 30 * DAY_MS, DAY_MS);
-    if (from >= to) throw invalid("from", "from must be before to");
+    const today = floorTo(now, DAY_MS) + DAY_MS;
+    const to = Math.min(floorTo((input.to ?? now) + DAY_MS - 1, DAY_MS), today);
+    const from = Math.max(floorTo(input.from ?? to - 30 * DAY_MS, DAY_MS), today - USAGE_DAYS_KEPT * DAY_MS);
+    if (from >= to) throw invalid(input.from === undefined ? "to" : "from", `the days kept are the last ${USAGE_DAYS_KEPT}`);
     const after = input.cursor === undefined ? undefined : readCursor(input.cursor);
     const rows = await this.ranking.rank({ ...input, orgId: acting.orgId, from, to, limit: input.limit + 1, after });
     const items = rows.slice(0, input.limit);

@@ -56,8 +56,10 @@ export const CredentialUsageSchema = z
   .openapi("CredentialUsage");
 
 export const RankQuerySchema = z.object({
-  from: dateTime.optional().openapi({ description: "Start (RFC 3339), floored to its UTC day; default 30 days before `to`" }),
-  to: dateTime.optional().openapi({ description: "End (RFC 3339), rounded up to a UTC day; default now" }),
+  from: dateTime
+    .optional()
+    .openapi({ description: "Start (RFC 3339), floored to its UTC day and clipped to the 31 days kept; default 30 days before `to`" }),
+  to: dateTime.optional().openapi({ description: "End (RFC 3339), rounded up to a UTC day, at most the end of today; default now" }),
   order: z.enum(["desc", "asc"]).optional().openapi({ description: "desc: most used first (default); asc: least used first" }),
   kind: z.enum(["api_key", "service_token", "access_token"]).optional().openapi({ description: "Only credentials of this kind" }),
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Page size (default 20, at most 100)" }),

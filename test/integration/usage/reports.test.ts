@@ -140,7 +140,7 @@ describe("usage reports", () => {
   it("ranks the org's credentials by requests over whole days, most or least used first, paged; owners only", async () => {
     const b = await bootstrap();
     const keys = await Promise.all(["a", "b", "c"].map((n) => keyOf(b.api_key.key, `rank-${n}`)));
-    const day = Date.UTC(2027, 2, 3);
+    const day = Date.now() - (Date.now() % DAY_MS) - 2 * DAY_MS;
     // What the homes would report: key a 5 requests, key b 9 (2 of them wrong secrets), key c none.
     await deliver([
       {
@@ -184,6 +184,20 @@ describe("usage reports", () => {
     await call("PATCH", "/v1/organization/members", { token: b.api_key.key, body: { invite_users: { emails: [member.user.email] } } });
     const refused = await call("GET", `/v1/usage?org_name=${b.org.name}`, { token: member.api_key.key });
     expect(refused.status, refused.text).toBe(403);
+    // Dates beyond what can hold anything are clipped to it (today, and the 31 days kept), so every date answered is RFC 3339.
+    const wide = await call("GET", "/v1/usage?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z", { token: b.api_key.key });
+    expect(wide.status, wide.text).toBe(200);
+    expect(Date.parse(wide.body.to) - Date.parse(wide.body.from)).toBe(31 * DAY_MS);
+    expect(wide.body.to).toMatch(/^\d{4}-/);
+    const backwards = await call(
+      "GET",
+      `/v1/usage?from=${new Date(day + 2 * HOUR_MS).toISOString()}&to=${new Date(day + HOUR_MS).toISOString()}`,
+      {
+        token: b.api_key.key,
+      },
+    );
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.field).toBe("from");
     const forged = await call("GET", `/v1/usage?cursor=${btoa("nope")}`, { token: b.api_key.key });
     expect(forged.status).toBe(400);
     expect(forged.body.field).toBe("cursor");
