@@ -23,7 +23,7 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
     const at = (i: number) => `json_extract(value, '$[${i}]')`;
     const outcomes = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(", ");
     const sum = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(" + ");
-    await this.db.batch([
+    const statements = [
       // A day's report is its running total: the one through the latest hour wins, in any order of arrival.
       prepare(
         this.db,
@@ -41,8 +41,9 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
           FROM (SELECT ${at(0)} AS id, ${at(1)} AS used, ${at(2)} AS set_at, ${at(3)} AS remaining FROM json_each(${p.add(uses)})) AS r
           WHERE credentials.id = r.id AND r.used IS NOT NULL AND r.used > coalesce(credentials.last_used_at, 0)`,
       ),
-    ]);
-    return 2;
+    ];
+    await this.db.batch(statements);
+    return statements.length;
   }
 
   async rank(q: RankQuery): Promise<RankedCredential[]> {

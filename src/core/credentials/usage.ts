@@ -34,7 +34,7 @@ export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 /** How far back each granularity is kept by the home. */
 export const RETENTION_MS: Record<Granularity, number> = { minute: DAY_MS, hour: 30 * DAY_MS };
-export const STEP_MS: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS };
+const STEP_MS: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS };
 /** Days of daily totals D1 keeps for org-wide lists (one more than the longest period they speak of, so a 30-day window is whole). */
 export const USAGE_DAYS_KEPT = 31;
 /** The window a series shows when no `from` is given: the last hour of minutes, the last day of hours. */
@@ -42,7 +42,7 @@ export const DEFAULT_SPAN_MS: Record<Granularity, number> = { minute: HOUR_MS, h
 /** Reports of one hour are spread over this long after it ends, by credential, so homes do not all write at :00. */
 export const REPORT_SPREAD_MS = 10 * MINUTE_MS;
 
-export const emptyTally = (): Tally => USAGE_OUTCOMES.map(() => 0);
+const emptyTally = (): Tally => USAGE_OUTCOMES.map(() => 0);
 export const floorTo = (at: number, step: number) => Math.floor(at / step) * step;
 const addInto = (into: Tally, from: Tally) => {
   for (let i = 0; i < into.length; i++) into[i] = (into[i] ?? 0) + (from[i] ?? 0);

@@ -10,8 +10,7 @@ import { uuidToHex } from "../../core/shared/ids";
 import { APP_READ_ONLY, type AccessAppWire, type AppBody, type PolicyEntry } from "./access-app-schemas";
 import { type AppPolicyWire, POLICY_READ_ONLY, type PolicyBody, type ReusablePolicyWire } from "./access-policy-schemas";
 import { omit } from "./access-schema-kit";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from "../shared/api-key";
 
 // ─── Requests → core ──────────────────────────────────────────────────────
 

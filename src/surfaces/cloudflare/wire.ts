@@ -2,8 +2,7 @@
 import { describePolicy } from "../../core/credentials/policy";
 import type { Credential } from "../../core/shared/model";
 import type { AccessServiceToken } from "./schemas";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from "../shared/api-key";
 
 export function accessTokenToWire(c: Credential): AccessServiceToken {
   return {

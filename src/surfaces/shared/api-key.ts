@@ -42,7 +42,9 @@ export type CreateApiKeyOutput = z.infer<typeof CreateApiKeyOutputSchema>;
 
 export const NameSchema = plainText(z.string().min(1).max(MAX_NAME_LENGTH));
 
-export const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch milliseconds as the wire's RFC 3339 (every surface's one spelling of a time). */
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /** The fields API keys and service tokens share; they differ only in how they name their owner. */
 export const credentialFields = (c: Credential) => ({

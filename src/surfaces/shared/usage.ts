@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { type Tally, USAGE_OUTCOMES, type UsageSeries } from "../../core/credentials/usage";
 import type { RankedCredential } from "../../core/credentials/usage-service";
 import type { LiveUse } from "../../core/credentials/ports";
-import { dateTime } from "./api-key";
+import { dateTime, iso, isoOrNull } from "./api-key";
 
 const OUTCOME_TEXT: Record<(typeof USAGE_OUTCOMES)[number], string> = {
   success: "admitted",
@@ -84,8 +84,6 @@ export const OrgUsageSchema = z
   })
   .openapi("OrgUsage");
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 const counts = (tally: Tally) => ({
   requests: tally.reduce((a, b) => a + b, 0),
   ...(Object.fromEntries(USAGE_OUTCOMES.map((o, i) => [o, tally[i] ?? 0])) as Record<(typeof USAGE_OUTCOMES)[number], number>),
@@ -96,7 +94,7 @@ export const usageToWire = (id: string, u: UsageSeries & LiveUse): z.infer<typeo
   granularity: u.granularity,
   from: iso(u.from),
   to: iso(u.to),
-  last_used_at: u.lastUsedAt === null ? null : iso(u.lastUsedAt),
+  last_used_at: isoOrNull(u.lastUsedAt),
   credits_remaining: u.creditsRemaining,
   totals: counts(u.totals),
   series: u.buckets.map((b) => ({ start: iso(b.at), ...counts(b.tally) })),
@@ -116,7 +114,7 @@ export const rankingToWire = (r: {
     name: c.name,
     client_id: c.clientId,
     owner_id: c.principalId,
-    last_used_at: c.lastUsedAt === null ? null : iso(c.lastUsedAt),
+    last_used_at: isoOrNull(c.lastUsedAt),
     ...counts(tally),
   })),
   next_cursor: r.next,

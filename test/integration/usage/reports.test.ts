@@ -198,6 +198,17 @@ describe("usage reports", () => {
     );
     expect(backwards.status).toBe(400);
     expect(backwards.body.field).toBe("from");
+    for (const [query, field] of [
+      ["limit=101", "limit"],
+      ["limit=0", "limit"],
+      ["order=sideways", "order"],
+      ["kind=password", "kind"],
+      ["from=yesterday", "from"],
+    ]) {
+      const bad = await call("GET", `/v1/usage?${query}`, { token: b.api_key.key });
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.field, query).toBe(field);
+    }
     const forged = await call("GET", `/v1/usage?cursor=${btoa("nope")}`, { token: b.api_key.key });
     expect(forged.status).toBe(400);
     expect(forged.body.field).toBe("cursor");
