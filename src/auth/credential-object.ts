@@ -19,7 +19,7 @@ import type { AuthFailure } from "../core/shared/errors";
 import { type SecretHash, SecretHasher } from "../core/credentials/hashing";
 import type { Credential } from "../core/shared/model";
 import type { Credits } from "../core/shared/policy";
-import type { LiveUse, UsageOutbox, VerificationStore } from "../core/credentials/ports";
+import type { LiveUse, VerificationStore } from "../core/credentials/ports";
 import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 import type { CredentialRef } from "../core/credentials/verification-cache";
 import { AllowlistMemo } from "./allowlist-memo";
@@ -27,7 +27,7 @@ import { homePartsFor } from "../services";
 import type { Env } from "../env";
 import { creditsAt, type CreditsState, secondsToRefill } from "../ratelimit/credits";
 import { type BucketState, type Decision, type Policy, take } from "../ratelimit/token-bucket";
-import type { CredentialHome, VerificationRecord, VerifyOutcome, VerifyRequest } from "./home-protocol";
+import { type CredentialHome, REFUSAL_OUTCOME, type VerificationRecord, type VerifyOutcome, type VerifyRequest } from "./home-protocol";
 import { HomeUsage, type SavedUsage } from "./home-usage";
 
 /** `of`: the credential refused, when it is known (its usage counts the refusal; it never leaves the object). */
@@ -38,9 +38,6 @@ type Proven = Failure | { ok: true; record: VerificationRecord; usedPrevious: bo
 
 /** Even without writes, a record is re-read from D1 this often (see ARCHITECTURE.md for the D1 cost). */
 export const RECORD_MAX_AGE_MS = 60 * 60_000;
-
-/** How each refusal of a known credential is counted in its usage. */
-const FAILURE_OUTCOME = { invalid_secret: "wrong_secret", disabled: "disabled", expired: "expired" } as const;
 
 type Saved = BucketState & SavedUsage & { of?: string; credits?: CreditsState };
 
@@ -59,7 +56,6 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
   private readonly allowlist = new AllowlistMemo<VerificationRecord>();
   private readonly repo: VerificationStore;
   private readonly usage: HomeUsage;
-  private readonly outbox: UsageOutbox;
   /** D1 statements prepared so far, by this object (reported to the benchmark only). */
   private statements = 0;
   /** `statements` when the last verification had read what it needed (its writes come after the answer). */
@@ -69,11 +65,10 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     super(ctx, env);
     const parts = homePartsFor(env, () => this.statements++);
     this.repo = parts.store;
-    this.outbox = parts.outbox;
     const saved = ctx.storage.kv.get<Saved>(BUCKET);
     this.bucket = saved?.of ? saved : undefined;
     this.credits = saved?.credits;
-    this.usage = new HomeUsage(ctx.storage, saved, ctx.id.toString(), parts.clock, () => this.save());
+    this.usage = new HomeUsage(ctx, saved, parts, () => this.save());
     this.holds = ctx.storage.kv.get<Record<string, number>>(HOLDS) ?? {};
   }
 
@@ -99,7 +94,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
     this.readsDone = this.statements;
     if (!outcome) return { ok: false, failure: "busy" };
     if (!outcome.ok) {
-      if (outcome.failure !== "unknown") this.count(FAILURE_OUTCOME[outcome.failure], outcome.of);
+      if (outcome.failure !== "unknown") this.count(REFUSAL_OUTCOME[outcome.failure], outcome.of);
       return { ok: false, failure: outcome.failure };
     }
     // The credential's policy, decided here in one synchronous step (no await from the first check to the
@@ -224,7 +219,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
    * in one write: one storage write per request, whatever its outcome.
    */
   private count(outcome: UsageOutcome, credential: Credential): void {
-    this.usage.count(outcome, credential);
+    this.usage.count(outcome, credential.id, this.credits);
     this.save();
   }
 
@@ -244,7 +239,7 @@ export class CredentialObject extends DurableObject<Env> implements CredentialHo
 
   /** The hourly report of the usage to D1 (see `home-usage.ts`). */
   override async alarm(): Promise<void> {
-    await this.usage.report(this.outbox, this.credits);
+    await this.usage.report(this.credits);
     this.save();
   }
 

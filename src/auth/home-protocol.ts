@@ -13,7 +13,7 @@ import type { LiveUse } from "../core/credentials/ports";
 
 /** What a home sends the usage queue once an hour (src/usage/consume.ts reads it). */
 export type { UsageReport } from "../core/credentials/ports";
-import type { Granularity, UsageSeries } from "../core/credentials/usage";
+import type { Granularity, UsageOutcome, UsageSeries } from "../core/credentials/usage";
 
 /** What verification needs to know about a credential, and what the identity is made of. */
 export interface VerificationRecord {
@@ -51,6 +51,15 @@ export type VerifyOutcome =
   | { ok: false; failure: Extract<AuthFailure, "unknown" | "invalid_secret" | "disabled" | "expired"> }
   /** The record changed under three verifications in a row: retry. */
   | { ok: false; failure: "busy" };
+
+/** How each refusal of a known credential is named in its usage (`core/credentials/usage.ts`). */
+export const REFUSAL_OUTCOME = {
+  invalid_secret: "wrong_secret",
+  disabled: "disabled",
+  expired: "expired",
+  ip_not_allowed: "ip_refused",
+  credits_exhausted: "credits_exhausted",
+} as const satisfies Record<string, UsageOutcome>;
 
 /** The home's RPC methods. */
 export interface CredentialHome extends Rpc.DurableObjectBranded {

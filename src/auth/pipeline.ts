@@ -22,7 +22,8 @@ import type { StrictOf } from "../core/access/organization";
 import { D1AccessOrganizations } from "../db/access-organizations";
 import { DurableObjectLimiter } from "../ratelimit/limiter";
 import { type Decision, type Policy, policyItem, remainingItem } from "../ratelimit/token-bucket";
-import type { VerificationRecord, VerifyOutcome } from "./home-protocol";
+import { REFUSAL_OUTCOME, type VerificationRecord, type VerifyOutcome } from "./home-protocol";
+import type { UsageOutcome } from "../core/credentials/usage";
 import type { PresentedCredential } from "./presented";
 import { blockedSeconds, isSuspect, noteBlocked, noteSuspect } from "./ip-blocks";
 
@@ -186,7 +187,8 @@ export class Authenticator {
   /** One call to the credential's home. */
   private async verify(target: Target, ip: string | null): Promise<Authenticated> {
     const defaults = this.config.limits.credential;
-    const home = this.env.CREDENTIALS.get(this.env.CREDENTIALS.idFromName(refKey(target.ref)));
+    const key = refKey(target.ref);
+    const home = this.env.CREDENTIALS.get(this.env.CREDENTIALS.idFromName(key));
     let outcome: VerifyOutcome;
     try {
       outcome = await home.verify({
@@ -202,15 +204,11 @@ export class Authenticator {
       console.error("credential object unreachable:", err instanceof Error ? err.message : String(err));
       throw new DomainError("unavailable", "Authentication is unavailable right now; retry the request", { retryAfter: 1 });
     }
-    // Optional (README "Usage"): one data point per decided request, when the operator binds a dataset.
-    this.env.USAGE_EVENTS?.writeDataPoint({
-      indexes: [refKey(target.ref)],
-      blobs: [target.kind, outcome.ok ? (outcome.decision.allowed ? "success" : "rate_limited") : outcome.failure],
-      doubles: [1],
-    });
     if (!outcome.ok && outcome.failure === "busy") {
       throw new DomainError("unavailable", "The credential is being changed; retry the request", { retryAfter: 1 });
     }
+    // Optional (README "Usage"): one data point per decided request, when the operator binds a dataset.
+    this.env.USAGE_EVENTS?.writeDataPoint({ indexes: [key], blobs: [target.kind, streamOutcome(outcome)], doubles: [1] });
     // A proven credential refused by its own policy is no guess: these cost the address's failure budget nothing.
     if (!outcome.ok && outcome.failure === "ip_not_allowed") throw forbidden(`This ${target.label} may not be used from your address`);
     if (!outcome.ok && outcome.failure === "credits_exhausted") {
@@ -240,4 +238,10 @@ export class Authenticator {
     }
     return { record: outcome.record, usedPrevious: outcome.usedPrevious, headers: { RateLimit: remainingItem(policy, decision), ...own } };
   }
+}
+
+/** The Analytics Engine stream's outcome, in the usage counts' words; `unknown`: a token naming no credential. */
+function streamOutcome(outcome: Exclude<VerifyOutcome, { ok: false; failure: "busy" }>): UsageOutcome | "unknown" {
+  if (outcome.ok) return outcome.decision.allowed ? "success" : "rate_limited";
+  return outcome.failure === "unknown" ? "unknown" : REFUSAL_OUTCOME[outcome.failure];
 }

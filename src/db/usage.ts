@@ -19,10 +19,17 @@ export class D1Usage implements UsageTotalsStore, UsageRanking {
   async apply(reports: UsageReport[]): Promise<number> {
     if (!reports.length) return 0;
     const days = JSON.stringify(reports.flatMap((r) => r.days.map((d) => [r.id, d.day, d.through, ...d.tally])));
-    const uses = JSON.stringify(reports.map((r) => [r.id, r.lastUsedAt, r.credits?.setAt ?? null, r.credits?.remaining ?? null]));
+    // One row per credential for the UPDATE … FROM (which would take any one of several): its latest report's.
+    const latest = new Map<string, UsageReport>();
+    for (const r of reports) if ((latest.get(r.id)?.lastUsedAt ?? -1) <= (r.lastUsedAt ?? -1)) latest.set(r.id, r);
+    const uses = JSON.stringify(
+      [...latest.values()].map((r) => [r.id, r.lastUsedAt, r.credits?.setAt ?? null, r.credits?.remaining ?? null]),
+    );
     const at = (i: number) => `json_extract(value, '$[${i}]')`;
-    const outcomes = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(", ");
-    const sum = USAGE_OUTCOMES.map((_, i) => at(3 + i)).join(" + ");
+    // A tally shorter than today's outcomes (a home from before one was added) counts 0 for the rest.
+    const counts = USAGE_OUTCOMES.map((_, i) => `coalesce(${at(3 + i)}, 0)`);
+    const outcomes = counts.join(", ");
+    const sum = counts.join(" + ");
     const statements = [
       // A day's report is its running total: the one through the latest hour wins, in any order of arrival.
       prepare(

@@ -14,7 +14,6 @@ import { AuditContext } from "../core/shared/audit-events";
 import { runNotices } from "../core/webhooks/notices";
 import type { NoticeRow } from "../core/webhooks/ports";
 import { retireInactiveTokens } from "../core/credentials/inactive-tokens";
-import { refOf } from "../core/credentials/verification-cache";
 import type { Env } from "../env";
 import { backgroundFor, servicesFor } from "../services";
 import { dispatchDue } from "./dispatch";
@@ -46,12 +45,8 @@ export interface LifecycleReport {
 
 export async function runLifecycle(env: Env, now: number): Promise<LifecycleReport> {
   const { lifecycle: settings } = configOf(env);
+  const effects = { disable: (row: NoticeRow) => disableIdleToken(env, row), log: (line: string) => console.log(line) };
   const background = backgroundFor(env);
-  const effects = {
-    disable: (row: NoticeRow) => disableIdleToken(env, row),
-    log: (line: string) => console.log(line),
-    lastUse: async (row: NoticeRow) => (await background.homes.live(refOf(row), null)).lastUsedAt,
-  };
   const notices = await runNotices(background.lifecycle, settings, effects, now, { page: PAGE, maxPages: MAX_PAGES });
   const report: LifecycleReport = { ...notices, retired: { disabled: 0, deleted: 0 }, usagePruned: 0, enqueued: 0 };
 

@@ -58,11 +58,14 @@ export const unreachableHomes = {
   },
 };
 
-/** Polls `check` (bounded: 50 × 20 ms) until it holds: for writes a home makes after its answer. */
-export async function eventually(check: () => Promise<boolean>) {
-  for (let i = 0; i < 50; i++) {
+/**
+ * Polls `check` every 20 ms until it holds, for at most `withinMs` (1 s: writes a home makes after
+ * its answer; 15 s: what goes through the usage queue, whose batches wait up to 5 s).
+ */
+export async function eventually(check: () => Promise<boolean>, withinMs = 1_000) {
+  for (let i = 0; i < withinMs / 20; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error("condition not met within 1 s");
+  throw new Error(`condition not met within ${withinMs / 1000} s`);
 }

@@ -14,8 +14,9 @@ import { consumeUsage } from "../../src/usage/consume";
 const stubOf = (ref: CredentialRef) => env.CREDENTIALS.get(env.CREDENTIALS.idFromName(refKey(ref)));
 
 interface Inner {
-  usage: { clock: { now: () => number; toReal: (at: number) => number } };
-  outbox: { send: (report: UsageReport) => Promise<void> };
+  usage: {
+    parts: { clock: { now: () => number; toReal: (at: number) => number }; outbox: { send: (report: UsageReport) => Promise<void> } };
+  };
 }
 
 /** A clock the test moves: the home of `ref` counts and reports by it from now on. */
@@ -23,17 +24,22 @@ export async function driveClock(ref: CredentialRef, start: number) {
   const clock = { now: start };
   await runInDurableObject(stubOf(ref), (instance: CredentialObject) => {
     // Its alarms land in the driven future: they run only when the test runs them (runReport).
-    (instance as unknown as Inner).usage.clock = { now: () => clock.now, toReal: (at) => at };
+    (instance as unknown as Inner).usage.parts.clock = { now: () => clock.now, toReal: (at) => at };
   });
   return clock;
 }
 
-/** Runs the home's alarm now (whatever time it was set for) and answers the reports it sent. */
-export async function runReport(ref: CredentialRef): Promise<UsageReport[]> {
+/** Runs the home's alarm now (whatever time it was set for) and answers the reports it sent; `failing`: every send throws. */
+export async function runReport(ref: CredentialRef, failing = false): Promise<UsageReport[]> {
   const sent: UsageReport[] = [];
   const stub = stubOf(ref);
   await runInDurableObject(stub, (instance: CredentialObject) => {
-    (instance as unknown as Inner).outbox = { send: async (report) => void sent.push(structuredClone(report)) };
+    (instance as unknown as Inner).usage.parts.outbox = {
+      send: async (report) => {
+        if (failing) throw new Error("queue unavailable (test)");
+        sent.push(structuredClone(report));
+      },
+    };
   });
   expect(await runDurableObjectAlarm(stub)).toBe(true);
   return sent;

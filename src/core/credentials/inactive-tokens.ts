@@ -13,7 +13,7 @@
  * request of a retired token is refused.
  */
 import type { AuditContext, AuditEvent } from "../shared/audit-events";
-import type { IdleToken, InactiveTokenStore, UsageReader } from "./ports";
+import type { IdleToken, InactiveTokenStore } from "./ports";
 import { DAY_MS } from "../webhooks/lifecycle";
 import { guardedWrite, refOf, type VerificationCache } from "./verification-cache";
 
@@ -29,24 +29,21 @@ export interface SweepReport {
  */
 export async function retireInactiveTokens(
   store: InactiveTokenStore,
-  homes: VerificationCache & Pick<UsageReader, "live">,
+  homes: VerificationCache,
   audit: AuditContext,
   now: number,
   { pages, pageSize }: { pages: number; pageSize: number },
 ): Promise<SweepReport> {
   const report: SweepReport = { disabled: 0, deleted: 0 };
   for (let page = 0; page < pages; page++) {
-    const found = await store.idleTokens(now, pageSize);
-    if (!found.length) break;
-    // D1's last use lags the homes' by up to an hour's report: a token its home saw used since is not idle.
-    const live = await Promise.all(found.map((t) => homes.live(refOf({ kind: "access_token", id: t.id, clientId: t.clientId }), null)));
-    const tokens = found.filter((t, i) => (live[i]?.lastUsedAt ?? 0) < now - t.thresholdDays * DAY_MS);
+    const tokens = await store.idleTokens(now, pageSize);
+    if (!tokens.length) break;
     const items = tokens.map((token) => ({ token, cutoff: now - token.thresholdDays * DAY_MS, event: eventOf(audit, token, now) }));
     const refs = tokens.map((t) => refOf({ kind: "access_token", id: t.id, clientId: t.clientId }));
-    const changed = new Set(items.length ? await guardedWrite(homes, refs, async () => ({ result: await store.retire(items, now) })) : []);
+    const changed = new Set(await guardedWrite(homes, refs, async () => ({ result: await store.retire(items, now) })));
     for (const { token } of items) if (changed.has(token.id)) report[token.action === "delete" ? "deleted" : "disabled"]++;
     // Fewer than asked for, or some no longer due (used meanwhile): nothing more to find now.
-    if (found.length < pageSize || changed.size < found.length) break;
+    if (tokens.length < pageSize || changed.size < tokens.length) break;
   }
   return report;
 }

@@ -176,7 +176,6 @@ export interface InactiveTokenStore {
 /** A home's hourly report: the days its finished hours touched, its last admitted request, its credits. */
 export interface UsageReport {
   id: string;
-  orgId: string;
   days: DayReport[];
   lastUsedAt: number | null;
   credits: CreditsNote | null;

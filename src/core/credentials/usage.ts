@@ -39,6 +39,8 @@ const STEP_MS: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS 
 export const USAGE_DAYS_KEPT = 31;
 /** The window a series shows when no `from` is given: the last hour of minutes, the last day of hours. */
 export const DEFAULT_SPAN_MS: Record<Granularity, number> = { minute: HOUR_MS, hour: DAY_MS };
+/** A use after this long unused is told to D1 at once (see `record`). */
+export const WAKE_AFTER_MS = HOUR_MS;
 /** Reports of one hour are spread over this long after it ends, by credential, so homes do not all write at :00. */
 export const REPORT_SPREAD_MS = 10 * MINUTE_MS;
 
@@ -101,16 +103,24 @@ export class UsageLedger {
     return { minute: floorTo(now, MINUTE_MS), tally: emptyTally(), lastUsedAt: null, reportedTo: hour, activeHour: hour, alarmAt: null };
   }
 
-  /** Counts one request. Answers when the home must set its alarm (none is set yet), else null. */
-  record(outcome: UsageOutcome, now: number): number | null {
+  /**
+   * Counts one request. Answers `alarmAt` when the home must set its alarm (none is pending), and
+   * `woke` when this is the first admitted request after an hour or more unused: the home then tells
+   * D1 at once, so that D1's last use lags only for credentials used within the hour before (the
+   * inactivity rules, in days, can trust it).
+   */
+  record(outcome: UsageOutcome, now: number): { alarmAt: number | null; woke: boolean } {
     this.settle(now);
     const i = USAGE_OUTCOMES.indexOf(outcome);
     this.state.tally[i] = (this.state.tally[i] ?? 0) + 1;
-    if (outcome === "success") this.state.lastUsedAt = Math.max(this.state.lastUsedAt ?? 0, now);
+    const before = this.state.lastUsedAt;
+    const woke = outcome === "success" && (before === null || now - before >= WAKE_AFTER_MS);
+    if (outcome === "success") this.state.lastUsedAt = Math.max(before ?? 0, now);
     this.state.activeHour = Math.max(this.state.activeHour, floorTo(now, HOUR_MS));
-    if (this.state.alarmAt !== null) return null;
+    // An alarm well past its time is one the runtime gave up on (its retries spent): set it again.
+    if (this.state.alarmAt !== null && this.state.alarmAt + REPORT_SPREAD_MS > now) return { alarmAt: null, woke };
     this.state.alarmAt = reportTime(now, this.key);
-    return this.state.alarmAt;
+    return { alarmAt: this.state.alarmAt, woke };
   }
 
   /** Moves a finished minute's tally into the rows (and prunes once an hour). Answers whether anything changed. */

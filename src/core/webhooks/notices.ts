@@ -30,8 +30,6 @@ export interface NoticeReport {
 export interface NoticeEffects {
   disable(row: NoticeRow): Promise<void>;
   log(line: string): void;
-  /** The credential's last use as its home knows it (D1's copy lags by up to an hour's report); null: none. */
-  lastUse(row: NoticeRow): Promise<number | null>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -74,10 +72,7 @@ export async function runNotices(
   if (settings.inactiveAfterDays === null) return report;
   const cutoff = now - settings.inactiveAfterDays * DAY_MS;
   for (let page = 0; page < bounds.maxPages; page++) {
-    const found = await store.idle(cutoff, bounds.page);
-    // Idle as D1 has it, but used since as its home knows: not idle (D1 hears of it within the hour).
-    const live = await Promise.all(found.map((row) => effects.lastUse(row)));
-    const rows = found.filter((_, i) => (live[i] ?? 0) < cutoff);
+    const rows = await store.idle(cutoff, bounds.page);
     const items = [];
     for (const row of rows) {
       const disable = isClientKind(row.kind as CredentialKind) && settings.inactiveDisable !== "off";
@@ -98,10 +93,9 @@ export async function runNotices(
       };
       items.push({ row, data });
     }
-    if (items.length) await store.markInactive(items, now);
+    await store.markInactive(items, now);
     report.inactive += rows.length;
-    // A short page, or one with rows left unmarked (used since: found again until D1 hears of it): nothing more now.
-    if (found.length < bounds.page || rows.length < found.length) break;
+    if (rows.length < bounds.page) break;
   }
   return report;
 }

@@ -14,6 +14,11 @@ import { call } from "../../helpers/http";
 import { createWebhook, eventsOf, newBox, runCron, waitFor } from "../../helpers/lifecycle";
 import { clientHeaders, identity } from "../../helpers/service-auth";
 import { mintClientSecret } from "../../../src/core/credentials/tokens";
+import { eventually } from "../../helpers/homes";
+
+const lastUsedInD1 = async (id: string) =>
+  (await env.DB.prepare("SELECT last_used_at FROM credentials WHERE id = ?").bind(id).first<{ last_used_at: number | null }>())
+    ?.last_used_at ?? null;
 
 const DAY = 86_400_000;
 type Account = Awaited<ReturnType<typeof account>>;
@@ -71,12 +76,13 @@ describe("inactive service tokens (service_token_inactivity)", () => {
     const { a, box, hook, t } = await scene("disable");
     // Cached in its home first (a wrong secret loads the record and is no use).
     expect((await identity(clientHeaders(t.idle.client_id, mintClientSecret(t.idle.id)))).status).toBe(401);
-    // Idle as D1 has it, but used a moment ago as its home knows (D1 hears within the hour): not idle.
-    const usedNow = await createToken(a, { name: "used-now" });
-    expect((await identity(clientHeaders(usedNow.client_id, usedNow.client_secret))).status).toBe(200);
-    await age(usedNow.id, 100, null);
+    // Idle for 100 days, then used: its home tells D1 at once (the first use after an hour unused), so the sweep sees it used.
+    const woken = await createToken(a, { name: "woken" });
+    await age(woken.id, 100, null);
+    expect((await identity(clientHeaders(woken.client_id, woken.client_secret))).status).toBe(200);
+    await eventually(async () => (await lastUsedInD1(woken.id)) !== null, 15_000);
     await runCron(Date.now());
-    expect(await stateOf(a, usedNow.id)).toBe("enabled");
+    expect(await stateOf(a, woken.id)).toBe("enabled");
     const states = Object.fromEntries(await Promise.all(Object.entries(t).map(async ([k, v]) => [k, await stateOf(a, v.id)])));
     expect(states).toEqual({
       recent: "enabled",

@@ -22,7 +22,7 @@ const row = (more: Partial<NoticeCredential>): NoticeCredential => ({
   ...more,
 });
 const settings: NoticeSettings = { warningDays: [30, 7, 1], inactiveAfterDays: null, inactiveDisable: "off" };
-const quiet = { disable: async () => {}, log: () => {}, lastUse: async () => null };
+const quiet = { disable: async () => {}, log: () => {} };
 
 describe("runNotices", () => {
   it("warns at each threshold once and then says expired, running daily; a second run the same day sends nothing", async () => {
@@ -53,11 +53,7 @@ describe("runNotices", () => {
       const store = new MemoryNotices(rows());
       const disabled: string[] = [];
       const logged: string[] = [];
-      const effects = {
-        disable: async (r: NoticeRow) => void disabled.push(r.id),
-        log: (line: string) => void logged.push(line),
-        lastUse: async () => null,
-      };
+      const effects = { disable: async (r: NoticeRow) => void disabled.push(r.id), log: (line: string) => void logged.push(line) };
       const report = await runNotices(store, { ...settings, inactiveAfterDays: 30, inactiveDisable }, effects, at);
       expect(report.inactive).toBe(2);
       expect(disabled).toEqual(inactiveDisable === "on" ? ["token"] : []);
@@ -69,22 +65,6 @@ describe("runNotices", () => {
       // Noticed once: the next run finds nothing new.
       expect((await runNotices(store, { ...settings, inactiveAfterDays: 30, inactiveDisable }, effects, at + DAY_MS)).inactive).toBe(0);
     }
-  });
-
-  it("notices and disables nothing its home saw used since D1's copy (that lags by up to an hour's report)", async () => {
-    const idle = { lastUsedAt: start, createdAt: start };
-    const store = new MemoryNotices([row({ id: "token", kind: "access_token", clientId: "x.access", ...idle })]);
-    const at = start + 40 * DAY_MS;
-    const disabled: string[] = [];
-    let homeSaw: number | null = at - 60_000;
-    const effects = { disable: async (r: NoticeRow) => void disabled.push(r.id), log: () => {}, lastUse: async () => homeSaw };
-    const on = { ...settings, inactiveAfterDays: 30, inactiveDisable: "on" as const };
-    expect(await runNotices(store, on, effects, at)).toMatchObject({ inactive: 0, disabled: 0 });
-    expect(store.events).toEqual([]);
-    // Had the home seen nothing newer than D1, the token is idle: noticed and disabled.
-    homeSaw = null;
-    expect(await runNotices(store, on, effects, at)).toMatchObject({ inactive: 1, disabled: 1 });
-    expect(disabled).toEqual(["token"]);
   });
 
   it("reads what is due in bounded pages, and a run that stops early leaves the rest for the next", async () => {

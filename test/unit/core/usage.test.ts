@@ -77,12 +77,12 @@ describe("UsageLedger", () => {
 
   it("reports each finished hour once, as its day's running total, and asks for an alarm only while something is due", () => {
     const { ledger } = ledgerAt(start);
-    const first = ledger.record("success", start + 10 * MINUTE_MS);
+    const first = ledger.record("success", start + 10 * MINUTE_MS).alarmAt;
     expect(first).toBe(reportTime(start, "cred-1"));
     expect(first).toBeGreaterThanOrEqual(start + HOUR_MS);
     expect(first).toBeLessThan(start + HOUR_MS + REPORT_SPREAD_MS);
     // A second request in the hour asks for no second alarm.
-    expect(ledger.record("expired", start + 20 * MINUTE_MS)).toBeNull();
+    expect(ledger.record("expired", start + 20 * MINUTE_MS).alarmAt).toBeNull();
     // Nothing is due before the hour ends.
     expect(ledger.dayReports(start + 50 * MINUTE_MS)).toEqual([]);
 
@@ -97,6 +97,23 @@ describe("UsageLedger", () => {
     expect(ledger.dayReports(next)).toEqual([{ day: start, through: start + 2 * HOUR_MS, tally: [2, 0, 0, 0, 0, 1, 0] }]);
     // Nothing used since: no further alarm.
     expect(ledger.reported(next)).toBeNull();
+  });
+
+  it("wakes D1 for the first admitted request after an hour or more unused, and only then", () => {
+    const { ledger } = ledgerAt(start);
+    expect(ledger.record("success", start).woke).toBe(true);
+    expect(ledger.record("success", start + 59 * MINUTE_MS).woke).toBe(false);
+    // Refusals are no use: they wake nothing, and the unused hour is counted from the last admitted request.
+    expect(ledger.record("wrong_secret", start + 2 * HOUR_MS).woke).toBe(false);
+    expect(ledger.record("success", start + 59 * MINUTE_MS + HOUR_MS).woke).toBe(true);
+  });
+
+  it("sets the alarm again when the one it set is well past its time (the runtime gave up on it)", () => {
+    const { ledger } = ledgerAt(start);
+    const set = ledger.record("success", start).alarmAt!;
+    expect(ledger.record("success", set + REPORT_SPREAD_MS - 1).alarmAt).toBeNull();
+    const again = ledger.record("success", set + REPORT_SPREAD_MS).alarmAt;
+    expect(again).toBe(reportTime(set + REPORT_SPREAD_MS, "cred-1"));
   });
 
   it("splits a report over midnight into its days, each through its own end", () => {
