@@ -104,7 +104,8 @@ export function servicesFor(env: Env, audit = new AuditContext()): Services {
       accessOrganization: new AccessOrganizationService(new D1AccessOrganizations(env.DB), audit),
       webhooks: new WebhookService(new D1WebhookStore(env.DB), new SecretBox(config.webhookKey), config.lifecycle.allowInsecure, audit),
       leaks: new LeakService(new D1LeakStore(env.DB), hasher, homes, audit, config.leaks.action),
-      usage: new UsageService(homes, new D1Usage(env.DB)),
+      // On the homes' clock, so that what they count and what is asked of them agree (the simulation compresses it).
+      usage: new UsageService(homes, new D1Usage(env.DB), () => usageClockFor(env).now()),
     };
     return core;
   };

@@ -6,7 +6,7 @@
  */
 import type { UsageReport, UsageTotalsStore } from "../core/credentials/ports";
 import { DAY_MS, USAGE_DAYS_KEPT, USAGE_OUTCOMES } from "../core/credentials/usage";
-import type { RankedCredential, RankQuery, UsageRanking } from "../core/credentials/usage-service";
+import type { RankedCredential, RankQuery, UsageRanking } from "../core/credentials/ports";
 import { LISTED_SELECT } from "./rows/credentials";
 import { type RankedRow, rankedFromRow } from "./rows/usage";
 import { prepare } from "./sql";

@@ -10,7 +10,7 @@ import type { SecretHash } from "./hashing";
 import type { Caller, Credential, CredentialKind, OwnedCredential } from "../shared/model";
 import type { CredentialRef } from "./verification-cache";
 import type { InactivityAction } from "../access/ports";
-import type { DayReport, Granularity, UsageSeries } from "./usage";
+import type { DayReport, Granularity, Tally, UsageSeries } from "./usage";
 import type { Credits } from "../shared/policy";
 
 // ─── Credentials ────────────────────────────────────────────────────────────
@@ -212,4 +212,28 @@ export interface SeriesQuery {
   /** Absent: the home's defaults, by its clock (`DEFAULT_SPAN_MS`). */
   from?: number;
   to?: number;
+}
+
+// The org-wide ranking (usage-service.ts), read from D1's daily totals.
+
+export interface RankedCredential {
+  credential: Credential;
+  requests: number;
+  tally: Tally;
+}
+
+/** After `after` (the last row of the previous page). */
+export interface RankQuery {
+  orgId: string;
+  from: number;
+  to: number;
+  order: "asc" | "desc";
+  limit: number;
+  kind?: CredentialKind;
+  after?: { requests: number; id: string };
+}
+
+/** D1's side of the org-wide list. */
+export interface UsageRanking {
+  rank(query: RankQuery): Promise<RankedCredential[]>;
 }

@@ -9,8 +9,8 @@
 import { invalid } from "../shared/errors";
 import { requireOwner } from "../shared/kinds";
 import type { Acting, Credential, CredentialKind } from "../shared/model";
-import type { LiveUse, UsageReader } from "./ports";
-import { DAY_MS, floorTo, type Granularity, RETENTION_MS, type Tally, USAGE_DAYS_KEPT, type UsageSeries } from "./usage";
+import type { LiveUse, RankedCredential, UsageRanking, UsageReader } from "./ports";
+import { DAY_MS, floorTo, type Granularity, RETENTION_MS, USAGE_DAYS_KEPT, type UsageSeries } from "./usage";
 import { refOf } from "./verification-cache";
 
 export interface SeriesInput {
@@ -27,28 +27,6 @@ export interface RankInput {
   limit: number;
   cursor?: string;
   kind?: CredentialKind;
-}
-
-export interface RankedCredential {
-  credential: Credential;
-  requests: number;
-  tally: Tally;
-}
-
-/** After `after` (the last row of the previous page). */
-export interface RankQuery {
-  orgId: string;
-  from: number;
-  to: number;
-  order: "asc" | "desc";
-  limit: number;
-  kind?: CredentialKind;
-  after?: { requests: number; id: string };
-}
-
-/** D1's side of the org-wide list. */
-export interface UsageRanking {
-  rank(query: RankQuery): Promise<RankedCredential[]>;
 }
 
 export class UsageService {

@@ -14,6 +14,8 @@
  * unit-tested with a driven clock in plain Node (test/unit/core/usage.test.ts).
  */
 
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../shared/clock";
+
 /** How a request that reached a known credential ended. */
 export const USAGE_OUTCOMES = [
   "success",
@@ -29,9 +31,7 @@ export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
 export type Tally = number[];
 export type Granularity = "minute" | "hour";
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS, MINUTE_MS };
 /** How far back each granularity is kept by the home. */
 export const RETENTION_MS: Record<Granularity, number> = { minute: DAY_MS, hour: 30 * DAY_MS };
 const STEP_MS: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS };

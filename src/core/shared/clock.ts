@@ -3,6 +3,10 @@
  * credentials' homes on a compressed one (hours in seconds), whose alarms must
  * still be set in real time. Everywhere else it is the real clock.
  */
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
 export interface Clock {
   now(): number;
   /** The real instant at which this clock reads `at` (for alarms). */

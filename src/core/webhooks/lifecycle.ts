@@ -5,6 +5,7 @@
  * unit tests all call these with their own clock.
  */
 
+import { DAY_MS } from "../shared/clock";
 export const LIFECYCLE_EVENTS = [
   "credential.created",
   "credential.rotated",
@@ -17,7 +18,7 @@ export const LIFECYCLE_EVENTS = [
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** Standard Webhooks' schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (≈ 75 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];

@@ -4,7 +4,7 @@
  * outcomes summed under `u_` (see `shared.ts` for the style).
  */
 import { USAGE_OUTCOMES, type UsageOutcome } from "../../core/credentials/usage";
-import type { RankedCredential } from "../../core/credentials/usage-service";
+import type { RankedCredential } from "../../core/credentials/ports";
 import { credentialFromRow, type SelectedCredential } from "./credentials";
 import type { Aliased } from "./shared";
 

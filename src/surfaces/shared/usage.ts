@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { type Tally, USAGE_OUTCOMES, type UsageSeries } from "../../core/credentials/usage";
-import type { RankedCredential } from "../../core/credentials/usage-service";
+import type { RankedCredential } from "../../core/credentials/ports";
 import type { LiveUse } from "../../core/credentials/ports";
 import { dateTime, iso, isoOrNull } from "./api-key";
 
